@@ -1,0 +1,95 @@
+# gapmap — `make site` builds the generator and the default map; `make test`
+# runs every test. Both install missing Debian packages first (tools/deps.sh).
+
+CC      ?= cc
+PKGS    := libcmark yaml-0.1 lua5.4 libpng freetype2
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS) $(CFLAGS)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LIBS    := $(PKG_LIBS) -lm -lpthread
+
+SRC     := $(sort $(wildcard generator/*.c))
+LIB_SRC := $(filter-out generator/main.c,$(SRC))
+HDR     := $(wildcard generator/*.h)
+UNIT    := $(sort $(wildcard tests/unit/test_*.c))
+
+OBJ      := $(SRC:generator/%.c=build/obj/%.o)
+TOBJ     := $(SRC:generator/%.c=build/tobj/%.o)
+TLIB_OBJ := $(LIB_SRC:generator/%.c=build/tobj/%.o)
+UNIT_BIN := $(UNIT:tests/unit/%.c=build/test/%)
+
+.PHONY: all deps test-deps site test unit e2e browser bench fuzz serve install clean format valgrind
+
+all: build/gapmap
+
+deps:
+	@sh tools/deps.sh build
+
+test-deps: deps
+	@sh tools/deps.sh test
+
+build/gapmap: $(OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LIBS)
+
+build/obj/%.o: generator/%.c $(HDR) | build/obj
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/tobj/%.o: generator/%.c $(HDR) | build/tobj
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+
+build/test/gapmap: $(TOBJ) | build/test
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(TOBJ) $(LIBS)
+
+build/test/test_%: tests/unit/test_%.c $(TLIB_OBJ) tests/unit/test.h | build/test
+	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Igenerator -o $@ $< $(TLIB_OBJ) $(LIBS)
+
+build/obj build/tobj build/test:
+	@mkdir -p $@
+
+site: deps
+	@$(MAKE) --no-print-directory build/gapmap
+	./build/gapmap build -C content -o _site
+
+test: test-deps
+	@$(MAKE) --no-print-directory build/gapmap build/test/gapmap $(UNIT_BIN)
+	@sh tests/run.sh
+
+# Subsets, for quicker loops while working on one part.
+unit: deps
+	@$(MAKE) --no-print-directory build/gapmap build/test/gapmap $(UNIT_BIN)
+	@GAPMAP_ONLY=unit sh tests/run.sh
+e2e: deps
+	@$(MAKE) --no-print-directory build/gapmap build/test/gapmap $(UNIT_BIN)
+	@GAPMAP_ONLY=e2e sh tests/run.sh
+browser: test-deps
+	@$(MAKE) --no-print-directory build/gapmap build/test/gapmap $(UNIT_BIN)
+	@GAPMAP_ONLY=browser sh tests/run.sh
+
+valgrind: deps
+	@$(MAKE) --no-print-directory build/gapmap $(UNIT_BIN:build/test/%=build/vg/%)
+	@sh tests/valgrind.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build/gapmap
+	@sh tests/bench/run.sh
+
+fuzz: deps
+	@sh tests/fuzz/run.sh
+
+serve: site
+	./build/gapmap serve -C content
+
+install: build/gapmap
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 build/gapmap $(DESTDIR)$(PREFIX)/bin/gapmap
+
+PREFIX ?= /usr/local
+
+format:
+	clang-format -i generator/*.c generator/*.h tests/unit/*.c
+
+clean:
+	rm -rf build _site tests/out

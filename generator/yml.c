@@ -1,0 +1,457 @@
+#include "yml.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <yaml.h>
+
+typedef struct parser {
+	yaml_parser_t yp;
+	const char *label;
+	char *file; /* owned by the root node's holder, see yml_free */
+	int first_line;
+	diag *d;
+	const char *data;
+	size_t len;
+	int errors;
+} parser;
+
+/* The tree keeps its file name in a hidden header before the root so that
+ * yml_free can release it. */
+typedef struct yml_tree {
+	char *file;
+	yml_node root;
+} yml_tree;
+
+/* libyaml counts columns in characters from 0 and lines from 0. */
+static int line_of(const parser *p, yaml_mark_t m)
+{
+	return (int)m.line + p->first_line;
+}
+
+static int col_of(yaml_mark_t m)
+{
+	return (int)m.column + 1;
+}
+
+static void node_free(yml_node *n, bool self)
+{
+	if (!n)
+		return;
+	free(n->value);
+	for (size_t i = 0; n->kind == YML_SEQ && i < n->count; i++)
+		node_free(n->items[i], true);
+	for (size_t i = 0; n->kind == YML_MAP && i < n->count; i++) {
+		node_free(n->pairs[i].key, true);
+		node_free(n->pairs[i].value, true);
+	}
+	free(n->items);
+	free(n->pairs);
+	if (self)
+		free(n);
+}
+
+/* Explains libyaml's terse messages for the mistakes authors make most. */
+static const char *hint_for(const parser *p, const yaml_parser_t *yp)
+{
+	const char *problem = yp->problem ? yp->problem : "";
+	size_t off = yp->problem_mark.index;
+	/* Find the line the problem is on and look at it. */
+	size_t start = off < p->len ? off : p->len;
+	while (start > 0 && p->data[start - 1] != '\n')
+		start--;
+	size_t end = start;
+	while (end < p->len && p->data[end] != '\n')
+		end++;
+	const char *line = p->data + start;
+	size_t ll = end - start;
+	if (strstr(problem, "tab") || memchr(line, '\t', ll))
+		return "YAML indentation must use spaces, not tabs";
+	if (strstr(problem, "mapping values are not allowed"))
+		return "a value containing ': ' must be quoted, e.g. title: \"Pain: a review\"";
+	if (strstr(problem, "did not find expected key") ||
+	    strstr(problem, "did not find expected '-' indicator"))
+		return "check the indentation: items of one list or mapping must line up";
+	if (strstr(problem, "found character that cannot start any token")) {
+		if (memchr(line, '`', ll))
+			return "a value starting with ` must be quoted";
+		if (memchr(line, '@', ll))
+			return "a value starting with @ must be quoted";
+		return "quote the value";
+	}
+	if (strstr(problem, "found unexpected end of stream") ||
+	    strstr(problem, "found unknown escape character"))
+		return "check for an unclosed or mismatched quote";
+	return NULL;
+}
+
+static void report_parser_error(parser *p)
+{
+	yaml_parser_t *yp = &p->yp;
+	yaml_mark_t m = yp->problem_mark;
+	const char *problem = yp->problem ? yp->problem : "syntax error";
+	const char *hint = hint_for(p, yp);
+	if (yp->error == YAML_READER_ERROR) {
+		/* Reader errors carry a byte offset, not a line. */
+		diag_error(p->d, p->label, 0, 0, "%s at byte offset %zu", problem,
+		           yp->problem_offset);
+	} else if (yp->context) {
+		diag_error(p->d, p->label, line_of(p, m), col_of(m), "YAML syntax: %s (%s at line %d)%s%s",
+		           problem, yp->context, line_of(p, yp->context_mark),
+		           hint ? "; hint: " : "", hint ? hint : "");
+	} else {
+		diag_error(p->d, p->label, line_of(p, m), col_of(m), "YAML syntax: %s%s%s", problem,
+		           hint ? "; hint: " : "", hint ? hint : "");
+	}
+	p->errors++;
+}
+
+static bool next_event(parser *p, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&p->yp, ev)) {
+		report_parser_error(p);
+		return false;
+	}
+	return true;
+}
+
+static bool check_event_props(parser *p, const yaml_event_t *ev, yaml_char_t *anchor,
+                              yaml_char_t *tag)
+{
+	int line = line_of(p, ev->start_mark), col = col_of(ev->start_mark);
+	if (anchor) {
+		diag_error(p->d, p->label, line, col,
+		           "YAML anchors (&%s) are not supported; repeat the value instead",
+		           (const char *)anchor);
+		p->errors++;
+		return false;
+	}
+	if (tag && strncmp((const char *)tag, "tag:yaml.org,2002:", 18) != 0) {
+		diag_error(p->d, p->label, line, col, "YAML tag %s is not supported",
+		           (const char *)tag);
+		p->errors++;
+		return false;
+	}
+	return true;
+}
+
+static yml_node *parse_node(parser *p, yaml_event_t *ev, int depth);
+
+static yml_node *new_node(parser *p, yml_kind kind, const yaml_event_t *ev)
+{
+	yml_node *n = xcalloc(1, sizeof *n);
+	n->kind = kind;
+	n->file = p->file;
+	n->line = line_of(p, ev->start_mark);
+	n->col = col_of(ev->start_mark);
+	return n;
+}
+
+/* Consumes events up to and including the end of the collection that ev
+ * opened; returns NULL (after reporting) on any problem. */
+static yml_node *parse_seq(parser *p, yaml_event_t *start, int depth)
+{
+	yml_node *n = new_node(p, YML_SEQ, start);
+	size_t cap = 0;
+	for (;;) {
+		yaml_event_t ev;
+		if (!next_event(p, &ev)) {
+			node_free(n, true);
+			return NULL;
+		}
+		if (ev.type == YAML_SEQUENCE_END_EVENT) {
+			yaml_event_delete(&ev);
+			return n;
+		}
+		yml_node *item = parse_node(p, &ev, depth + 1);
+		yaml_event_delete(&ev);
+		if (!item) {
+			node_free(n, true);
+			return NULL;
+		}
+		if (n->count == cap) {
+			cap = cap ? cap * 2 : 4;
+			n->items = xrealloc(n->items, cap * sizeof *n->items);
+		}
+		n->items[n->count++] = item;
+	}
+}
+
+static yml_node *parse_map(parser *p, yaml_event_t *start, int depth)
+{
+	yml_node *n = new_node(p, YML_MAP, start);
+	size_t cap = 0;
+	for (;;) {
+		yaml_event_t ev;
+		if (!next_event(p, &ev)) {
+			node_free(n, true);
+			return NULL;
+		}
+		if (ev.type == YAML_MAPPING_END_EVENT) {
+			yaml_event_delete(&ev);
+			return n;
+		}
+		yml_node *key = parse_node(p, &ev, depth + 1);
+		yaml_event_delete(&ev);
+		if (!key) {
+			node_free(n, true);
+			return NULL;
+		}
+		if (key->kind != YML_SCALAR) {
+			diag_error(p->d, p->label, key->line, key->col,
+			           "mapping keys must be plain text, not a %s", yml_kind_name(key->kind));
+			p->errors++;
+			node_free(key, true);
+			node_free(n, true);
+			return NULL;
+		}
+		if (!next_event(p, &ev)) {
+			node_free(key, true);
+			node_free(n, true);
+			return NULL;
+		}
+		yml_node *value = parse_node(p, &ev, depth + 1);
+		yaml_event_delete(&ev);
+		if (!value) {
+			node_free(key, true);
+			node_free(n, true);
+			return NULL;
+		}
+		const yml_pair *dup = yml_get_pair(n, key->value);
+		if (dup) {
+			diag_error(p->d, p->label, key->line, key->col,
+			           "duplicate key \"%s\" (first given at line %d)", key->value,
+			           dup->key->line);
+			p->errors++;
+			/* Keep going: later keys may hold more problems worth reporting. */
+			node_free(key, true);
+			node_free(value, true);
+			continue;
+		}
+		if (n->count == cap) {
+			cap = cap ? cap * 2 : 8;
+			n->pairs = xrealloc(n->pairs, cap * sizeof *n->pairs);
+		}
+		n->pairs[n->count].key = key;
+		n->pairs[n->count].value = value;
+		n->count++;
+	}
+}
+
+static yml_node *parse_node(parser *p, yaml_event_t *ev, int depth)
+{
+	if (depth > YML_MAX_DEPTH) {
+		diag_error(p->d, p->label, line_of(p, ev->start_mark), col_of(ev->start_mark),
+		           "nesting deeper than %d levels", YML_MAX_DEPTH);
+		p->errors++;
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		diag_error(p->d, p->label, line_of(p, ev->start_mark), col_of(ev->start_mark),
+		           "YAML aliases (*%s) are not supported; repeat the value instead",
+		           (const char *)ev->data.alias.anchor);
+		p->errors++;
+		return NULL;
+	case YAML_SCALAR_EVENT: {
+		if (!check_event_props(p, ev, ev->data.scalar.anchor, ev->data.scalar.tag))
+			return NULL;
+		if (ev->data.scalar.length > YML_MAX_SCALAR) {
+			diag_error(p->d, p->label, line_of(p, ev->start_mark),
+			           col_of(ev->start_mark), "value is %zu bytes long; the limit is %d",
+			           ev->data.scalar.length, YML_MAX_SCALAR);
+			p->errors++;
+			return NULL;
+		}
+		yml_node *n = new_node(p, YML_SCALAR, ev);
+		n->value = xstrndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+		n->len = ev->data.scalar.length;
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		return n;
+	}
+	case YAML_SEQUENCE_START_EVENT:
+		if (!check_event_props(p, ev, ev->data.sequence_start.anchor,
+		                       ev->data.sequence_start.tag))
+			return NULL;
+		return parse_seq(p, ev, depth);
+	case YAML_MAPPING_START_EVENT:
+		if (!check_event_props(p, ev, ev->data.mapping_start.anchor,
+		                       ev->data.mapping_start.tag))
+			return NULL;
+		return parse_map(p, ev, depth);
+	default:
+		diag_error(p->d, p->label, line_of(p, ev->start_mark), col_of(ev->start_mark),
+		           "unexpected YAML structure");
+		p->errors++;
+		return NULL;
+	}
+}
+
+/* Finds line and column (in characters) of a byte offset, for errors that
+ * libyaml would only give as an offset. */
+static void locate(const char *data, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (data[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
+yml_node *yml_parse(const char *label, const char *data, size_t len, int first_line,
+                    diag *d)
+{
+	size_t skip = 0;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		skip = 3; /* A BOM is harmless; editors on Windows add it. */
+	size_t valid = utf8_valid_prefix(data + skip, len - skip);
+	if (valid != len - skip) {
+		int line, col;
+		locate(data + skip, valid, &line, &col);
+		diag_error(d, label, line + first_line - 1, col,
+		           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
+		           (unsigned char)data[skip + valid], skip + valid);
+		return NULL;
+	}
+	if (memchr(data + skip, '\0', len - skip)) {
+		size_t off = (size_t)((const char *)memchr(data + skip, '\0', len - skip) - data);
+		int line, col;
+		locate(data, off, &line, &col);
+		diag_error(d, label, line + first_line - 1, col, "NUL byte at byte offset %zu", off);
+		return NULL;
+	}
+
+	yml_tree *tree = xcalloc(1, sizeof *tree);
+	tree->file = xstrdup(label);
+	parser p = {.label = label, .file = tree->file, .first_line = first_line, .d = d,
+	            .data = data + skip, .len = len - skip};
+	if (!yaml_parser_initialize(&p.yp)) {
+		fputs("gapmap: out of memory\n", stderr);
+		abort();
+	}
+	yaml_parser_set_input_string(&p.yp, (const unsigned char *)data + skip, len - skip);
+	yaml_parser_set_encoding(&p.yp, YAML_UTF8_ENCODING);
+
+	yml_node *root = NULL;
+	bool ok = true, have_doc = false;
+	for (;;) {
+		yaml_event_t ev;
+		if (!next_event(&p, &ev)) {
+			ok = false;
+			break;
+		}
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		if (t == YAML_DOCUMENT_START_EVENT) {
+			if (have_doc) {
+				diag_error(d, label, line_of(&p, ev.start_mark), col_of(ev.start_mark),
+				           "only one YAML document per file is allowed");
+				yaml_event_delete(&ev);
+				ok = false;
+				break;
+			}
+			have_doc = true;
+		} else if (t != YAML_STREAM_START_EVENT && t != YAML_DOCUMENT_END_EVENT) {
+			yml_node *n = parse_node(&p, &ev, 0);
+			if (!n) {
+				yaml_event_delete(&ev);
+				ok = false;
+				break;
+			}
+			root = n;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p.yp);
+
+	if (!ok || p.errors || !root) {
+		node_free(root, true);
+		free(tree->file);
+		free(tree);
+		return NULL;
+	}
+	/* Move the root into the tree header so it and the file name go together. */
+	tree->root = *root;
+	free(root);
+	return &tree->root;
+}
+
+void yml_free(yml_node *root)
+{
+	if (!root)
+		return;
+	yml_tree *tree = (yml_tree *)((char *)root - offsetof(yml_tree, root));
+	node_free(root, false);
+	free(tree->file);
+	free(tree);
+}
+
+const yml_pair *yml_get_pair(const yml_node *map, const char *key)
+{
+	if (!map || map->kind != YML_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->count; i++)
+		if (strcmp(map->pairs[i].key->value, key) == 0)
+			return &map->pairs[i];
+	return NULL;
+}
+
+yml_node *yml_get(const yml_node *map, const char *key)
+{
+	const yml_pair *p = yml_get_pair(map, key);
+	return p ? p->value : NULL;
+}
+
+bool yml_is_null(const yml_node *n)
+{
+	if (!n || n->kind != YML_SCALAR || !n->plain)
+		return false;
+	return n->len == 0 || strcmp(n->value, "~") == 0 || strcmp(n->value, "null") == 0 ||
+	       strcmp(n->value, "Null") == 0 || strcmp(n->value, "NULL") == 0;
+}
+
+bool yml_int(const yml_node *n, long long *out)
+{
+	if (!n || n->kind != YML_SCALAR || n->len == 0 || n->len != strlen(n->value))
+		return false;
+	const char *s = n->value;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || end == s || s[0] == ' ' || s[0] == '+')
+		return false;
+	*out = v;
+	return true;
+}
+
+bool yml_bool(const yml_node *n, bool *out)
+{
+	if (!n || n->kind != YML_SCALAR || !n->plain)
+		return false;
+	const char *s = n->value;
+	if (!strcasecmp(s, "true") || !strcasecmp(s, "yes") || !strcasecmp(s, "on")) {
+		*out = true;
+		return true;
+	}
+	if (!strcasecmp(s, "false") || !strcasecmp(s, "no") || !strcasecmp(s, "off")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+const char *yml_kind_name(yml_kind k)
+{
+	return k == YML_SCALAR ? "single value" : k == YML_SEQ ? "list" : "mapping";
+}
