@@ -1,0 +1,26 @@
+/* note: CommonMark to HTML through cmark, in safe mode: raw HTML is dropped
+ * and links or images with javascript:, vbscript:, file: or data: (other
+ * than images) URLs are emptied by cmark. Headings in notes are shifted so
+ * that a note's "#" never competes with the page's own <h1>.
+ *
+ * Ownership: returned strings are the caller's, released with free(). */
+#ifndef GM_NOTE_H
+#define GM_NOTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Renders markdown to HTML. shift adds to every heading level (capped at 6). */
+char *note_html(const char *markdown, size_t len, int shift);
+
+/* Plain text of markdown (for search indexes and feed summaries). */
+char *note_text(const char *markdown, size_t len);
+
+/* Finds a leading YAML front matter block ("---" line ... "---" line).
+ * Returns false when there is none. Otherwise sets the YAML's offset and
+ * length, *body to the offset where the Markdown starts and *yaml_line to
+ * the 1-based line where the YAML starts. */
+bool note_front_matter(const char *text, size_t len, size_t *yaml_off, size_t *yaml_len,
+                       size_t *body, int *yaml_line);
+
+#endif
