@@ -49,7 +49,7 @@ typedef struct prisma_style {
 	uint32_t text;         /* #000000 */
 	uint32_t background;   /* #FFFFFF */
 	double font_size;      /* 12 */
-	double box_width;      /* minimum width of a box, 220 */
+	double box_width;      /* minimum width of a box, 240 */
 	const char *font;      /* file in the font folder: DejaVuSans.ttf */
 	const char *font_bold; /* DejaVuSans-Bold.ttf */
 	bool footnotes;        /* the template's footnotes and source line under the diagram */
@@ -142,6 +142,16 @@ int prisma_diagram_png(const prisma_diagram *g, double scale, buf *png, diag *d)
 /* Appends a standalone SVG document of the same layout. */
 void prisma_diagram_svg(const prisma_diagram *g, buf *svg);
 double prisma_scale_for_dpi(double dpi);
+
+/* For tests and tools: every drawn box (headers and phase bars included)
+ * with the bounds of the text drawn in it (tx0 > tx1 when it has none). */
+typedef struct prisma_box_geom {
+	double x, y, w, h;
+	double tx0, ty0, tx1, ty1;
+} prisma_box_geom;
+size_t prisma_diagram_boxes(const prisma_diagram *g, const prisma_box_geom **boxes);
+/* The canvas the PNG encodes; caller frees with raster_free. */
+struct raster *prisma_diagram_raster(const prisma_diagram *g, double scale, diag *d);
 
 /* Shortcuts: lay out, draw once, free. */
 int prisma_render_png(prisma_set *s, size_t i, const prisma_style *style, const char *font_dir,
