@@ -32,19 +32,24 @@ test-deps: deps
 	@sh tools/deps.sh test
 
 build/gapmap: $(OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LIBS)
 
 build/obj/%.o: generator/%.c $(HDR) | build/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/tobj/%.o: generator/%.c $(HDR) | build/tobj
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
+	@echo "  CC asan $<"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
 
 build/test/gapmap: $(TOBJ) | build/test
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(TOBJ) $(LIBS)
+	@echo "  LD asan $@"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(TOBJ) $(LIBS)
 
 build/test/test_%: tests/unit/test_%.c $(TLIB_OBJ) tests/unit/test.h | build/test
-	$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Igenerator -o $@ $< $(TLIB_OBJ) $(LIBS)
+	@echo "  CC test $<"
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Igenerator -o $@ $< $(TLIB_OBJ) $(LIBS)
 
 build/obj build/tobj build/test:
 	@mkdir -p $@

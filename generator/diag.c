@@ -63,6 +63,9 @@ void diag_merge(diag *dst, diag *src)
 static int cmp_item(const void *pa, const void *pb)
 {
 	const diag_item *a = pa, *b = pb;
+	/* Problems tied to no file (output folder, summaries) read best last. */
+	if (!a->file[0] != !b->file[0])
+		return a->file[0] ? -1 : 1;
 	int c = strcmp(a->file, b->file);
 	if (c)
 		return c;

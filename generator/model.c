@@ -202,16 +202,11 @@ static void load_pages(model *m, const char *dir, diag *d)
 		}
 		if (ok) {
 			pg.html = note_html(text + body, len - body, 0);
-			if (!pg.title) {
-				/* Without a title, the first heading names the page. */
-				char *plain = note_text(text + body, len - body);
-				size_t cut = strcspn(plain, ".\n");
-				pg.title = xstrndup(plain, cut > 80 ? 80 : cut);
-				free(plain);
-				if (!pg.title[0]) {
-					free(pg.title);
-					pg.title = xstrdup(slug);
-				}
+			if (!pg.title)
+				pg.title = note_first_heading(text + body, len - body);
+			if (!pg.title || !pg.title[0]) {
+				free(pg.title);
+				pg.title = xstrdup(slug);
 			}
 			m->pages[m->npages++] = pg;
 		} else {

@@ -66,6 +66,38 @@ char *note_text(const char *markdown, size_t len)
 	return buf_detach(&b);
 }
 
+char *note_first_heading(const char *markdown, size_t len)
+{
+	cmark_node *doc = parse(markdown, len, 0);
+	buf b = BUF_INIT;
+	bool found = false;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int depth = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_HEADING) {
+			if (ev == CMARK_EVENT_ENTER && !found) {
+				found = true;
+				depth = 1;
+			} else if (ev == CMARK_EVENT_EXIT && depth) {
+				break;
+			}
+		} else if (depth && ev == CMARK_EVENT_ENTER &&
+		           (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
+			buf_puts(&b, cmark_node_get_literal(n));
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	if (!found) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
 /* Length of the line starting at p (without its newline) when it is a
  * front matter fence ("---" with optional trailing spaces), else 0. */
 static bool fence(const char *p, const char *end, size_t *linelen)

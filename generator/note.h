@@ -16,6 +16,9 @@ char *note_html(const char *markdown, size_t len, int shift);
 /* Plain text of markdown (for search indexes and feed summaries). */
 char *note_text(const char *markdown, size_t len);
 
+/* Plain text of the first heading of markdown, or NULL when it has none. */
+char *note_first_heading(const char *markdown, size_t len);
+
 /* Finds a leading YAML front matter block ("---" line ... "---" line).
  * Returns false when there is none. Otherwise sets the YAML's offset and
  * length, *body to the offset where the Markdown starts and *yaml_line to

@@ -8,7 +8,7 @@ set -e
 kind=${1:-build}
 need="gcc make pkg-config libcmark-dev libyaml-dev liblua5.4-dev libpng-dev libfreetype-dev libmicrohttpd-dev"
 if [ "$kind" = test ]; then
-	need="$need clang libclang-rt-14-dev pngcheck libxml2-utils valgrind chromium nodejs npm"
+	need="$need clang libclang-rt-14-dev pngcheck libxml2-utils valgrind chromium nodejs npm python3"
 fi
 missing=""
 for p in $need; do

@@ -1,0 +1,320 @@
+/* gapmap's command line: parse arguments, call one verb. The only place
+ * with process-wide state (the environment, the terminal, exit codes). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "config.h"
+#include "diag.h"
+#include "schema.h"
+#include "version.h"
+
+enum { EXIT_CONTENT = 1, EXIT_USAGE = 2 };
+
+typedef struct verb {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int (*run)(int argc, char **argv, const char *home);
+} verb;
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("gapmap: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'gapmap --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static bool colour_for(FILE *f)
+{
+	const char *no = getenv("NO_COLOR");
+	return isatty(fileno(f)) && !(no && *no);
+}
+
+static int finish(diag *d)
+{
+	diag_print(d, stderr, colour_for(stderr));
+	int rc = d->errors ? EXIT_CONTENT : 0;
+	diag_free(d);
+	return rc;
+}
+
+/* Common flags: -C DIR, -o OUT, --quiet. Returns -1 on a usage error. */
+typedef struct flags {
+	const char *dir;
+	const char *out;
+	bool quiet;
+	bool force;
+	const char *positional[4];
+	int npos;
+} flags;
+
+static int parse_flags(int argc, char **argv, flags *f, bool allow_out)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-C") || !strcmp(a, "--content")) {
+			if (++i >= argc)
+				return usage_error("%s needs a folder", a), -1;
+			f->dir = argv[i];
+		} else if (allow_out && (!strcmp(a, "-o") || !strcmp(a, "--output"))) {
+			if (++i >= argc)
+				return usage_error("%s needs a folder", a), -1;
+			f->out = argv[i];
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			f->quiet = true;
+		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
+			f->force = true;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("unknown option %s", a), -1;
+		} else if (f->npos < 4) {
+			f->positional[f->npos++] = a;
+		} else {
+			return usage_error("too many arguments at %s", a), -1;
+		}
+	}
+	return 0;
+}
+
+static int cmd_build(int argc, char **argv, const char *home)
+{
+	flags f = {.dir = ".", .out = NULL};
+	if (parse_flags(argc, argv, &f, true) != 0)
+		return EXIT_USAGE;
+	if (f.npos)
+		return usage_error("build takes no argument '%s' (use -C DIR)", f.positional[0]);
+	char *out = f.out ? strdup(f.out) : path_join(f.dir, "_site");
+	build_opts o = {f.dir, out, home, false};
+	build_stats s;
+	diag *d = diag_new();
+	int rc = build_run(&o, &s, d);
+	if (rc != 0)
+		diag_at(d, DIAG_NOTE, "", 0, 0, "nothing was written: %s was left as it was", out);
+	if (rc == 0 && !f.quiet)
+		printf("gapmap: built %zu studies (%zu reports) into %s: %zu pages, %zu files in %.2f s\n",
+		       s.studies, s.reports, out, s.pages, s.files, s.seconds);
+	free(out);
+	int drc = finish(d);
+	return rc ? EXIT_CONTENT : drc;
+}
+
+static int cmd_check(int argc, char **argv, const char *home)
+{
+	flags f = {.dir = "."};
+	if (parse_flags(argc, argv, &f, false) != 0)
+		return EXIT_USAGE;
+	if (f.npos)
+		return usage_error("check takes no argument '%s' (use -C DIR)", f.positional[0]);
+	build_opts o = {f.dir, NULL, home, true};
+	build_stats s;
+	diag *d = diag_new();
+	int rc = build_run(&o, &s, d);
+	if (rc == 0 && !f.quiet)
+		printf("gapmap: %s is fine: %zu studies (%zu reports), %zu pages\n", f.dir, s.studies,
+		       s.reports, s.pages);
+	int drc = finish(d);
+	return rc ? EXIT_CONTENT : drc;
+}
+
+/* Writes path only when it does not exist (or force); O_EXCL makes the
+ * check and the creation one step. */
+static int write_new(const char *path, const char *text, bool force)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			fprintf(stderr, "gapmap: %s exists; not overwriting it (use --force)\n", path);
+		else
+			fprintf(stderr, "gapmap: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	size_t len = strlen(text);
+	ssize_t n = write(fd, text, len);
+	if (close(fd) != 0 || n < 0 || (size_t)n != len) {
+		fprintf(stderr, "gapmap: cannot write %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_new(int argc, char **argv, const char *home)
+{
+	(void)home;
+	flags f = {.dir = "."};
+	if (parse_flags(argc, argv, &f, false) != 0)
+		return EXIT_USAGE;
+	if (f.npos != 2 || strcmp(f.positional[0], "study") != 0)
+		return usage_error("%s", "usage: gapmap new study ID [-C DIR] [--force]");
+	const char *id = f.positional[1];
+	if (!schema_valid_id(id))
+		return usage_error("\"%s\" is not a valid id: use lower-case letters, digits and hyphens",
+		                   id);
+	diag *d = diag_new();
+	char *site_path = path_join(f.dir, "site.yaml");
+	cfg_site *site = cfg_load(site_path, "site.yaml", d);
+	free(site_path);
+	if (!site)
+		return finish(d);
+	buf y = BUF_INIT;
+	buf_printf(&y, "# A study record: see the README's \"content folder\" section.\n"
+	               "title: \n"
+	               "authors: []\n"
+	               "year: \n"
+	               "type: article\n"
+	               "published_in: \n"
+	               "doi: \n"
+	               "added: \n"
+	               "population: \n"
+	               "intervention: \n"
+	               "sample: \n"
+	               "summary: \n");
+	for (size_t i = 0; i < site->nfacets; i++) {
+		const cfg_facet *fc = &site->facets[i];
+		buf_printf(&y, "# %s%s: ", fc->label, fc->required ? " (required)" : "");
+		for (size_t c = 0; c < fc->ncodes && c < 12; c++)
+			buf_printf(&y, "%s%s", c ? ", " : "", fc->codes[c].id);
+		if (fc->ncodes > 12)
+			buf_printf(&y, ", ... (%zu codes in site.yaml)", fc->ncodes);
+		buf_printf(&y, "\n%s: %s\n", fc->id, fc->multiple ? "[]" : "");
+	}
+	cfg_free(site);
+	char *studies = path_join(f.dir, "studies");
+	mkdir(studies, 0755);
+	char *yname = xasprintf("%s.yaml", id), *mname = xasprintf("%s.md", id);
+	char *ypath = path_join(studies, yname), *mpath = path_join(studies, mname);
+	int rc = 0;
+	struct stat st;
+	if (!f.force && (stat(ypath, &st) == 0 || stat(mpath, &st) == 0)) {
+		fprintf(stderr, "gapmap: %s already exists; not overwriting it (use --force)\n",
+		        stat(ypath, &st) == 0 ? ypath : mpath);
+		rc = EXIT_CONTENT;
+	} else if (write_new(ypath, buf_cstr(&y), f.force) != 0 ||
+	           write_new(mpath, "What the study found, in your own words.\n", f.force) != 0) {
+		rc = EXIT_CONTENT;
+	} else if (!f.quiet) {
+		printf("gapmap: wrote %s and %s\n", ypath, mpath);
+	}
+	buf_free(&y);
+	free(studies);
+	free(yname);
+	free(mname);
+	free(ypath);
+	free(mpath);
+	diag_free(d);
+	return rc;
+}
+
+static int cmd_help(int argc, char **argv, const char *home);
+
+static const verb verbs[] = {
+	{"build", "gapmap build [-C DIR] [-o OUT] [--quiet]",
+	 "Builds the content folder DIR (default .) into the static site OUT (default DIR/_site).\n"
+	 "The site is written beside OUT and swapped in only when complete; on any error the\n"
+	 "previous site is left as it was.",
+	 cmd_build},
+	{"check", "gapmap check [-C DIR] [--quiet]",
+	 "Checks the content folder and its templates without writing anything, reporting every\n"
+	 "problem as file:line:col: error: message.",
+	 cmd_check},
+	{"new", "gapmap new study ID [-C DIR] [--force]",
+	 "Writes studies/ID.yaml, with a field for every facet of site.yaml, and studies/ID.md.\n"
+	 "Existing files are never overwritten unless --force is given.",
+	 cmd_new},
+	{"help", "gapmap help [VERB]", "Shows help for gapmap or one verb.", cmd_help},
+};
+
+#define NVERBS (sizeof verbs / sizeof *verbs)
+
+static void print_help(FILE *f)
+{
+	fprintf(f, "gapmap %s — static sites for living evidence-gap maps\n\nUsage:\n",
+	        GAPMAP_VERSION);
+	for (size_t i = 0; i < NVERBS; i++)
+		fprintf(f, "  %s\n", verbs[i].usage);
+	fputs("  gapmap --version\n\nExit status: 0 success, 1 content errors, 2 usage errors.\n"
+	      "Run 'gapmap help VERB' for more on one verb.\n",
+	      f);
+}
+
+static int cmd_help(int argc, char **argv, const char *home)
+{
+	(void)home;
+	if (argc < 2) {
+		print_help(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < NVERBS; i++)
+		if (!strcmp(argv[1], verbs[i].name)) {
+			printf("Usage: %s\n\n%s\n", verbs[i].usage, verbs[i].help);
+			return 0;
+		}
+	return usage_error("no verb '%s'", argv[1]);
+}
+
+/* templates/ and themes/ live beside the source tree's build/ folder, or
+ * in share/gapmap of an installed prefix; GAPMAP_HOME overrides both. */
+static char *find_home(const char *argv0)
+{
+	const char *env = getenv("GAPMAP_HOME");
+	if (env && *env)
+		return strdup(env);
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0) {
+		if (!realpath(argv0, exe))
+			return strdup(".");
+		n = (ssize_t)strlen(exe);
+	}
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	const char *candidates[] = {"..", "../..", "../share/gapmap"};
+	for (size_t i = 0; i < 3; i++) {
+		char *home = path_join(exe, candidates[i]);
+		char *t = path_join(home, "templates");
+		struct stat st;
+		bool ok = stat(t, &st) == 0 && S_ISDIR(st.st_mode);
+		free(t);
+		if (ok)
+			return home;
+		free(home);
+	}
+	return strdup(".");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		print_help(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("gapmap %s\n", GAPMAP_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < NVERBS; i++)
+		if (!strcmp(argv[1], verbs[i].name)) {
+			for (int k = 2; k < argc; k++)
+				if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+					printf("Usage: %s\n\n%s\n", verbs[i].usage, verbs[i].help);
+					return 0;
+				}
+			char *home = find_home(argv[0]);
+			int rc = verbs[i].run(argc - 1, argv + 1, home);
+			free(home);
+			return rc;
+		}
+	return usage_error("unknown command '%s'", argv[1]);
+}
