@@ -397,10 +397,6 @@ static bool parse_flow(parse_ctx *p, const yml_node *n, flow *f)
 			           "add \"previous:\" to the flow");
 		}
 	}
-	if (!f->db.present && !f->other.present && !f->has_previous)
-		diag_warning(p->d, p->label, f->line, f->col,
-		             "flow %s states no counts: its diagram has only the included box",
-		             f->id);
 	return true;
 }
 
@@ -659,6 +655,8 @@ static void check_arm(check_ctx *c, const arm *a, bool other)
 static void check_flow(check_ctx *c)
 {
 	const flow *f = c->f;
+	if (!f->db.present && !f->other.present && !f->has_previous)
+		bad(c, NULL, false, "no counts are given: the diagram has only the included box");
 	if (f->db.present)
 		check_arm(c, &f->db, false);
 	if (f->other.present)
@@ -1315,11 +1313,17 @@ static double text_block(prisma_diagram *g, const metrics *m, font_face face, do
 	size_t n = font_wrap(g->font, face, size, s, w, &fl);
 	double lh = ceil(size * 1.3);
 	double asc = font_ascent(g->font, face, size);
-	for (size_t k = 0; k < n; k++)
+	double tx1 = x;
+	for (size_t k = 0; k < n; k++) {
 		d_text(g, x, y + k * lh + asc, s + fl[k].start, fl[k].len, face, size, fl[k].width,
 		       false);
+		tx1 = fmax(tx1, x + fl[k].width);
+	}
 	free(fl);
 	(void)m;
+	/* Recorded like a box without a frame, so tests can check that no
+	 * text lies outside a known area. */
+	add_geom(g, x, y, tx1 - x, (double)n * lh, x, y, tx1, y + (double)n * lh);
 	return (double)n * lh;
 }
 
