@@ -73,6 +73,37 @@ bool rec_has_code(const record *r, size_t facet, size_t code)
 	return false;
 }
 
+/* "Smith, A." is one name, but in a flow list [Smith, A., Jones, B.] YAML
+ * splits it at the comma into "Smith" and "A.": flag items that are only
+ * initials, the tell-tale of that split. */
+static bool only_initials(const char *s)
+{
+	bool any = false;
+	for (; *s; s++) {
+		if (*s >= 'A' && *s <= 'Z' && s[1] == '.') {
+			any = true;
+			s++;
+		} else if (*s != ' ' && *s != '-') {
+			return false;
+		}
+	}
+	return any;
+}
+
+static void warn_split_authors(const record *r, const yml_node *v, diag *d)
+{
+	if (!v || v->kind != YML_SEQ)
+		return;
+	for (size_t i = 0; i < r->nauthors && i < v->count; i++)
+		if (only_initials(r->authors[i])) {
+			diag_warning(d, v->items[i]->file, v->items[i]->line, v->items[i]->col,
+			             "author \"%s\" looks like initials split from a name; quote each "
+			             "author: [\"Smith, A.\", \"Jones, B.\"]",
+			             r->authors[i]);
+			return;
+		}
+}
+
 static void report_unknown_code(const cfg_facet *f, const yml_node *n, diag *d)
 {
 	const char *hint = diag_suggest(n->value, f->code_ids, f->ncodes);
@@ -270,6 +301,7 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 	long long year = 0, size = -1;
 	schema_string(root, "title", true, &r->title, &ok, d);
 	schema_strings(root, "authors", false, &r->authors, &r->nauthors, &ok, d);
+	warn_split_authors(r, yml_get(root, "authors"), d);
 	if (schema_int(root, "year", true, 1000, 2999, &year, &ok, d))
 		r->year = (long)year;
 	if (schema_string(root, "type", false, &r->type, &ok, d)) {
