@@ -80,6 +80,9 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 	mapdata_js(m, &b);
 	rc |= write_buf(w, "data/map.js", &b, d);
 	buf_reset(&b);
+	mapdata_text_js(m, &b);
+	rc |= write_buf(w, "data/map-text.js", &b, d);
+	buf_reset(&b);
 	export_csv(m, NULL, 0, &b);
 	rc |= write_buf(w, "data/studies.csv", &b, d);
 	buf_reset(&b);

@@ -265,6 +265,7 @@ static void push_facets(lua_State *L, const model *m)
 		set_str(L, "url", url);
 		free(url);
 		set_str(L, "definition", fc->definition);
+		set_bool(L, "multiple", fc->multiple);
 		set_bool(L, "is_rows", f == s->rows);
 		set_bool(L, "is_columns", f == s->columns);
 		set_bool(L, "is_segments", f == s->segments);
