@@ -88,8 +88,9 @@ serve: site
 	./build/gapmap serve -C content
 
 install: build/gapmap
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gapmap
 	install -m 755 build/gapmap $(DESTDIR)$(PREFIX)/bin/gapmap
+	cp -R templates themes $(DESTDIR)$(PREFIX)/share/gapmap/
 
 PREFIX ?= /usr/local
 

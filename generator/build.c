@@ -10,6 +10,8 @@
 #include "mapdata.h"
 #include "model.h"
 #include "output.h"
+#include "prisma.h"
+#include "yml.h"
 #include "render.h"
 
 static bool is_dir(const char *p)
@@ -50,6 +52,12 @@ typedef struct build_state {
 	const build_opts *o;
 	model *m;
 	char *theme;
+	char *font_dir;
+	yml_node *theme_yml; /* theme.yaml, kept while style points into it */
+	prisma_style style;
+	prisma_set *prisma;
+	render_flow *flows;
+	size_t nflows;
 	char *base_templates, *theme_templates, *site_templates;
 	render_dir dirs[3];
 	size_t ndirs;
@@ -57,6 +65,15 @@ typedef struct build_state {
 
 static void state_free(build_state *st)
 {
+	for (size_t i = 0; i < st->nflows; i++) {
+		free(st->flows[i].png);
+		free(st->flows[i].svg);
+		free(st->flows[i].text_html);
+	}
+	free(st->flows);
+	prisma_free(st->prisma);
+	yml_free(st->theme_yml);
+	free(st->font_dir);
 	model_free(st->m);
 	free(st->theme);
 	free(st->base_templates);
@@ -116,6 +133,167 @@ static int copy_assets(out_writer *w, const char *theme, diag *d)
 	return rc;
 }
 
+/* theme.yaml is optional; its prisma: section overrides diagram colours. */
+static void load_theme_settings(build_state *st, diag *d)
+{
+	prisma_style_default(&st->style);
+	st->font_dir = path_join(st->theme, "fonts");
+	char *path = path_join(st->theme, "theme.yaml");
+	char *data;
+	size_t len;
+	if (read_file(path, 1024 * 1024, &data, &len) == 0) {
+		st->theme_yml = yml_parse(path, data, len, 1, d);
+		free(data);
+		if (st->theme_yml && st->theme_yml->kind == YML_MAP) {
+			const yml_node *pr = yml_get(st->theme_yml, "prisma");
+			if (pr)
+				prisma_style_from_yml(pr, &st->style, d);
+		}
+	}
+	free(path);
+}
+
+/* Reads prisma.yaml and checks it against what the records say: the
+ * included counts of each flow come from the records it matches. */
+static void load_prisma(build_state *st, diag *d)
+{
+	char *path = path_join(st->o->content_dir, "prisma.yaml");
+	st->prisma = prisma_load(path, "prisma.yaml", d);
+	free(path);
+	if (!st->prisma)
+		return;
+	const model *m = st->m;
+	const cfg_site *s = m->site;
+	bool *in_study = xcalloc(m->nstudies ? m->nstudies : 1, sizeof *in_study);
+	for (size_t i = 0; i < prisma_flow_count(st->prisma); i++) {
+		const prisma_match *pm = prisma_flow_match(st->prisma, i);
+		size_t facet = CFG_NONE, code = CFG_NONE;
+		if (pm) {
+			facet = cfg_facet_index(s, pm->facet);
+			if (facet == CFG_NONE) {
+				diag_error(d, "prisma.yaml", pm->line, pm->col,
+				           "match names unknown facet \"%s\"", pm->facet);
+				continue;
+			}
+			code = cfg_code_index(&s->facets[facet], pm->code);
+			if (code == CFG_NONE) {
+				diag_error(d, "prisma.yaml", pm->line, pm->col,
+				           "match names unknown %s code \"%s\"", pm->facet, pm->code);
+				continue;
+			}
+		}
+		memset(in_study, 0, (m->nstudies ? m->nstudies : 1) * sizeof *in_study);
+		long long studies = 0, reports = 0;
+		for (size_t r = 0; r < m->nrecs; r++) {
+			if (pm && !rec_has_code(m->recs[r], facet, code))
+				continue;
+			reports++;
+			if (!in_study[m->study_of[r]]) {
+				in_study[m->study_of[r]] = true;
+				studies++;
+			}
+		}
+		prisma_set_included(st->prisma, i, studies, reports);
+	}
+	free(in_study);
+	prisma_check(st->prisma, d);
+}
+
+/* Draws every flow once, for the site: PNG and SVG from one layout. */
+static int draw_flows(build_state *st, out_writer *w, diag *d)
+{
+	size_t n = st->prisma ? prisma_flow_count(st->prisma) : 0;
+	st->flows = xcalloc(n ? n : 1, sizeof *st->flows);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		render_flow *fl = &st->flows[st->nflows];
+		const char *id = prisma_flow_id(st->prisma, i);
+		fl->id = id;
+		fl->title = prisma_flow_title(st->prisma, i);
+		fl->png = xasprintf("prisma/%s.png", id);
+		fl->svg = xasprintf("prisma/%s.svg", id);
+		buf b = BUF_INIT;
+		prisma_describe_html(st->prisma, i, &b);
+		fl->text_html = buf_detach(&b);
+		st->nflows++;
+		prisma_diagram *g = prisma_layout(st->prisma, i, &st->style, st->font_dir, d);
+		if (!g) {
+			rc = -1;
+			continue;
+		}
+		double wd, ht;
+		prisma_diagram_size(g, &wd, &ht);
+		fl->width = (long)(wd + 0.5);
+		fl->height = (long)(ht + 0.5);
+		if (w) {
+			buf png = BUF_INIT, svg = BUF_INIT;
+			if (prisma_diagram_png(g, 2.0, &png, d) == 0)
+				rc |= write_buf(w, fl->png, &png, d);
+			else
+				rc = -1;
+			prisma_diagram_svg(g, &svg);
+			rc |= write_buf(w, fl->svg, &svg, d);
+			buf_free(&png);
+			buf_free(&svg);
+		}
+		prisma_diagram_free(g);
+	}
+	return rc;
+}
+
+int build_prisma(const build_opts *o, const char *flow, const char *out_file, double dpi,
+                 diag *d)
+{
+	build_state st = {.o = o};
+	st.m = model_load(o->content_dir, d);
+	if (!st.m)
+		return 1;
+	int result = 1;
+	st.theme = find_theme(o, st.m->site->theme, d);
+	if (!st.theme)
+		goto done;
+	load_theme_settings(&st, d);
+	load_prisma(&st, d);
+	if (!st.prisma) {
+		if (!d->errors)
+			diag_error(d, "prisma.yaml", 0, 0, "no prisma.yaml in %s: nothing to draw",
+			           o->content_dir);
+		goto done;
+	}
+	if (d->errors)
+		goto done;
+	size_t i = flow ? prisma_flow_find(st.prisma, flow) : 0;
+	if (i == (size_t)-1) {
+		diag_error(d, "prisma.yaml", 0, 0, "no flow \"%s\" in prisma.yaml", flow);
+		goto done;
+	}
+	buf b = BUF_INIT;
+	int rc;
+	bool svg = str_ends_with(out_file, ".svg");
+	if (svg)
+		rc = prisma_render_svg(st.prisma, i, &st.style, st.font_dir, &b, d);
+	else
+		rc = prisma_render_png(st.prisma, i, &st.style, st.font_dir,
+		                       dpi > 0 ? prisma_scale_for_dpi(dpi) : 2.0, &b, d);
+	if (rc == 0) {
+		/* Write beside, then rename: an interrupted run keeps an older file. */
+		char *tmp = xasprintf("%s.tmp-gapmap", out_file);
+		FILE *f = fopen(tmp, "wb");
+		if (!f || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0 ||
+		    rename(tmp, out_file) != 0) {
+			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, strerror(errno));
+			remove(tmp);
+		} else {
+			result = 0;
+		}
+		free(tmp);
+	}
+	buf_free(&b);
+done:
+	state_free(&st);
+	return d->errors ? 1 : result;
+}
+
 int build_run(const build_opts *o, build_stats *stats, diag *d)
 {
 	double t0 = now_seconds();
@@ -131,6 +309,21 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		state_free(&st);
 		return 1;
 	}
+	load_theme_settings(&st, d);
+	load_prisma(&st, d);
+	if (d->errors) {
+		state_free(&st);
+		return 1;
+	}
+	out_writer *w = NULL;
+	if (!o->check_only) {
+		w = out_begin(o->out_dir, o->content_dir, d);
+		if (!w) {
+			state_free(&st);
+			return 1;
+		}
+	}
+	draw_flows(&st, w, d);
 	st.base_templates = path_join(o->home, "templates");
 	st.theme_templates = path_join(st.theme, "templates");
 	st.site_templates = path_join(o->content_dir, "templates");
@@ -141,23 +334,15 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	if (is_dir(st.site_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.site_templates, "templates"};
 
-	render_ctx *rc = render_new(st.m, st.dirs, st.ndirs, NULL, 0, "gapmap " GAPMAP_VERSION, d);
+	render_ctx *rc = render_new(st.m, st.dirs, st.ndirs, st.flows, st.nflows,
+	                            "gapmap " GAPMAP_VERSION, d);
 	if (!rc) {
+		out_abort(w);
 		state_free(&st);
 		return 1;
 	}
 	size_t njobs;
-	render_job *jobs = render_jobs(st.m, 0, &njobs);
-	out_writer *w = NULL;
-	if (!o->check_only) {
-		w = out_begin(o->out_dir, o->content_dir, d);
-		if (!w) {
-			render_jobs_free(jobs, njobs);
-			render_free(rc);
-			state_free(&st);
-			return 1;
-		}
-	}
+	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
 	buf html = BUF_INIT;
 	char **pages = xcalloc(njobs, sizeof *pages);
 	size_t npages = 0;

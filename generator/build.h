@@ -29,4 +29,9 @@ typedef struct build_stats {
 /* Returns 0 on success, 1 when the content has errors (reported to d). */
 int build_run(const build_opts *o, build_stats *stats, diag *d);
 
+/* Draws one PRISMA flow (the first when flow is NULL) to out_file, PNG or
+ * SVG by its suffix; dpi 0 means the default 2x scale. Returns 0 or 1. */
+int build_prisma(const build_opts *o, const char *flow, const char *out_file, double dpi,
+                 diag *d);
+
 #endif

@@ -272,7 +272,8 @@ void export_ris(const model *m, const size_t *recs, size_t n, buf *out)
 		ris_line(out, "TY", ris_type(r->type));
 		ris_line(out, "ID", r->id);
 		for (size_t k = 0; k < r->nauthors; k++)
-			ris_line(out, "AU", r->authors[k]);
+			if (!rec_is_et_al(r->authors[k]))
+				ris_line(out, "AU", r->authors[k]);
 		char year[24];
 		snprintf(year, sizeof year, "%ld", r->year);
 		ris_line(out, "PY", year);
@@ -334,7 +335,8 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, buf *out)
 		for (size_t k = 0; k < r->nauthors; k++) {
 			if (k)
 				buf_puts(&names, " and ");
-			buf_puts(&names, r->authors[k]);
+			/* BibTeX's own spelling of "et al.". */
+			buf_puts(&names, rec_is_et_al(r->authors[k]) ? "others" : r->authors[k]);
 		}
 		bib_field(out, "author", buf_cstr(&names));
 		buf_free(&names);

@@ -211,6 +211,41 @@ static int cmd_new(int argc, char **argv, const char *home)
 	return rc;
 }
 
+static int cmd_prisma(int argc, char **argv, const char *home)
+{
+	const char *dir = ".", *out = "prisma.png", *flow = NULL;
+	double dpi = 0;
+	bool quiet = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		if ((!strcmp(a, "-C") || !strcmp(a, "--content")) && has_value)
+			dir = argv[++i];
+		else if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_value)
+			out = argv[++i];
+		else if (!strcmp(a, "--flow") && has_value)
+			flow = argv[++i];
+		else if (!strcmp(a, "--dpi") && has_value) {
+			char *end;
+			dpi = strtod(argv[++i], &end);
+			if (*end || dpi < 24 || dpi > 2400)
+				return usage_error("--dpi takes a number from 24 to 2400, not '%s'", argv[i]);
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			quiet = true;
+		else
+			return usage_error("prisma: unexpected argument '%s'", a);
+	}
+	if (!str_ends_with(out, ".png") && !str_ends_with(out, ".svg"))
+		return usage_error("-o must name a .png or .svg file, not '%s'", out);
+	build_opts o = {dir, NULL, home, true};
+	diag *d = diag_new();
+	int rc = build_prisma(&o, flow, out, dpi, d);
+	if (rc == 0 && !quiet)
+		printf("gapmap: wrote %s\n", out);
+	int drc = finish(d);
+	return rc ? EXIT_CONTENT : drc;
+}
+
 static int cmd_help(int argc, char **argv, const char *home);
 
 static const verb verbs[] = {
@@ -227,6 +262,12 @@ static const verb verbs[] = {
 	 "Writes studies/ID.yaml, with a field for every facet of site.yaml, and studies/ID.md.\n"
 	 "Existing files are never overwritten unless --force is given.",
 	 cmd_new},
+	{"prisma", "gapmap prisma [-C DIR] [-o FILE.png|FILE.svg] [--flow ID] [--dpi N]",
+	 "Draws one PRISMA 2020 flow diagram from DIR/prisma.yaml without building the site:\n"
+	 "PNG or SVG by the file's suffix (default prisma.png), the first flow unless --flow\n"
+	 "names one, at twice the screen size unless --dpi sets the resolution (e.g. 300).\n"
+	 "The included counts are checked against the records first.",
+	 cmd_prisma},
 	{"help", "gapmap help [VERB]", "Shows help for gapmap or one verb.", cmd_help},
 };
 

@@ -64,6 +64,64 @@ bool rec_url_allowed(const char *url)
 	return strlen(url) > 8;
 }
 
+bool rec_is_et_al(const char *author)
+{
+	return strcasecmp(author, "et al.") == 0 || strcasecmp(author, "et al") == 0 ||
+	       strcasecmp(author, "others") == 0;
+}
+
+/* The scheme of url ("javascript" of "javascript:x"), for messages; NULL
+ * when url has none. Caller frees. */
+static char *scheme_of(const char *url)
+{
+	size_t n = 0;
+	while (url[n] && (isalnum((unsigned char)url[n]) || strchr("+-.", url[n])))
+		n++;
+	return n && n < 40 && url[n] == ':' ? xstrndup(url, n) : NULL;
+}
+
+/* A doi: URL becomes its https://doi.org/ link (browsers cannot follow
+ * doi:); anything but http, https and mailto is refused, whatever the
+ * templates would do with it, so no record can carry a javascript: or
+ * data: link onto a page. */
+static void check_url(record *r, const yml_node *n, bool *ok, diag *d)
+{
+	if (strncasecmp(r->url, "doi:", 4) == 0) {
+		char *doi = rec_normalise_doi(r->url);
+		if (!doi) {
+			diag_error(d, n->file, n->line, n->col,
+			           "url \"%s\" is not a DOI (a DOI starts with 10. and contains a /)",
+			           r->url);
+			*ok = false;
+			return;
+		}
+		free(r->url);
+		r->url = xasprintf("https://doi.org/%s", doi);
+		free(doi);
+		return;
+	}
+	if (rec_url_allowed(r->url))
+		return;
+	char *scheme = scheme_of(r->url);
+	bool known = scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https") ||
+	                        !strcasecmp(scheme, "mailto"));
+	if (!scheme)
+		diag_error(d, n->file, n->line, n->col,
+		           "url must be an http, https or mailto address (or doi:), starting with "
+		           "https:// or the like");
+	else if (!known)
+		diag_error(d, n->file, n->line, n->col,
+		           "url must be an http, https or mailto address (or doi:), not a \"%s:\" "
+		           "link",
+		           scheme);
+	else
+		diag_error(d, n->file, n->line, n->col,
+		           "url must be an http, https or mailto address without spaces, quotes, "
+		           "< > or \\ (write a space as %%20)");
+	free(scheme);
+	*ok = false;
+}
+
 bool rec_has_code(const record *r, size_t facet, size_t code)
 {
 	const rec_codes *c = &r->codes[facet];
@@ -338,12 +396,8 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 		}
 		free(doi);
 	}
-	if (schema_string(root, "url", false, &r->url, &ok, d) && !rec_url_allowed(r->url)) {
-		const yml_node *n = yml_get(root, "url");
-		diag_error(d, n->file, n->line, n->col,
-		           "url must be an http, https or mailto address without spaces or quotes");
-		ok = false;
-	}
+	if (schema_string(root, "url", false, &r->url, &ok, d))
+		check_url(r, yml_get(root, "url"), &ok, d);
 	schema_date(root, "added", true, &r->added, &ok, d);
 	if (schema_string(root, "study", false, &r->study, &ok, d)) {
 		const yml_node *n = yml_get(root, "study");

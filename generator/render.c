@@ -131,7 +131,7 @@ static char *short_authors(const record *r)
 		buf_puts(&b, r->published_in ? r->published_in : "Anonymous");
 	else if (r->nauthors == 1)
 		family_name(&b, r->authors[0]);
-	else if (r->nauthors == 2) {
+	else if (r->nauthors == 2 && !rec_is_et_al(r->authors[1])) {
 		family_name(&b, r->authors[0]);
 		buf_puts(&b, " and ");
 		family_name(&b, r->authors[1]);
@@ -145,11 +145,15 @@ static char *short_authors(const record *r)
 static char *citation(const record *r)
 {
 	buf b = BUF_INIT;
-	for (size_t i = 0; i < r->nauthors; i++) {
+	bool et_al = r->nauthors > 1 && rec_is_et_al(r->authors[r->nauthors - 1]);
+	size_t named = et_al ? r->nauthors - 1 : r->nauthors;
+	for (size_t i = 0; i < named; i++) {
 		if (i)
-			buf_puts(&b, i + 1 == r->nauthors ? " and " : ", ");
+			buf_puts(&b, i + 1 == named && !et_al ? " and " : ", ");
 		buf_puts(&b, r->authors[i]);
 	}
+	if (et_al)
+		buf_puts(&b, ", et al.");
 	if (r->nauthors)
 		buf_putc(&b, ' ');
 	buf_printf(&b, "(%ld). %s", r->year, r->title);
@@ -531,14 +535,9 @@ static void push_data(lua_State *L, const model *m, const render_flow *flows, si
 		set_str(L, "title", fl->title);
 		set_str(L, "png", fl->png);
 		set_str(L, "svg", fl->svg);
-		lua_createtable(L, (int)fl->nlines, 0);
-		for (size_t k = 0; k < fl->nlines; k++) {
-			lua_createtable(L, 0, 2);
-			set_str(L, "phase", fl->phases[k]);
-			set_str(L, "text", fl->lines[k]);
-			lua_rawseti(L, -2, (lua_Integer)k + 1);
-		}
-		lua_setfield(L, -2, "lines");
+		set_str(L, "text_html", fl->text_html);
+		set_int(L, "width", fl->width);
+		set_int(L, "height", fl->height);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	lua_setfield(L, data, "flows");

@@ -53,11 +53,10 @@ typedef struct render_ctx render_ctx;
 typedef struct render_flow {
 	const char *id;
 	const char *title;
-	const char *png;  /* output paths, relative to the site root */
-	const char *svg;
-	char **lines;     /* text version, in reading order: "Records screened: 211" */
-	char **phases;    /* the phase of each line */
-	size_t nlines;
+	char *png; /* output paths, relative to the site root */
+	char *svg;
+	char *text_html; /* the flow in words, already escaped */
+	long width, height; /* CSS pixels */
 } render_flow;
 
 render_job *render_jobs(const model *m, size_t nflows, size_t *njobs);

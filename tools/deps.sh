@@ -8,7 +8,11 @@ set -e
 kind=${1:-build}
 need="gcc make pkg-config libcmark-dev libyaml-dev liblua5.4-dev libpng-dev libfreetype-dev libmicrohttpd-dev"
 if [ "$kind" = test ]; then
-	need="$need clang libclang-rt-14-dev pngcheck libxml2-utils valgrind chromium nodejs npm python3"
+	need="$need clang libclang-rt-14-dev pngcheck libxml2-utils valgrind chromium python3"
+	# Node may come from Debian (nodejs + npm) or from NodeSource (nodejs alone,
+	# whose package conflicts with Debian's npm): ask for it only when absent.
+	command -v node >/dev/null 2>&1 || need="$need nodejs"
+	command -v npm >/dev/null 2>&1 || need="$need npm"
 fi
 missing=""
 for p in $need; do
