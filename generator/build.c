@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "export.h"
 #include "mapdata.h"
@@ -151,6 +152,14 @@ static void load_theme_settings(build_state *st, diag *d)
 		}
 	}
 	free(path);
+	/* A theme need not ship fonts: borrow the default theme's for diagrams. */
+	char *font = path_join(st->font_dir, st->style.font);
+	bool have = access(font, R_OK) == 0;
+	free(font);
+	if (!have) {
+		free(st->font_dir);
+		st->font_dir = path_join(st->o->home, "themes/default/fonts");
+	}
 }
 
 /* Reads prisma.yaml and checks it against what the records say: the
