@@ -179,10 +179,12 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		char rp[PATH_MAX], rt[PATH_MAX];
 		if (realpath(protect, rp) && realpath(parent, rt)) {
 			char *full = path_join(rt, base_name(tgt));
-			if (inside(rp, full) || inside(full, rp)) {
+			/* Inside the content folder is fine (DIR/_site is the default);
+			 * the content folder itself or a folder holding it is not. */
+			if (inside(rp, full)) {
 				diag_error(d, "", 0, 0,
-				           "refusing to write the site to %s: it is, holds or lies inside the "
-				           "content folder",
+				           "refusing to write the site to %s: it is or holds the content "
+				           "folder",
 				           tgt);
 				free(full);
 				free(parent);
