@@ -96,6 +96,16 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		*ok = false;
 		return;
 	}
+	if (f->ncodes == CFG_MAX_CODES) {
+		diag_error(d, n->file, n->line, n->col,
+		           "facet \"%s\" has more than %d codes, the limit for one facet", f->id,
+		           CFG_MAX_CODES);
+		free(c.id);
+		free(c.label);
+		free(c.definition);
+		*ok = false;
+		return;
+	}
 	f->codes = xrealloc(f->codes, (f->ncodes + 1) * sizeof *f->codes);
 	f->codes[f->ncodes++] = c;
 }
@@ -140,10 +150,14 @@ static void read_facet(cfg_site *s, const yml_pair *p, bool *ok, diag *d)
 		f.plural = xstrdup(f.label);
 	if (f.path) {
 		const yml_node *pn = yml_get(n, "path");
+		f.path_line = pn->line;
+		f.path_col = pn->col;
 		if (!check_id(pn, "path", d))
 			*ok = false;
 	} else {
 		f.path = xstrdup(f.id);
+		f.path_line = k->line;
+		f.path_col = k->col;
 	}
 	const yml_node *codes = yml_get(n, "codes"), *groups = yml_get(n, "groups");
 	if (codes && groups) {
@@ -289,8 +303,16 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 		diag_error(d, label, root->line, root->col, "missing required field \"facets\"");
 		ok = false;
 	} else if (want_map(facets, "facets", d)) {
-		for (size_t i = 0; i < facets->count; i++)
+		for (size_t i = 0; i < facets->count; i++) {
+			if (i == CFG_MAX_FACETS) {
+				const yml_node *k = facets->pairs[i].key;
+				diag_error(d, k->file, k->line, k->col,
+				           "more than %d facets, the limit for one site", CFG_MAX_FACETS);
+				ok = false;
+				break;
+			}
 			read_facet(s, &facets->pairs[i], &ok, d);
+		}
 	} else {
 		ok = false;
 	}

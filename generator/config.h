@@ -16,6 +16,9 @@
 #include "diag.h"
 
 #define CFG_NONE ((size_t)-1)
+/* Bounds on a vocabulary: the map is rows x columns cells, each a page. */
+#define CFG_MAX_FACETS 64
+#define CFG_MAX_CODES 1000
 /* The built-in "year" filter, which is no facet. */
 #define CFG_FILTER_YEAR ((size_t)-2)
 
@@ -39,6 +42,7 @@ typedef struct cfg_facet {
 	char *label;
 	char *plural;
 	char *path; /* URL folder of the facet's pages */
+	int path_line, path_col; /* where path (or, by default, the facet) is written */
 	char *definition;
 	bool required;
 	bool multiple;

@@ -35,6 +35,39 @@ static void push(diag *d, diag_item it)
 		d->warnings++;
 }
 
+/* Copies s for printing on the author's terminal: messages quote content,
+ * and content may hold escape sequences (YAML's "\e" is legal) that would
+ * recolour, retitle or scramble the terminal, so C0 and C1 controls and DEL
+ * become \xNN. Tabs and newlines too: one problem is one line. Very long
+ * messages (a quoted 200 KiB value) are cut at a character boundary. */
+static char *printable(const char *s, size_t max)
+{
+	buf b = BUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (b.len >= max) {
+			buf_puts(&b, "...");
+			break;
+		}
+		if (*p < 0x20 || *p == 0x7F) {
+			buf_printf(&b, "\\x%02X", *p);
+			p++;
+		} else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+			buf_printf(&b, "\\u%04X", p[1]);
+			p += 2;
+		} else {
+			/* Copy one whole UTF-8 sequence so a cut never splits one. */
+			size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+			size_t k = 0;
+			while (k < n && p[k])
+				k++;
+			buf_put(&b, p, k);
+			p += k;
+		}
+	}
+	return buf_detach(&b);
+}
+
 void diag_at(diag *d, diag_level level, const char *file, int line, int col,
              const char *fmt, ...)
 {
@@ -43,7 +76,9 @@ void diag_at(diag *d, diag_level level, const char *file, int line, int col,
 	va_start(ap, fmt);
 	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
-	diag_item it = {level, xstrdup(file ? file : ""), line, col, buf_detach(&b), 0};
+	diag_item it = {level, printable(file ? file : "", DIAG_MAX_MESSAGE), line, col,
+	                printable(buf_cstr(&b), DIAG_MAX_MESSAGE), 0};
+	buf_free(&b);
 	push(d, it);
 }
 
@@ -137,6 +172,21 @@ void diag_print(diag *d, FILE *out, bool colour)
 	}
 }
 
+void diag_locate(const char *text, size_t off, int *line, int *col)
+{
+	int l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}
+
 const char *diag_suggest(const char *word, const char *const *candidates, size_t n)
 {
 	const char *best = NULL;
@@ -144,6 +194,12 @@ const char *diag_suggest(const char *word, const char *const *candidates, size_t
 	size_t len = strlen(word);
 	size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
 	for (size_t i = 0; i < n; i++) {
+		/* The distance is at least the difference in length: skip the
+		 * quadratic comparison when that alone is too far (a 200 KiB value
+		 * against a thousand codes would otherwise take minutes). */
+		size_t cl = strlen(candidates[i]);
+		if ((cl > len ? cl - len : len - cl) > limit)
+			continue;
 		size_t dist = edit_distance(word, candidates[i]);
 		if (dist < best_d) {
 			best_d = dist;

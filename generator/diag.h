@@ -38,6 +38,11 @@ typedef struct diag {
 	size_t warnings;
 } diag;
 
+/* Messages and file names are stored made safe for a terminal: control
+ * characters are shown as \xNN (content may hold escape sequences) and
+ * anything beyond DIAG_MAX_MESSAGE bytes is cut, with "...". */
+#define DIAG_MAX_MESSAGE 1000
+
 diag *diag_new(void);
 void diag_free(diag *d);
 
@@ -60,6 +65,10 @@ void diag_print(diag *d, FILE *out, bool colour);
 
 /* Formats one item as "file:line:col: level: message" without colour. */
 void diag_format(const diag_item *it, buf *out);
+
+/* Line and column (1-based, columns in characters) of byte offset off in
+ * text, for problems found by scanning bytes rather than by a parser. */
+void diag_locate(const char *text, size_t off, int *line, int *col);
 
 /* Picks the closest of n candidates to word for a "did you mean" hint, or
  * NULL when none is close enough. */

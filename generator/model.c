@@ -103,6 +103,8 @@ static void load_records(model *m, const char *dir, diag *d)
 		} else if (strcmp(ext, ".yml") == 0 && has_name(names, n, yaml_twin)) {
 			diag_error(d, label, 0, 0, "duplicate id \"%s\": studies/%s.yaml exists too", id, id);
 		} else {
+			m->file_ids = xrealloc(m->file_ids, (m->nfile_ids + 1) * sizeof *m->file_ids);
+			m->file_ids[m->nfile_ids++] = xstrdup(id);
 			char *path = path_join(sdir, name);
 			char *mdname = xasprintf("%s.md", id);
 			char *mdpath = path_join(sdir, mdname);
@@ -122,6 +124,9 @@ static void load_records(model *m, const char *dir, diag *d)
 	}
 	free_names(names, n);
 	free(sdir);
+	/* Sorted by id, not by file name ("a-b.yaml" sorts before "a.yaml"). */
+	if (m->nfile_ids > 1)
+		qsort(m->file_ids, m->nfile_ids, sizeof *m->file_ids, cmp_names);
 }
 
 static void load_pages(model *m, const char *dir, diag *d)
@@ -176,7 +181,10 @@ static void load_pages(model *m, const char *dir, diag *d)
 		bool ok = true;
 		size_t valid = utf8_valid_prefix(text, len);
 		if (valid != len) {
-			diag_error(d, label, 0, 0, "invalid UTF-8 (byte 0x%02X at byte offset %zu)",
+			int line, col;
+			diag_locate(text, valid, &line, &col);
+			diag_error(d, label, line, col,
+			           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
 			           (unsigned char)text[valid], valid);
 			ok = false;
 		}
@@ -282,41 +290,104 @@ static void check_dois(model *m, diag *d)
 	free(with);
 }
 
-/* Follows study: links to the record each study starts from. A link to a
- * record that is itself a further report is followed; a cycle is an error. */
-static size_t resolve_primary(model *m, size_t r, diag *d, bool *ok)
+static bool file_id_exists(const model *m, const char *id)
 {
-	size_t cur = r, steps = 0;
-	while (m->recs[cur]->study) {
-		const record *rc = m->recs[cur];
-		size_t next = model_record_index(m, rc->study);
-		if (next == CFG_NONE) {
-			if (cur == r) {
-				size_t nn = m->nrecs;
-				const char **ids = xcalloc(nn ? nn : 1, sizeof *ids);
-				for (size_t i = 0; i < nn; i++)
-					ids[i] = m->recs[i]->id;
-				const char *hint = diag_suggest(rc->study, ids, nn);
-				diag_error(d, rc->file, rc->study_pos.line, rc->study_pos.col,
-				           "study \"%s\" does not exist (no studies/%s.yaml)%s%s%s", rc->study,
-				           rc->study, hint ? "; did you mean \"" : "", hint ? hint : "",
-				           hint ? "\"?" : "");
-				free(ids);
-				*ok = false;
-			}
-			return cur;
+	return m->nfile_ids &&
+	       bsearch(&id, m->file_ids, m->nfile_ids, sizeof *m->file_ids, cmp_names) != NULL;
+}
+
+static void report_missing_study(const model *m, const record *rc, diag *d)
+{
+	const char **ids = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *ids);
+	for (size_t i = 0; i < m->nrecs; i++)
+		ids[i] = m->recs[i]->id;
+	const char *hint = diag_suggest(rc->study, ids, m->nrecs);
+	diag_error(d, rc->file, rc->study_pos.line, rc->study_pos.col,
+	           "study \"%s\" does not exist (no studies/%s.yaml)%s%s%s", rc->study, rc->study,
+	           hint ? "; did you mean \"" : "", hint ? hint : "", hint ? "\"?" : "");
+	free(ids);
+}
+
+/* Reports every record of a cycle of study: links, each message naming the
+ * whole circle from that record on, so the author sees which link to cut. */
+static void report_cycle(const model *m, const size_t *path, size_t n, diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		const record *rc = m->recs[path[i]];
+		if (n == 1) {
+			diag_error(d, rc->file, rc->study_pos.line, rc->study_pos.col,
+			           "a record cannot be a further report of itself; remove \"study\"");
+			continue;
 		}
-		if (next == r || ++steps > m->nrecs) {
-			const record *rr = m->recs[r];
-			diag_error(d, rr->file, rr->study_pos.line, rr->study_pos.col,
-			           "reports link to each other in a circle; the first report of a study "
-			           "has no \"study\" field");
-			*ok = false;
-			return r;
-		}
-		cur = next;
+		buf b = BUF_INIT;
+		for (size_t k = 0; k <= n; k++)
+			buf_printf(&b, "%s%s", k ? " -> " : "", m->recs[path[(i + k) % n]]->id);
+		diag_error(d, rc->file, rc->study_pos.line, rc->study_pos.col,
+		           "reports link to each other in a circle (%s); the first report of a study "
+		           "has no \"study\" field",
+		           buf_cstr(&b));
+		buf_free(&b);
 	}
-	return cur;
+}
+
+/* Finds, for every record, the record its study starts from by following
+ * study: links (a link to a further report is followed on). Each record is
+ * walked once, so long chains stay linear. A link to a missing record is an
+ * error unless that record's file exists but failed to load (its own error
+ * says why; a second one here would mislead). */
+static size_t *resolve_primaries(model *m, diag *d, bool *ok)
+{
+	size_t n = m->nrecs;
+	size_t *primary = xcalloc(n ? n : 1, sizeof *primary);
+	unsigned char *state = xcalloc(n ? n : 1, 1); /* 0 new, 1 on the path, 2 done */
+	size_t *path = xcalloc(n ? n : 1, sizeof *path);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0, cur = i, root;
+		for (;;) {
+			if (state[cur] == 2) {
+				root = primary[cur];
+				break;
+			}
+			if (state[cur] == 1) {
+				size_t start = 0;
+				while (path[start] != cur)
+					start++;
+				report_cycle(m, path + start, len - start, d);
+				*ok = false;
+				for (size_t k = start; k < len; k++) {
+					primary[path[k]] = path[k];
+					state[path[k]] = 2;
+				}
+				len = start;
+				root = cur;
+				break;
+			}
+			state[cur] = 1;
+			path[len++] = cur;
+			const record *rc = m->recs[cur];
+			if (!rc->study) {
+				root = cur;
+				break;
+			}
+			size_t next = model_record_index(m, rc->study);
+			if (next == CFG_NONE) {
+				if (!file_id_exists(m, rc->study)) {
+					report_missing_study(m, rc, d);
+					*ok = false;
+				}
+				root = cur;
+				break;
+			}
+			cur = next;
+		}
+		for (size_t k = 0; k < len; k++) {
+			primary[path[k]] = root;
+			state[path[k]] = 2;
+		}
+	}
+	free(path);
+	free(state);
+	return primary;
 }
 
 static int cmp_year_id(const record *a, const record *b)
@@ -343,9 +414,7 @@ static int cmp_study_key(const void *pa, const void *pb)
 static void build_studies(model *m, diag *d, bool *ok)
 {
 	size_t n = m->nrecs;
-	size_t *primary = xcalloc(n ? n : 1, sizeof *primary);
-	for (size_t i = 0; i < n; i++)
-		primary[i] = resolve_primary(m, i, d, ok);
+	size_t *primary = resolve_primaries(m, d, ok);
 	m->studies = xcalloc(n ? n : 1, sizeof *m->studies);
 	m->study_of = xcalloc(n ? n : 1, sizeof *m->study_of);
 	study_key *keys = xcalloc(n ? n : 1, sizeof *keys);
@@ -446,7 +515,7 @@ static void check_paths(model *m, diag *d, bool *ok)
 		const char *p = site->facets[f].path;
 		for (size_t k = 0; model_reserved_paths[k]; k++)
 			if (strcmp(p, model_reserved_paths[k]) == 0) {
-				diag_error(d, "site.yaml", 0, 0,
+				diag_error(d, "site.yaml", site->facets[f].path_line, site->facets[f].path_col,
 				           "facet \"%s\" has path \"%s\", which the site's own pages use; set "
 				           "another \"path\"",
 				           site->facets[f].id, p);
@@ -454,7 +523,8 @@ static void check_paths(model *m, diag *d, bool *ok)
 			}
 		for (size_t g = 0; g < f; g++)
 			if (strcmp(p, site->facets[g].path) == 0) {
-				diag_error(d, "site.yaml", 0, 0, "facets \"%s\" and \"%s\" have the same path \"%s\"",
+				diag_error(d, "site.yaml", site->facets[f].path_line, site->facets[f].path_col,
+				           "facets \"%s\" and \"%s\" have the same path \"%s\"",
 				           site->facets[g].id, site->facets[f].id, p);
 				*ok = false;
 			}
@@ -543,6 +613,7 @@ void model_free(model *m)
 		free(m->pages[i].html);
 	}
 	free(m->pages);
+	free_names(m->file_ids, m->nfile_ids);
 	cfg_free(m->site);
 	free(m);
 }

@@ -52,6 +52,8 @@ typedef struct model {
 	idx_list *cells;    /* [row code * ncolumn codes + column code] -> study indices */
 	size_t ncols;       /* codes of the column facet */
 	long year_min, year_max;
+	char **file_ids; /* ids of every record file, loaded or not, sorted */
+	size_t nfile_ids;
 } model;
 
 /* Loads and checks content_dir. Returns NULL when any error was reported. */

@@ -17,6 +17,7 @@ struct out_writer {
 	char *target;
 	char *tmp;
 	size_t files;
+	bool io_failed; /* a write failed: the build is lost, stop trying */
 };
 
 bool out_safe_relpath(const char *rel)
@@ -180,11 +181,20 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		if (realpath(protect, rp) && realpath(parent, rt)) {
 			char *full = path_join(rt, base_name(tgt));
 			/* Inside the content folder is fine (DIR/_site is the default);
-			 * the content folder itself or a folder holding it is not. */
-			if (inside(rp, full)) {
+			 * the content folder itself, a folder holding it, or a place
+			 * among the files gapmap reads is not. */
+			static const char *const inputs[] = {"studies", "pages", "templates", "themes",
+			                                     "site.yaml", "prisma.yaml"};
+			bool clash = false;
+			for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+				char *in = path_join(rp, inputs[i]);
+				clash |= inside(full, in);
+				free(in);
+			}
+			if (inside(rp, full) || clash) {
 				diag_error(d, "", 0, 0,
 				           "refusing to write the site to %s: it is or holds the content "
-				           "folder",
+				           "folder, or lies among its files",
 				           tgt);
 				free(full);
 				free(parent);
@@ -216,25 +226,42 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 	return w;
 }
 
+/* The disk filling up is the likeliest reason a write fails mid-build. */
+static const char *full_hint(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EFBIG
+	           ? " (the disk or your quota is full; free some space and build again)"
+	           : "";
+}
+
 int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag *d)
 {
 	if (!out_safe_relpath(rel)) {
 		diag_error(d, "", 0, 0, "refusing to write outside the output folder: \"%s\"", rel);
 		return -1;
 	}
+	/* After the disk fills up every later write would fail the same way:
+	 * one message says it, not a thousand. */
+	if (w->io_failed)
+		return -1;
 	char *path = path_join(w->tmp, rel);
 	char *dir = parent_of(path);
 	int rc = -1;
 	if (mkdirs(dir) != 0) {
-		diag_error(d, "", 0, 0, "cannot create %s: %s", dir, strerror(errno));
+		diag_error(d, "", 0, 0, "cannot create %s: %s%s", dir, strerror(errno),
+		           full_hint(errno));
+		w->io_failed = true;
 		goto done;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		diag_error(d, "", 0, 0,
-		           errno == EEXIST ? "two pages want the same output file %s%s"
-		                           : "cannot write %s: %s",
-		           rel, errno == EEXIST ? "" : strerror(errno));
+		if (errno == EEXIST) {
+			diag_error(d, "", 0, 0, "two pages want the same output file %s", rel);
+		} else {
+			diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+			           full_hint(errno));
+			w->io_failed = true;
+		}
 		goto done;
 	}
 	const char *p = data;
@@ -244,7 +271,9 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			diag_error(d, "", 0, 0, "cannot write %s: %s", rel, strerror(errno));
+			diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+			           full_hint(errno));
+			w->io_failed = true;
 			close(fd);
 			goto done;
 		}
@@ -252,7 +281,9 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 		left -= (size_t)n;
 	}
 	if (close(fd) != 0) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s", rel, strerror(errno));
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+		           full_hint(errno));
+		w->io_failed = true;
 		goto done;
 	}
 	w->files++;
@@ -263,11 +294,61 @@ done:
 	return rc;
 }
 
-int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
+/* Reads a regular file below the open folder dirfd without following a
+ * symbolic link or blocking on a FIFO; -1 with errno otherwise. */
+static int read_below(int dirfd, const char *name, char **data, size_t *len)
 {
-	DIR *dp = opendir(src);
-	if (!dp)
-		return 0;
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	buf b = BUF_INIT;
+	buf_grow(&b, (size_t)st.st_size + 1);
+	for (;;) {
+		buf_grow(&b, 65536);
+		ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			buf_free(&b);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		b.data[b.len] = '\0';
+	}
+	close(fd);
+	*len = b.len;
+	*data = buf_detach(&b);
+	return 0;
+}
+
+/* Copies the folder open as dirfd (label: its path, for messages). Every
+ * entry is opened relative to its folder with O_NOFOLLOW, so a symbolic
+ * link anywhere in a theme (to ~/.ssh, to /etc) is never followed, even if
+ * it is swapped in while we copy; such links are skipped with a warning. */
+static int copy_dir_fd(out_writer *w, int dirfd, const char *label, const char *rel,
+                       int depth, diag *d)
+{
+	if (depth > 32) {
+		diag_error(d, "", 0, 0, "%s: folders nested more than 32 deep", label);
+		close(dirfd);
+		return -1;
+	}
+	DIR *dp = fdopendir(dirfd);
+	if (!dp) {
+		close(dirfd);
+		return -1;
+	}
 	size_t n = 0, cap = 0;
 	char **names = NULL;
 	struct dirent *e;
@@ -280,31 +361,77 @@ int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
 		}
 		names[n++] = xstrdup(e->d_name);
 	}
-	closedir(dp);
+	/* Sorted, so that the order of writing (and of any message) is stable. */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+			char *t = names[k];
+			names[k] = names[k - 1];
+			names[k - 1] = t;
+		}
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
-		char *from = path_join(src, names[i]);
+		char *from = path_join(label, names[i]);
 		char *to = path_join(rel, names[i]);
 		struct stat st;
-		if (lstat(from, &st) == 0 && S_ISDIR(st.st_mode)) {
-			rc |= out_copy_tree(w, from, to, d);
-		} else if (lstat(from, &st) == 0 && S_ISREG(st.st_mode)) {
+		if (fstatat(dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			diag_error(d, "", 0, 0, "cannot read %s: %s", from, strerror(errno));
+			rc = -1;
+		} else if (S_ISLNK(st.st_mode)) {
+			diag_warning(d, "", 0, 0,
+			             "%s is a symbolic link; not copied (a theme's files must lie inside "
+			             "its folder)",
+			             from);
+		} else if (S_ISDIR(st.st_mode)) {
+			int sub = openat(dirfd, names[i],
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0) {
+				diag_error(d, "", 0, 0, "cannot read %s: %s", from, strerror(errno));
+				rc = -1;
+			} else {
+				rc |= copy_dir_fd(w, sub, from, to, depth + 1, d);
+			}
+		} else if (S_ISREG(st.st_mode)) {
 			char *data;
 			size_t len;
-			if (read_file(from, 0, &data, &len) != 0) {
-				diag_error(d, "", 0, 0, "cannot read %s: %s", from, strerror(errno));
+			if (read_below(dirfd, names[i], &data, &len) != 0) {
+				diag_error(d, "", 0, 0, "cannot read %s: %s", from,
+				           errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 				rc = -1;
 			} else {
 				rc |= out_write(w, to, data, len, d);
 				free(data);
 			}
 		}
+		/* Devices, FIFOs and sockets are no part of a theme: skipped. */
 		free(from);
 		free(to);
 		free(names[i]);
 	}
 	free(names);
+	closedir(dp);
 	return rc;
+}
+
+int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
+{
+	int fd = open(src, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0; /* a theme without this folder */
+		if (errno == ELOOP || errno == ENOTDIR) {
+			struct stat st;
+			if (lstat(src, &st) == 0 && S_ISLNK(st.st_mode)) {
+				diag_warning(d, "", 0, 0,
+				             "%s is a symbolic link; not copied (a theme's files must lie "
+				             "inside its folder)",
+				             src);
+				return 0;
+			}
+		}
+		diag_error(d, "", 0, 0, "cannot read %s: %s", src, strerror(errno));
+		return -1;
+	}
+	return copy_dir_fd(w, fd, src, rel, 0, d);
 }
 
 int out_commit(out_writer *w, diag *d)

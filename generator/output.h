@@ -28,11 +28,15 @@ typedef struct out_writer out_writer;
 out_writer *out_begin(const char *target, const char *protect, diag *d);
 
 /* Writes one file at a relative path, creating folders. Returns 0 or -1
- * after reporting. */
+ * after reporting; a failure to write (a full disk) is reported once, and
+ * every later write of this writer then fails silently. */
 int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag *d);
 
-/* Copies a folder tree (theme assets) to rel inside the output; symbolic
- * links and files outside src are not followed. */
+/* Copies a folder tree (theme assets) to rel inside the output. Nothing
+ * outside src is ever read: every entry is opened relative to its folder
+ * with O_NOFOLLOW, symbolic links (src itself included) are skipped with a
+ * warning, and devices, FIFOs and sockets are skipped. A missing src is no
+ * error. Returns 0 or -1 after reporting. */
 int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d);
 
 bool out_safe_relpath(const char *rel);

@@ -310,7 +310,10 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 	}
 	size_t valid = utf8_valid_prefix(md, len);
 	if (valid != len) {
-		diag_error(d, label, 0, 0, "invalid UTF-8 (byte 0x%02X at byte offset %zu)",
+		int line, col;
+		diag_locate(md, valid, &line, &col);
+		diag_error(d, label, line, col,
+		           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
 		           (unsigned char)md[valid], valid);
 		*ok = false;
 	} else {

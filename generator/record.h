@@ -78,7 +78,9 @@ void rec_free(record *r);
  * bare lower-case form; NULL when s is not a DOI. Caller frees. */
 char *rec_normalise_doi(const char *s);
 
-/* True for http(s) and mailto URLs, the only schemes records may link. */
+/* True for http(s) and mailto URLs without spaces, quotes, < > or \: the
+ * only links records may carry. (rec_load also accepts doi:10.x/y and
+ * stores it as https://doi.org/10.x/y.) */
 bool rec_url_allowed(const char *url);
 
 bool rec_has_code(const record *r, size_t facet, size_t code);

@@ -110,21 +110,25 @@ bool schema_bool(const yml_node *map, const char *key, bool *out, bool *ok, diag
 	return true;
 }
 
-static bool valid_date(const char *s)
+/* 0 for a real calendar day written YYYY-MM-DD; otherwise why not, for
+ * the message: -1 not in that form, else the number of days the month has
+ * (so "2023-02-29" can say February 2023 has 28 days), or 13 for a month
+ * out of range. */
+static int check_date(const char *s)
 {
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
+		return -1;
 	for (int i = 0; i < 10; i++)
 		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return false;
+			return -1;
 	int y = atoi(s), m = atoi(s + 5), day = atoi(s + 8);
 	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (m < 1 || m > 12 || day < 1)
-		return false;
+	if (m < 1 || m > 12)
+		return 13;
 	int lim = mdays[m - 1];
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		lim = 29;
-	return day <= lim;
+	return day >= 1 && day <= lim ? 0 : lim;
 }
 
 bool schema_date(const yml_node *map, const char *key, bool required, char **out, bool *ok,
@@ -133,7 +137,25 @@ bool schema_date(const yml_node *map, const char *key, bool required, char **out
 	const yml_node *v = field(map, key, required, ok, d);
 	if (!v || !want_scalar(v, key, ok, d))
 		return false;
-	if (!valid_date(v->value)) {
+	int why = check_date(v->value);
+	if (why == 13) {
+		diag_error(d, v->file, v->line, v->col,
+		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\" (there is no month "
+		           "%.2s)",
+		           key, v->value, v->value + 5);
+		*ok = false;
+		return false;
+	} else if (why > 0) {
+		static const char *const months[] = {"January", "February", "March", "April",
+		                                     "May", "June", "July", "August",
+		                                     "September", "October", "November", "December"};
+		diag_error(d, v->file, v->line, v->col,
+		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\" (%s %.4s has %d "
+		           "days)",
+		           key, v->value, months[atoi(v->value + 5) - 1], v->value, why);
+		*ok = false;
+		return false;
+	} else if (why < 0) {
 		diag_error(d, v->file, v->line, v->col,
 		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\"", key, v->value);
 		*ok = false;

@@ -53,36 +53,58 @@ static void node_free(yml_node *n, bool self)
 		free(n);
 }
 
-/* Explains libyaml's terse messages for the mistakes authors make most. */
-static const char *hint_for(const parser *p, const yaml_parser_t *yp)
+/* The text of the line holding byte offset off, for hints. */
+static void line_at(const parser *p, size_t off, const char **line, size_t *ll)
 {
-	const char *problem = yp->problem ? yp->problem : "";
-	size_t off = yp->problem_mark.index;
-	/* Find the line the problem is on and look at it. */
 	size_t start = off < p->len ? off : p->len;
 	while (start > 0 && p->data[start - 1] != '\n')
 		start--;
 	size_t end = start;
 	while (end < p->len && p->data[end] != '\n')
 		end++;
-	const char *line = p->data + start;
-	size_t ll = end - start;
-	if (strstr(problem, "tab") || memchr(line, '\t', ll))
+	*line = p->data + start;
+	*ll = end - start;
+}
+
+static bool has(const char *s, const char *needle)
+{
+	return s && strstr(s, needle) != NULL;
+}
+
+/* Explains libyaml's terse messages for the mistakes authors make most. */
+static const char *hint_for(const parser *p, const yaml_parser_t *yp)
+{
+	const char *problem = yp->problem ? yp->problem : "";
+	const char *context = yp->context;
+	size_t off = yp->problem_mark.index;
+	char at = off < p->len ? p->data[off] : '\0';
+	const char *line;
+	size_t ll;
+	line_at(p, off, &line, &ll);
+	if (has(problem, "tab") || at == '\t' || (ll && line[0] == '\t'))
 		return "YAML indentation must use spaces, not tabs";
-	if (strstr(problem, "mapping values are not allowed"))
-		return "a value containing ': ' must be quoted, e.g. title: \"Pain: a review\"";
-	if (strstr(problem, "did not find expected key") ||
-	    strstr(problem, "did not find expected '-' indicator"))
-		return "check the indentation: items of one list or mapping must line up";
-	if (strstr(problem, "found character that cannot start any token")) {
-		if (memchr(line, '`', ll))
-			return "a value starting with ` must be quoted";
-		if (memchr(line, '@', ll))
-			return "a value starting with @ must be quoted";
+	if (has(problem, "mapping values are not allowed"))
+		return "a value containing \": \" must be quoted, e.g. title: \"Pain: a review\"";
+	if (has(context, "flow sequence"))
+		return "a list written [a, b] needs commas between its items and a closing ] "
+		       "(quote items that contain , [ ] or :)";
+	if (has(context, "flow mapping"))
+		return "a mapping written { a: 1 } needs commas between its fields and a closing } "
+		       "(quote values that contain , { } or :)";
+	if (has(problem, "did not find expected key") ||
+	    has(problem, "did not find expected '-' indicator") ||
+	    has(problem, "did not find expected <document start>"))
+		return "check the indentation: the fields of one mapping, and the items of one list, "
+		       "must start in the same column";
+	if (has(problem, "found character that cannot start any token")) {
+		if (at == '`' || at == '@' || at == '%')
+			return "a value starting with ` @ or % must be quoted";
 		return "quote the value";
 	}
-	if (strstr(problem, "found unexpected end of stream") ||
-	    strstr(problem, "found unknown escape character"))
+	if (has(problem, "found unknown escape character"))
+		return "inside \"double quotes\" a backslash starts an escape: write \\\\ for a "
+		       "backslash, or use 'single quotes'";
+	if (has(problem, "found unexpected end of stream") || has(context, "quoted scalar"))
 		return "check for an unclosed or mismatched quote";
 	return NULL;
 }
@@ -97,10 +119,17 @@ static void report_parser_error(parser *p)
 		/* Reader errors carry a byte offset, not a line. */
 		diag_error(p->d, p->label, 0, 0, "%s at byte offset %zu", problem,
 		           yp->problem_offset);
+	} else if (has(yp->context, "quoted scalar") && has(problem, "end of stream")) {
+		/* libyaml notices at the end of the file; the author needs the
+		 * place where the quote was opened. */
+		yaml_mark_t c = yp->context_mark;
+		diag_error(p->d, p->label, line_of(p, c), col_of(c),
+		           "YAML syntax: this quoted value is never closed (the file ends inside "
+		           "it); hint: add the closing quote");
 	} else if (yp->context) {
-		diag_error(p->d, p->label, line_of(p, m), col_of(m), "YAML syntax: %s (%s at line %d)%s%s",
-		           problem, yp->context, line_of(p, yp->context_mark),
-		           hint ? "; hint: " : "", hint ? hint : "");
+		diag_error(p->d, p->label, line_of(p, m), col_of(m),
+		           "YAML syntax: %s (%s at line %d)%s%s", problem, yp->context,
+		           line_of(p, yp->context_mark), hint ? "; hint: " : "", hint ? hint : "");
 	} else {
 		diag_error(p->d, p->label, line_of(p, m), col_of(m), "YAML syntax: %s%s%s", problem,
 		           hint ? "; hint: " : "", hint ? hint : "");
@@ -117,6 +146,19 @@ static bool next_event(parser *p, yaml_event_t *ev)
 	return true;
 }
 
+/* Only the tags of YAML's core schema; anything else (!!python/object,
+ * application tags) asks a loader for behaviour gapmap does not have. */
+static bool core_tag(const char *tag)
+{
+	static const char *const core[] = {"str", "int", "float", "bool", "null", "seq", "map"};
+	if (strncmp(tag, "tag:yaml.org,2002:", 18) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof core / sizeof *core; i++)
+		if (strcmp(tag + 18, core[i]) == 0)
+			return true;
+	return false;
+}
+
 static bool check_event_props(parser *p, const yaml_event_t *ev, yaml_char_t *anchor,
                               yaml_char_t *tag)
 {
@@ -128,8 +170,9 @@ static bool check_event_props(parser *p, const yaml_event_t *ev, yaml_char_t *an
 		p->errors++;
 		return false;
 	}
-	if (tag && strncmp((const char *)tag, "tag:yaml.org,2002:", 18) != 0) {
-		diag_error(p->d, p->label, line, col, "YAML tag %s is not supported",
+	if (tag && !core_tag((const char *)tag)) {
+		diag_error(p->d, p->label, line, col,
+		           "YAML tag %s is not supported; write the value without a tag",
 		           (const char *)tag);
 		p->errors++;
 		return false;
@@ -244,7 +287,7 @@ static yml_node *parse_node(parser *p, yaml_event_t *ev, int depth)
 {
 	if (depth > YML_MAX_DEPTH) {
 		diag_error(p->d, p->label, line_of(p, ev->start_mark), col_of(ev->start_mark),
-		           "nesting deeper than %d levels", YML_MAX_DEPTH);
+		           "nesting deeper than %d levels of lists and mappings", YML_MAX_DEPTH);
 		p->errors++;
 		return NULL;
 	}
@@ -260,7 +303,7 @@ static yml_node *parse_node(parser *p, yaml_event_t *ev, int depth)
 			return NULL;
 		if (ev->data.scalar.length > YML_MAX_SCALAR) {
 			diag_error(p->d, p->label, line_of(p, ev->start_mark),
-			           col_of(ev->start_mark), "value is %zu bytes long; the limit is %d",
+			           col_of(ev->start_mark), "value is %zu bytes long; the limit for one value is %d bytes",
 			           ev->data.scalar.length, YML_MAX_SCALAR);
 			p->errors++;
 			return NULL;
@@ -289,23 +332,6 @@ static yml_node *parse_node(parser *p, yaml_event_t *ev, int depth)
 	}
 }
 
-/* Finds line and column (in characters) of a byte offset, for errors that
- * libyaml would only give as an offset. */
-static void locate(const char *data, size_t off, int *line, int *col)
-{
-	int l = 1, c = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (data[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 yml_node *yml_parse(const char *label, const char *data, size_t len, int first_line,
                     diag *d)
 {
@@ -315,7 +341,7 @@ yml_node *yml_parse(const char *label, const char *data, size_t len, int first_l
 	size_t valid = utf8_valid_prefix(data + skip, len - skip);
 	if (valid != len - skip) {
 		int line, col;
-		locate(data + skip, valid, &line, &col);
+		diag_locate(data + skip, valid, &line, &col);
 		diag_error(d, label, line + first_line - 1, col,
 		           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
 		           (unsigned char)data[skip + valid], skip + valid);
@@ -324,8 +350,8 @@ yml_node *yml_parse(const char *label, const char *data, size_t len, int first_l
 	if (memchr(data + skip, '\0', len - skip)) {
 		size_t off = (size_t)((const char *)memchr(data + skip, '\0', len - skip) - data);
 		int line, col;
-		locate(data, off, &line, &col);
-		diag_error(d, label, line + first_line - 1, col, "NUL byte at byte offset %zu", off);
+		diag_locate(data, off, &line, &col);
+		diag_error(d, label, line + first_line - 1, col, "NUL byte at byte offset %zu; is this a text file?", off);
 		return NULL;
 	}
 
