@@ -256,6 +256,9 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 	if (read_file(path, CFG_MAX_BYTES, &data, &len) != 0) {
 		if (errno == ENOENT)
 			diag_error(d, label, 0, 0, "missing: every content folder needs a site.yaml");
+		else if (errno == EFBIG)
+			diag_error(d, label, 0, 0, "larger than 4 MiB (%d bytes), the limit for site.yaml",
+			           CFG_MAX_BYTES);
 		else
 			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
 		return NULL;

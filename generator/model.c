@@ -168,7 +168,12 @@ static void load_pages(model *m, const char *dir, diag *d)
 		char *text;
 		size_t len;
 		if (read_file(path, REC_MAX_BYTES, &text, &len) != 0) {
-			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+			if (errno == EFBIG)
+				diag_error(d, label, 0, 0,
+				           "page is larger than 1 MiB (%d bytes), the limit for one page",
+				           REC_MAX_BYTES);
+			else
+				diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
 			free(path);
 			free(slug);
 			free(label);

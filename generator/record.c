@@ -302,7 +302,8 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 		if (errno == ENOENT)
 			return;
 		if (errno == EFBIG)
-			diag_error(d, label, 0, 0, "note is larger than %d bytes", REC_MAX_BYTES);
+			diag_error(d, label, 0, 0, "note is larger than 1 MiB (%d bytes), the limit for one note",
+			           REC_MAX_BYTES);
 		else
 			diag_error(d, label, 0, 0, "cannot read note: %s", strerror(errno));
 		*ok = false;
@@ -331,8 +332,10 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 	size_t len;
 	if (read_file(path, REC_MAX_BYTES, &data, &len) != 0) {
 		if (errno == EFBIG)
-			diag_error(d, label, 0, 0, "record is larger than the limit of %d bytes",
-			           REC_MAX_BYTES);
+			diag_error(d, label, 0, 0,
+			           "record is larger than 1 MiB (%d bytes), the limit for one record; "
+			           "long texts belong in the note (studies/%s.md)",
+			           REC_MAX_BYTES, id);
 		else
 			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
 		return NULL;

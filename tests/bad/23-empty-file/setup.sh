@@ -1,0 +1,2 @@
+: >studies/empty.yaml
+printf '# only a comment\n' >studies/comment.yaml

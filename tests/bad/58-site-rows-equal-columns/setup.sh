@@ -1,0 +1,1 @@
+sed -i 's/columns: setting/columns: outcome/' site.yaml
