@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -333,6 +334,10 @@ static char *find_home(const char *argv0)
 
 int main(int argc, char **argv)
 {
+	/* A write past RLIMIT_FSIZE (a file-size quota) must fail with EFBIG
+	 * and be reported like a full disk, not kill gapmap with SIGXFSZ
+	 * halfway through writing the site. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		print_help(stderr);
 		return EXIT_USAGE;
