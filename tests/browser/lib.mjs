@@ -65,7 +65,7 @@ export function serve(dir) {
 	});
 }
 
-export async function launch() {
+export async function launch(opts = {}) {
 	const dataDir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR || '/tmp'), 'gapmap-chromium-'));
 	const context = await chromium.launchPersistentContext(dataDir, {
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -74,7 +74,7 @@ export async function launch() {
 			'--disable-component-update', '--disable-sync'],
 		viewport: { width: 1280, height: 900 },
 		acceptDownloads: true,
-		bypassCSP: false,
+		bypassCSP: !!opts.bypassCSP, /* only to inject axe-core */
 	});
 	return {
 		context,
