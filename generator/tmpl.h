@@ -1,0 +1,96 @@
+/* tmpl: the template engine. HTML templates with embedded Lua, compiled once
+ * per build into Lua functions and run in a sandbox.
+ *
+ *     <%= expr %>   writes expr HTML-escaped (nil writes nothing)
+ *     <%- expr %>   writes expr raw, unescaped
+ *     <% code %>    runs Lua statements
+ *     <%# note %>   a comment, dropped
+ *     <%%           a literal "<%"
+ *     -%>           closes any tag and swallows the newline right after it
+ *
+ * Template line N stays Lua line N and chunks are named "@<file>", so a Lua
+ * error reads "templates/study.html:12: ...". A "%>" inside a Lua string
+ * literal does not close a tag; a "--" line comment ends at the "%>".
+ *
+ * Templates see the fields of the context table as globals, then these
+ * builtins, then nil: partial(name [, tbl]) (another template's output as a
+ * raw string, so write it with <%- %>), escape, urlencode, json, xml,
+ * thousands, sorted_keys, and the safe part of the standard library (assert,
+ * error, ipairs, next, pairs, pcall, select, tonumber, tostring, type,
+ * rawequal, rawlen, and read-only string, table, math and utf8 without
+ * string.dump, math.random and math.randomseed). A template that assigns a
+ * global writes into a scope private to that render. Tables the caller
+ * passes in are shared, not copied: a template can change their fields.
+ *
+ * Limits, per tmpl_render (partials included): an instruction budget
+ * enforced by a count hook that keeps firing after a pcall catches it (bytes
+ * allocated are charged too, one instruction per 64, so that quadratic
+ * string building is stopped), and a memory budget enforced by the
+ * allocator, so C functions such as string.rep are bounded too. After any
+ * failure the env stays usable. Not bounded: the time a single call to a
+ * Lua pattern function (string.find, match, gmatch, gsub) spends
+ * backtracking; templates are trusted not to use pathological patterns.
+ *
+ * Ownership: tmpl_new returns an env freed with tmpl_free, which also closes
+ * its lua_State. One env per thread; nothing is shared between envs. The env
+ * copies every string handed to it. */
+#ifndef GM_TMPL_H
+#define GM_TMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "diag.h"
+#include "util.h"
+
+/* Per render; 0 picks the default. */
+typedef struct tmpl_limits {
+	size_t max_instructions; /* default TMPL_DEFAULT_INSTRUCTIONS */
+	size_t max_memory;       /* bytes the render may add; default TMPL_DEFAULT_MEMORY */
+} tmpl_limits;
+
+#define TMPL_DEFAULT_INSTRUCTIONS ((size_t)50 * 1000 * 1000)
+#define TMPL_DEFAULT_MEMORY       ((size_t)64 * 1024 * 1024)
+/* How deep partials may nest before a render fails (a partial including
+ * itself would otherwise recurse until the C stack runs out). */
+#define TMPL_MAX_DEPTH 32
+
+typedef struct tmpl_env tmpl_env;
+
+/* One sandboxed lua_State. limits may be NULL. Returns NULL only when Lua
+ * cannot allocate its initial state. */
+tmpl_env *tmpl_new(const tmpl_limits *limits);
+void tmpl_free(tmpl_env *e);
+
+/* The env's lua_State, so the caller can push data tables. Keep its stack
+ * balanced; do not install hooks or change the allocator. */
+lua_State *tmpl_lua(tmpl_env *e);
+
+/* Compiles one template. A later add of the same name replaces it (a theme
+ * overriding the base templates); a failed add keeps the earlier one. file
+ * is the path used in errors. Returns 0, or -1 after reporting
+ * "file:line:col: error: ..." (col may be 0) to d. */
+int tmpl_add(tmpl_env *e, const char *name, const char *file, const char *text, size_t len,
+             diag *d);
+
+/* Compiles every *.html under dir, recursively, in name order, skipping
+ * names that start with '.'. name = path relative to dir without ".html"
+ * ("layout", "partials/cite"); file label = label_prefix + "/" + relative
+ * path (just the relative path when label_prefix is NULL or ""). Reports
+ * every failure; returns 0 or -1. */
+int tmpl_add_dir(tmpl_env *e, const char *dir, const char *label_prefix, diag *d);
+
+bool tmpl_has(const tmpl_env *e, const char *name);
+
+/* Renders template name with the Lua table at stack index ctx as its
+ * variables and appends the output to out (nothing is appended on failure).
+ * what names the thing being rendered (e.g. "studies/wright-2017.yaml") and
+ * is added to any error, or NULL:
+ *   templates/study.html:12: error: attempt to index a nil value (field 'x')
+ *   (while rendering studies/wright-2017.yaml)
+ * Returns 0 or -1. The stack is left as it was. */
+int tmpl_render(tmpl_env *e, const char *name, int ctx, const char *what, buf *out, diag *d);
+
+#endif

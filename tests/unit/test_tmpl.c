@@ -1,0 +1,505 @@
+/* Unit tests for the template engine: syntax, builtins, errors with their
+ * positions, the sandbox and the limits. */
+#include "tmpl.h"
+
+#include <lauxlib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "test.h"
+
+/* The context most tests render with. */
+static void push_ctx(lua_State *L)
+{
+	lua_newtable(L);
+	lua_pushstring(L, "& < > \" '");
+	lua_setfield(L, -2, "title");
+	lua_pushinteger(L, 1866);
+	lua_setfield(L, -2, "n");
+	lua_pushnumber(L, 2.0);
+	lua_setfield(L, -2, "f");
+	lua_pushnumber(L, 2.5);
+	lua_setfield(L, -2, "half");
+	lua_newtable(L);
+	const char *items[] = {"a", "b", "c"};
+	for (int i = 0; i < 3; i++) {
+		lua_pushstring(L, items[i]);
+		lua_rawseti(L, -2, i + 1);
+	}
+	lua_setfield(L, -2, "list");
+	lua_newtable(L);
+	lua_pushstring(L, "X");
+	lua_setfield(L, -2, "title");
+	lua_pushinteger(L, 2017);
+	lua_setfield(L, -2, "year");
+	lua_setfield(L, -2, "study");
+}
+
+static char *first_error(diag *d)
+{
+	if (!d->count)
+		return NULL;
+	buf b = BUF_INIT;
+	diag_format(&d->items[0], &b);
+	return buf_detach(&b);
+}
+
+/* Renders template name with the table at ctx. Returns the output, or NULL
+ * with *err set to the first diagnostic. Checks the stack is balanced. */
+static char *render_ctx(tmpl_env *e, const char *name, int ctx, char **err)
+{
+	lua_State *L = tmpl_lua(e);
+	diag *d = diag_new();
+	buf out = BUF_INIT;
+	int top = lua_gettop(L);
+	int rc = tmpl_render(e, name, ctx, "studies/w.yaml", &out, d);
+	CHECK(lua_gettop(L) == top);
+	char *res = NULL;
+	if (rc == 0 && d->count == 0) {
+		res = buf_detach(&out);
+	} else {
+		*err = first_error(d);
+		buf_free(&out);
+	}
+	diag_free(d);
+	return res;
+}
+
+static int add(tmpl_env *e, const char *name, const char *text, char **err)
+{
+	diag *d = diag_new();
+	char *file = xasprintf("templates/%s.html", name);
+	int rc = tmpl_add(e, name, file, text, strlen(text), d);
+	if (rc)
+		*err = first_error(d);
+	free(file);
+	diag_free(d);
+	return rc;
+}
+
+/* Compiles text as template "t" and renders it with the standard context. */
+static char *go(tmpl_env *e, const char *text, char **err)
+{
+	if (add(e, "t", text, err))
+		return NULL;
+	lua_State *L = tmpl_lua(e);
+	push_ctx(L);
+	char *res = render_ctx(e, "t", -1, err);
+	lua_pop(L, 1);
+	return res;
+}
+
+#define EXPECT_OUT(e, text, want)                                                                  \
+	do {                                                                                       \
+		char *err_ = NULL;                                                                 \
+		char *o_ = go((e), (text), &err_);                                                 \
+		CHECK_STR(o_, (want));                                                             \
+		if (!o_)                                                                           \
+			printf("  error: %s\n", err_ ? err_ : "(none)");                           \
+		free(o_);                                                                          \
+		free(err_);                                                                        \
+	} while (0)
+
+#define EXPECT_ERR(e, text, want)                                                                  \
+	do {                                                                                       \
+		char *err_ = NULL;                                                                 \
+		char *o_ = go((e), (text), &err_);                                                 \
+		CHECK(o_ == NULL);                                                                 \
+		CHECK_CONTAINS(err_, (want));                                                      \
+		free(o_);                                                                          \
+		free(err_);                                                                        \
+	} while (0)
+
+static void add_ok(tmpl_env *e, const char *name, const char *text)
+{
+	char *err = NULL;
+	CHECK(add(e, name, text, &err) == 0);
+	if (err)
+		printf("  error: %s\n", err);
+	free(err);
+}
+
+static void test_output(tmpl_env *e)
+{
+	EXPECT_OUT(e, "<%= title %>", "&amp; &lt; &gt; &quot; &#39;");
+	EXPECT_OUT(e, "<%- title %>", "& < > \" '");
+	EXPECT_OUT(e, "[<%= nothing %>][<%- nothing %>]", "[][]");
+	EXPECT_OUT(e, "<%= n %>|<%= f %>|<%= half %>|<%= 10 / 4 %>|<%= 6 / 3 %>|<%= -0.0 %>",
+	           "1866|2|2.5|2.5|2|0");
+	EXPECT_OUT(e, "<%= true %> <%= 1 == 2 %>", "true false");
+	EXPECT_OUT(e, "<%= \"50%>\" %>", "50%&gt;");
+	EXPECT_OUT(e, "a <%% b", "a <% b");
+	EXPECT_OUT(e, "<%= escape(\"<a href='x'>\") %>",
+	           "&amp;lt;a href=&amp;#39;x&amp;#39;&amp;gt;");
+	EXPECT_OUT(e, "<%- escape(\"<a href='x'>\") %>", "&lt;a href=&#39;x&#39;&gt;");
+	EXPECT_OUT(e, "line1\r\nline2\\n\"q\"\x01", "line1\r\nline2\\n\"q\"\x01");
+	EXPECT_ERR(e, "<%= list %>", "cannot write a table value");
+}
+
+static void test_statements(tmpl_env *e)
+{
+	EXPECT_OUT(e, "<% for i, v in ipairs(list) do %><%= i %>=<%= v %>;<% end %>",
+	           "1=a;2=b;3=c;");
+	EXPECT_OUT(e, "<% if study.year > 2000 then %>new<% else %>old<% end %>", "new");
+	EXPECT_OUT(e,
+	           "<% local t = {} for k in pairs(study) do t[#t + 1] = k end "
+	           "table.sort(t) %><%= table.concat(t, ',') %>",
+	           "title,year");
+	EXPECT_OUT(e,
+	           "<% local function up(s) return s:upper() end %><%= up(study.title .. 'y') %>",
+	           "XY");
+	EXPECT_OUT(e, "a<%# a comment %>b<%# another\nover lines -%>\nc", "abc");
+	EXPECT_OUT(e, "<% if true then -%>\nyes\n<% end -%>\nafter", "yes\nafter");
+	EXPECT_OUT(e, "<% x = 1 -- a comment %><%= x %>", "1");
+	EXPECT_OUT(e, "<% y = 2 --%>\n<%= y %>", "2");
+	EXPECT_OUT(e, "<%= 'a' --[[ long\ncomment ]] %>|<%= [[b%>]] %>", "a|b%&gt;");
+	EXPECT_OUT(e, "<%- (\"x\"):rep(3) -%>\r\nz", "xxxz");
+}
+
+static void test_partials(tmpl_env *e)
+{
+	add_ok(e, "cite", "[<%= s.title %>]");
+	add_ok(e, "vars", "(<%= title %>|<%= x %>)");
+	add_ok(e, "setter", "<% y = 1 %>set");
+	EXPECT_OUT(e, "<%- partial(\"cite\", {s = study}) %>", "[X]");
+	EXPECT_OUT(e, "<% x = 5 %><%- partial(\"vars\") %>", "(&amp; &lt; &gt; &quot; &#39;|5)");
+	EXPECT_OUT(e, "<%- partial(\"setter\") %>[<%= y %>]", "set[]");
+	EXPECT_ERR(e, "<%- partial(\"cyte\") %>",
+	           "no template named \"cyte\" (did you mean \"cite\"?)");
+	EXPECT_ERR(e, "<%- partial(\"cite\", 5) %>", "table expected");
+
+	add_ok(e, "loop", "<%- partial(\"loop\") %>");
+	EXPECT_ERR(e, "<%- partial(\"loop\") %>", "nested more than 32 deep");
+	EXPECT_ERR(e, "<%- partial(\"loop\") %>", "templates/loop.html:1: error:");
+	/* A caught partial error leaves the depth as it was. */
+	EXPECT_OUT(e,
+	           "<% for i = 1, 40 do pcall(partial, \"loop\") end %><%- partial(\"cite\", {s = "
+	           "study}) %>",
+	           "[X]");
+
+	add_ok(e, "bad", "ok\n<%= s.nope.x %>");
+	EXPECT_ERR(e, "a\n<%- partial(\"bad\", {s = {}}) %>",
+	           "templates/bad.html:2: error: attempt to index a nil value (field 'nope') "
+	           "(included from templates/t.html:2) (while rendering studies/w.yaml)");
+
+	/* Theme override: a later add of the same name replaces the template. */
+	add_ok(e, "cite", "{<%= s.title %>}");
+	EXPECT_OUT(e, "<%- partial(\"cite\", {s = study}) %>", "{X}");
+	char *err = NULL;
+	CHECK(add(e, "cite", "<% if %>", &err) == -1);
+	free(err);
+	EXPECT_OUT(e, "<%- partial(\"cite\", {s = study}) %>", "{X}");
+	CHECK(tmpl_has(e, "cite"));
+	CHECK(!tmpl_has(e, "nope"));
+
+	lua_State *L = tmpl_lua(e);
+	push_ctx(L);
+	err = NULL;
+	CHECK(render_ctx(e, "nope", -1, &err) == NULL);
+	CHECK_CONTAINS(err, "no template named \"nope\"");
+	free(err);
+	lua_pop(L, 1);
+}
+
+static void test_errors(tmpl_env *e)
+{
+	EXPECT_ERR(e, "a\nb\n<%= 1 + %>\nc", "templates/t.html:3: error:");
+	EXPECT_ERR(e, "a\n<% if x then %>\nb\n", "templates/t.html:4: error: 'end' expected");
+	EXPECT_ERR(e, "ab\n  <% x = 1",
+	           "templates/t.html:2:3: error: \"<%\" without a closing \"%>\"");
+	EXPECT_ERR(e, "<% x = [[ %>", "templates/t.html:1:8: error: unfinished long string");
+	EXPECT_ERR(e, "a\nb\n<%= study.missing.x %>",
+	           "templates/t.html:3: error: attempt to index a nil value (field 'missing') "
+	           "(while rendering studies/w.yaml)");
+	EXPECT_ERR(e, "<%= nope.x %>", "attempt to index a nil value (global 'nope')");
+	EXPECT_ERR(e, "<% error({}) %>", "templates/t.html: error: template raised a table value");
+
+	/* Line numbers survive multi-line code, comments, strings, trimming
+	 * and CRLF line ends. */
+	EXPECT_ERR(e,
+	           "<% local a = 1\n"
+	           "   local b = 2 %>\n"
+	           "<%# comment\n"
+	           "spanning lines %>\n"
+	           "<%= a -%>\n"
+	           "<%= \"x\\\ny\" %>\r\n"
+	           "<%= [[\nz]] %>\n"
+	           "<% error(\"boom\") %>",
+	           "templates/t.html:10: error: boom (while rendering");
+
+	/* Long file labels are not left shortened ("...") by Lua. */
+	const char *longfile = "themes/a-theme-with-a-rather-long-name/templates/partials/"
+	                       "deeply/nested/broken.html";
+	diag *d = diag_new();
+	const char *text = "\n<% error('x') %>";
+	CHECK(tmpl_add(e, "long", longfile, text, strlen(text), d) == 0);
+	lua_State *L = tmpl_lua(e);
+	lua_newtable(L);
+	buf out = BUF_INIT;
+	CHECK(tmpl_render(e, "long", -1, NULL, &out, d) == -1);
+	lua_pop(L, 1);
+	CHECK(d->count == 1 && d->count && strcmp(d->items[0].file, longfile) == 0);
+	CHECK(d->count && d->items[0].line == 2);
+	CHECK(out.len == 0);
+	buf_free(&out);
+	diag_free(d);
+}
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud);
+
+static void test_sandbox(tmpl_env *e)
+{
+	static const char *const forbidden[] = {
+	    "io",           "os",           "require",         "package", "debug",
+	    "load",         "loadstring",   "loadfile",        "dofile",  "print",
+	    "getmetatable", "setmetatable", "rawset",          "rawget",  "collectgarbage",
+	    "string.dump",  "math.random",  "math.randomseed", "_G",      "coroutine",
+	    "xpcall",       "module",
+	};
+	for (size_t i = 0; i < sizeof forbidden / sizeof *forbidden; i++) {
+		char *text = xasprintf("<%%= type(%s) %%>", forbidden[i]);
+		char *err = NULL;
+		char *o = go(e, text, &err);
+		CHECK_STR(o, "nil");
+		if (!o || strcmp(o, "nil") != 0)
+			printf("  for %s: %s\n", forbidden[i], o ? o : err);
+		free(o);
+		free(err);
+		free(text);
+	}
+	EXPECT_OUT(e, "<%= type((\"\").dump) %>", "nil");
+	EXPECT_OUT(e, "<%= type(_ENV.string.dump) %>", "nil");
+	EXPECT_OUT(e,
+	           "<%= (\"a\"):upper() %><%= string.format(\"%03d\", 7) %><%= math.floor(2.7) %>"
+	           "<%= utf8.char(233) %><%= select('#', 1, 2) %><%= tostring(nil) %>",
+	           "A0072\xC3\xA9"
+	           "2nil");
+
+	/* A template cannot change the builtins for later renders. */
+	EXPECT_ERR(e, "<% string.upper = nil %>", "read-only");
+	EXPECT_ERR(e, "<% table.concat = print %>", "read-only");
+	EXPECT_OUT(e, "<% x = 5; ipairs = nil; escape = nil; string = {} %><%= x %>", "5");
+	EXPECT_OUT(e, "[<%= x %>]<%= type(ipairs) %><%= type(escape) %><%= string.upper('b') %>",
+	           "[]functionfunctionB");
+	/* ...nor write into the caller's context table. */
+	lua_State *L = tmpl_lua(e);
+	push_ctx(L);
+	add_ok(e, "assign", "<% n = 1; newname = 2 %>");
+	char *err = NULL;
+	char *o = render_ctx(e, "assign", -1, &err);
+	CHECK_STR(o, "");
+	free(o);
+	free(err);
+	lua_getfield(L, -1, "n");
+	CHECK(lua_tointeger(L, -1) == 1866);
+	lua_getfield(L, -2, "newname");
+	CHECK(lua_isnil(L, -1));
+	lua_pop(L, 3);
+
+	/* Bytecode handed in as a template is text, never run. */
+	CHECK(luaL_loadstring(L, "return 'pwned'") == LUA_OK);
+	buf bc = BUF_INIT;
+	CHECK(lua_dump(L, dump_writer, &bc, 0) == 0);
+	lua_pop(L, 1);
+	CHECK(bc.len > 4 && bc.data[0] == 0x1b);
+	diag *d = diag_new();
+	CHECK(tmpl_add(e, "bc", "templates/bc.html", bc.data, bc.len, d) == 0);
+	lua_newtable(L);
+	buf out = BUF_INIT;
+	CHECK(tmpl_render(e, "bc", -1, NULL, &out, d) == 0);
+	lua_pop(L, 1);
+	CHECK(out.len == bc.len && memcmp(out.data, bc.data, bc.len) == 0);
+	buf_free(&out);
+	buf_free(&bc);
+	diag_free(d);
+}
+
+static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud)
+{
+	(void)L;
+	buf_put(ud, p, sz);
+	return 0;
+}
+
+static void test_builtins(tmpl_env *e)
+{
+	EXPECT_OUT(e, "<%- json(\"</script><!--\") %>", "\"\\u003c/script\\u003e\\u003c!--\"");
+	EXPECT_OUT(e, "<%- json(\"a\\\"b\\\\c\\n\\t\\1'&\\u{2028}\\u{2029}\\xff\") %>",
+	           "\"a\\\"b\\\\c\\n\\t\\u0001\\u0027\\u0026\\u2028\\u2029\\ufffd\"");
+	EXPECT_OUT(e, "<%- json({b = 1, a = {1, 2.5, \"x\"}, c = true, d = {}, [3] = false}) %>",
+	           "{\"3\":false,\"a\":[1,2.5,\"x\"],\"b\":1,\"c\":true,\"d\":[]}");
+	EXPECT_OUT(e,
+	           "<%- json(nil) %> <%- json(study.year) %> <%- json(0.1) %> <%- json(1/0) %> "
+	           "<%- json(4.0) %>",
+	           "null 2017 0.1 null 4");
+	EXPECT_OUT(e, "<%- json(\"caf\\u{e9}\") %>", "\"caf\xC3\xA9\"");
+	EXPECT_ERR(e, "<% local t = {} t.t = t %><%- json(t) %>", "nested deeper than 100");
+	EXPECT_ERR(e, "<%- json({f = print or pairs}) %>", "json: cannot encode a function");
+
+	EXPECT_OUT(e,
+	           "<%= thousands(1866) %> <%= thousands(1234567) %> <%= thousands(-1234) %> "
+	           "<%= thousands(999) %> <%= thousands(0) %> <%= thousands(1234.5) %> "
+	           "<%= thousands(\"2000\") %> <%= thousands(1e6) %>",
+	           "1,866 1,234,567 -1,234 999 0 1,234.5 2,000 1,000,000");
+	EXPECT_ERR(e, "<%= thousands(nil) %>", "number expected");
+
+	EXPECT_OUT(e, "<%= urlencode(\"a b/c?d=\\u{e9}&~x\") %>", "a%20b%2Fc%3Fd%3D%C3%A9%26~x");
+	EXPECT_OUT(e, "<%- xml(\"a<b & 'c' \\\"d\\\"\\1>\") %>",
+	           "a&lt;b &amp; &apos;c&apos; &quot;d&quot;&gt;");
+	EXPECT_OUT(
+	    e, "<%= table.concat(sorted_keys({b = 1, a = 1, [10] = 1, [2] = 1, B = 1}), \",\") %>",
+	    "2,10,B,a,b");
+	EXPECT_ERR(e, "<% sorted_keys({[true] = 1}) %>", "cannot sort a boolean key");
+}
+
+static void write_file(const char *dir, const char *rel, const char *text)
+{
+	char *path = path_join(dir, rel);
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+	free(path);
+}
+
+static void test_add_dir(void)
+{
+	char tmpdir[] = "/tmp/gapmap-tmpl-XXXXXX";
+	CHECK(mkdtemp(tmpdir) != NULL);
+	char *sub = path_join(tmpdir, "partials");
+	CHECK(mkdir(sub, 0700) == 0);
+	write_file(tmpdir, "layout.html",
+	           "<main><%- partial(\"partials/cite\", {s = study}) %></main>");
+	write_file(tmpdir, "partials/cite.html", "<cite><%= s.title %></cite>");
+	write_file(tmpdir, "partials/boom.html", "ok\n<%= nope.x %>");
+	write_file(tmpdir, "notes.txt", "not a template");
+	write_file(tmpdir, ".hidden.html", "hidden");
+
+	tmpl_env *e = tmpl_new(NULL);
+	diag *d = diag_new();
+	CHECK(tmpl_add_dir(e, tmpdir, "theme", d) == 0);
+	CHECK(d->count == 0);
+	CHECK(tmpl_has(e, "layout"));
+	CHECK(tmpl_has(e, "partials/cite"));
+	CHECK(tmpl_has(e, "partials/boom"));
+	CHECK(!tmpl_has(e, "notes"));
+	CHECK(!tmpl_has(e, ".hidden"));
+	CHECK(!tmpl_has(e, "cite"));
+	lua_State *L = tmpl_lua(e);
+	push_ctx(L);
+	char *err = NULL;
+	char *o = render_ctx(e, "layout", -1, &err);
+	CHECK_STR(o, "<main><cite>X</cite></main>");
+	free(o);
+	free(err);
+	err = NULL;
+	o = render_ctx(e, "partials/boom", -1, &err);
+	CHECK(o == NULL);
+	CHECK_CONTAINS(err, "theme/partials/boom.html:2: error: attempt to index a nil value");
+	free(o);
+	free(err);
+	lua_pop(L, 1);
+
+	/* A later folder overrides by name (a theme over the base). */
+	char *over = path_join(tmpdir, "over");
+	CHECK(mkdir(over, 0700) == 0);
+	write_file(over, "layout.html",
+	           "<body><%- partial(\"partials/cite\", {s = study}) %></body>");
+	CHECK(tmpl_add_dir(e, over, "custom", d) == 0);
+	push_ctx(L);
+	err = NULL;
+	o = render_ctx(e, "layout", -1, &err);
+	CHECK_STR(o, "<body><cite>X</cite></body>");
+	free(o);
+	free(err);
+	lua_pop(L, 1);
+
+	char *missing = path_join(tmpdir, "missing");
+	CHECK(tmpl_add_dir(e, missing, "gone", d) == -1);
+	CHECK(d->count == 1 && strcmp(d->items[0].file, "gone") == 0);
+
+	diag_free(d);
+	tmpl_free(e);
+	char *rm = xasprintf("rm -rf '%s'", tmpdir);
+	CHECK(system(rm) == 0);
+	free(rm);
+	free(missing);
+	free(over);
+	free(sub);
+}
+
+static void test_limits(void)
+{
+	tmpl_limits lim = {1000 * 1000, 8 * 1024 * 1024};
+	tmpl_env *e = tmpl_new(&lim);
+	CHECK(e != NULL);
+	const char *ok = "<%= 1 + 1 %>";
+
+	EXPECT_ERR(e, "\n<% while true do end %>",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	EXPECT_ERR(e, "<% pcall(function() while true do end end) %>after",
+	           "template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	EXPECT_ERR(e, "<% while true do pcall(function() while true do end end) end %>",
+	           "template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	EXPECT_ERR(e, "<% local function f() return f() end f() %>",
+	           "template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	add_ok(e, "spin", "<% while true do end %>");
+	EXPECT_ERR(e, "<% pcall(partial, \"spin\") %>after",
+	           "templates/spin.html:1: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	/* Bytes copied by C code count too: quadratic string building. */
+	EXPECT_ERR(e, "<% local s = '' for i = 1, 1e6 do s = s .. 'xxxxxxxxxx' end %>",
+	           "templates/t.html:1: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	/* The budget is per render, not per env. */
+	for (int i = 0; i < 3; i++)
+		EXPECT_OUT(e, "<% local n = 0 for i = 1, 100000 do n = n + 1 end %><%= n %>",
+		           "100000");
+
+	EXPECT_ERR(e, "\n<%= #string.rep(\"x\", 1e9) %>",
+	           "templates/t.html:2: error: template memory limit exceeded (while rendering");
+	EXPECT_OUT(e, ok, "2");
+	EXPECT_ERR(e, "<% pcall(string.rep, \"x\", 1e9) %>after", "template memory limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	/* Through the allocator rather than string.rep's own check. */
+	const char *concat = "<% local s = string.rep(\"x\", 1000000) local t = {} "
+	                     "for i = 1, 20 do t[i] = s end local big = table.concat(t) %>";
+	EXPECT_ERR(e, concat, "templates/t.html: error: template memory limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	const char *caught = "<% local s = string.rep(\"x\", 1000000) local t = {} "
+	                     "for i = 1, 20 do t[i] = s end pcall(table.concat, t) %>after";
+	EXPECT_ERR(e, caught, "template memory limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	/* Output counts too. */
+	EXPECT_ERR(e,
+	           "<% local s = string.rep(\"x\", 1000000) for i = 1, 100 do %><%- s %><% end %>",
+	           "template memory limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	for (int i = 0; i < 3; i++)
+		EXPECT_OUT(e, "<% local s = string.rep(\"x\", 3000000) %><%= #s %>", "3000000");
+	tmpl_free(e);
+}
+
+int main(void)
+{
+	tmpl_env *e = tmpl_new(NULL);
+	CHECK(e != NULL);
+	test_output(e);
+	test_statements(e);
+	test_partials(e);
+	test_errors(e);
+	test_sandbox(e);
+	test_builtins(e);
+	tmpl_free(e);
+	test_add_dir();
+	test_limits();
+	TEST_MAIN_END();
+}
