@@ -12,15 +12,33 @@
  * error reads "templates/study.html:12: ...". A "%>" inside a Lua string
  * literal does not close a tag; a "--" line comment ends at the "%>".
  *
- * Templates see the fields of the context table as globals, then these
- * builtins, then nil: partial(name [, tbl]) (another template's output as a
- * raw string, so write it with <%- %>), escape, urlencode, json, xml,
- * thousands, sorted_keys, and the safe part of the standard library (assert,
- * error, ipairs, next, pairs, pcall, select, tonumber, tostring, type,
- * rawequal, rawlen, and read-only string, table, math and utf8 without
- * string.dump, math.random and math.randomseed). A template that assigns a
- * global writes into a scope private to that render. Tables the caller
- * passes in are shared, not copied: a template can change their fields.
+ * Templates see the fields of the context table as globals, then the
+ * builtins, then nil. A template that assigns a global writes into a scope
+ * private to that render. Tables the caller passes in are shared, not
+ * copied: a template can change their fields.
+ *
+ * Builtins:
+ *   partial(name [, tbl])  another template's output, rendered with tbl or
+ *                          the caller's variables; a raw string, so write
+ *                          it with <%- %>. Nesting is bounded (TMPL_MAX_DEPTH).
+ *   escape(v)      HTML: & < > " ' as entities
+ *   urlencode(v)   percent-encodes all but A-Z a-z 0-9 - . _ ~ (a path
+ *                  segment or query value; "/" is encoded too)
+ *   json(v)        keys sorted, an empty table as [], NaN and inf as null;
+ *                  < > & ' U+2028 U+2029 escaped, so <%- json(v) %> is
+ *                  safe in a <script> or a single-quoted attribute (use
+ *                  <%= json(v) %> in a double-quoted one)
+ *   xml(v)         & < > " ' as entities, invalid UTF-8 as U+FFFD, control
+ *                  characters XML forbids dropped
+ *   thousands(n)   "1,866"; "-1,234.5"
+ *   sorted_keys(t) numbers ascending, then strings in byte order
+ *   and the safe part of the standard library: assert, error, ipairs, next,
+ *   pairs, pcall, select, tonumber, tostring, type, rawequal, rawlen, and
+ *   read-only string, table, math and utf8 without string.dump, math.random
+ *   and math.randomseed.
+ * v may be nil (""), a string, a number or a boolean. Numbers print as
+ * integers when integral (2.0 -> "2"); a table is an error rather than an
+ * address that would change from build to build.
  *
  * Limits, per tmpl_render (partials included): an instruction budget
  * enforced by a count hook that keeps firing after a pcall catches it (bytes
