@@ -98,7 +98,7 @@ static void check_url(record *r, const yml_node *n, bool *ok, diag *d)
 		free(r->url);
 		r->url = xasprintf("https://doi.org/%s", doi);
 		free(doi);
-		return;
+		/* and on to the same checks as any other link */
 	}
 	if (rec_url_allowed(r->url))
 		return;
