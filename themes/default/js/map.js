@@ -46,7 +46,7 @@
 		from: null, to: null, cell: null, collapsed: new Set(), sort: 'year', dir: 'desc',
 	});
 	let state = fresh();
-	let listLimit = 200;
+	let listLimit = 100;
 
 	function toHash() {
 		const p = [];
@@ -95,7 +95,15 @@
 		return st;
 	}
 
+	/* The URL follows the view a moment later: replaceState costs more than
+	 * a render of a large map, and typing would call it for every key. */
+	let hashTimer = 0;
+	function scheduleHash() {
+		clearTimeout(hashTimer);
+		hashTimer = setTimeout(saveHash, 60);
+	}
 	function saveHash() {
+		clearTimeout(hashTimer);
 		const h = toHash();
 		const url = location.href.replace(/#.*$/, '') + (h ? '#' + h : '');
 		if (url !== location.href) history.replaceState(null, '', h ? '#' + h : location.pathname + location.search);
@@ -103,7 +111,7 @@
 
 	/* ---- helpers ------------------------------------------------------------- */
 	const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-	const fmt = (n) => n.toLocaleString('en');
+	const fmt = (n) => (n < 1000 ? String(n) : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
 	const unitWord = (n, unit) => (unit === 'reports' ? (n === 1 ? 'report' : 'reports') : (n === 1 ? 'study' : 'studies'));
 	const codeUrl = (f, k) => F[f].path + '/' + F[f].codes[k].id + '/index.html';
 	const studyUrl = (s) => 'studies/' + s.id + '/index.html';
@@ -125,7 +133,7 @@
 			const me = document.querySelector('script[src$="data/map.js"]');
 			const src = me ? me.getAttribute('src').replace(/map\.js$/, D.text) : 'data/' + D.text;
 			const sc = el('script', { src });
-			sc.onload = () => { TEXT = window.GAPMAP_TEXT || []; for (const s of studies) s.hay = null; resolve(TEXT); };
+			sc.onload = () => { TEXT = window.GAPMAP_TEXT || []; for (const s of studies) s.hay = null; matchQ = null; resolve(TEXT); };
 			sc.onerror = () => { TEXT = []; resolve(TEXT); };
 			document.head.appendChild(sc);
 		});
@@ -142,12 +150,41 @@
 		}
 		return s.hay;
 	}
-	function passFacet(s, f) {
-		const sel = state.sel.get(f);
-		if (!sel || !sel.size) return true;
-		const codes = s.codes[f];
-		if (state.mode.get(f) === 'all') {
-			for (const k of sel) if (!codes.includes(k)) return false;
+	/* Which studies match the search: memoised per query, since filters
+	 * change far more often than the query. */
+	let matchQ = null, matchV = null;
+	function matches(q) {
+		if (q === matchQ && matchV) return matchV;
+		const terms = q.toLowerCase().split(/\s+/).filter(Boolean);
+		const v = new Uint8Array(studies.length);
+		for (let i = 0; i < studies.length; i++) {
+			const h = hay(studies[i]);
+			let ok = 1;
+			for (let k = 0; k < terms.length; k++) if (h.indexOf(terms[k]) < 0) { ok = 0; break; }
+			v[i] = ok;
+		}
+		matchQ = q;
+		matchV = v;
+		return v;
+	}
+	/* Per study and filter facet, its codes as a bit mask when the facet has
+	 * at most 31 codes (else null and the code lists are used). */
+	const masks = filterFacets.map((f) => {
+		if (F[f].codes.length > 31) return null;
+		const m = new Int32Array(studies.length);
+		for (const s of studies) { let x = 0; for (const c of s.codes[f]) x |= 1 << c; m[s.i] = x; }
+		return m;
+	});
+	function passFacet(s, k, sel, mask) {
+		if (!sel) return true;
+		const all = state.mode.get(filterFacets[k]) === 'all';
+		if (masks[k]) {
+			const x = masks[k][s.i] & mask;
+			return all ? x === mask : x !== 0;
+		}
+		const codes = s.codes[filterFacets[k]];
+		if (all) {
+			for (const c of sel) if (!codes.includes(c)) return false;
 			return true;
 		}
 		for (let j = 0; j < codes.length; j++) if (sel.has(codes[j])) return true;
@@ -158,24 +195,21 @@
 	 * current unit, and per filter the counts of studies that pass every
 	 * other filter (the live counts next to the checkboxes). */
 	function compute() {
-		const terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+		const match = state.q ? matches(state.q) : null;
 		const nf = filterFacets.length;
 		const fc = filterFacets.map((f) => new Int32Array(F[f].codes.length));
 		const fg = filterFacets.map((f) => new Int32Array(F[f].groups.length));
 		const stamp = filterFacets.map((f) => new Int32Array(F[f].groups.length).fill(-1));
 		const shown = [];
 		const from = state.from, to = state.to;
+		const sels = filterFacets.map((f) => { const x = state.sel.get(f); return x && x.size ? x : null; });
+		const selMask = sels.map((x) => { let m = 0; if (x) for (const c of x) m |= 1 << c; return m; });
 		for (const s of studies) {
 			if (from != null && s.year < from) continue;
 			if (to != null && s.year > to) continue;
-			if (terms.length) {
-				const h = hay(s);
-				let ok = true;
-				for (const t of terms) if (!h.includes(t)) { ok = false; break; }
-				if (!ok) continue;
-			}
+			if (match && !match[s.i]) continue;
 			let fail = -1, nfail = 0;
-			for (let k = 0; k < nf && nfail < 2; k++) if (!passFacet(s, filterFacets[k])) { nfail++; fail = k; }
+			for (let k = 0; k < nf && nfail < 2; k++) if (sels[k] && !passFacet(s, k, sels[k], selMask[k])) { nfail++; fail = k; }
 			if (nfail > 1) continue;
 			for (let k = 0; k < nf; k++) {
 				if (nfail && k !== fail) continue;
@@ -197,9 +231,12 @@
 		const reports = state.unit === 'reports';
 		const gseen = new Int32Array(NG).fill(-1), gcol = new Int32Array(NG * NC).fill(-1);
 		let unitNo = 0;
+		const one = [null];
 		for (const s of shown) {
-			const units = reports && s.reps ? s.reps : [s.codes];
-			for (const u of units) {
+			let units = reports && s.reps;
+			if (!units) { one[0] = s.codes; units = one; }
+			for (let ui = 0; ui < units.length; ui++) {
+				const u = units[ui];
 				unitNo++;
 				m.total++;
 				const rows = u[RI], cols = u[CI], segs = S ? u[SI] : null;
@@ -264,6 +301,7 @@
 		}
 		defs.innerHTML = p + '</defs></svg>';
 	}
+	const anyUncoded = S ? studies.some((s) => !s.codes[SI].length) : false;
 	const segLabel = (k) => (k === NS - 1 ? S.label + ' not coded' : S.codes[k].label);
 
 	/* Toolbar: view, unit, status. */
@@ -427,26 +465,53 @@
 	/* ---- rendering ------------------------------------------------------------------- */
 	let M = null; /* the last compute() */
 
-	function bubble(x, n, max, thin) {
-		const rad = Math.max(4, 15 * Math.sqrt(n / max));
-		let parts = [];
-		let sum = 0;
-		for (let k = 0; k < NS; k++) { const v = M.seg[x * NS + k]; if (v) { parts.push([k, v]); sum += v; } }
-		let s = '<svg class="gm-bubble" viewBox="0 0 40 40" width="40" height="40" aria-hidden="true" focusable="false">';
-		if (thin) s += '<circle cx="20" cy="20" r="' + (rad + 3).toFixed(2) + '" class="gm-thinring"/>';
-		if (!S || parts.length <= 1) {
-			s += '<circle cx="20" cy="20" r="' + rad.toFixed(2) + '" fill="url(#gm-seg-' + (S && parts.length ? parts[0][0] : 0) + ')"/>';
-		} else {
-			let a0 = -Math.PI / 2;
-			for (const [k, v] of parts) {
+	/* Each cell's button and bubble are made once and then only updated:
+	 * a filter change on a large map touches attributes, never parses HTML.
+	 * Path k of a bubble is always segment k (its fill never changes). */
+	const SVGNS = 'http://www.w3.org/2000/svg';
+	const cells = new Array(NR * NC);
+	function svgEl(tag, attrs) {
+		const e = document.createElementNS(SVGNS, tag);
+		for (const k in attrs) e.setAttribute(k, attrs[k]);
+		return e;
+	}
+	function cellObj(x) {
+		if (cells[x]) return cells[x];
+		const btn = el('button', { type: 'button', class: 'gm-cellbtn', 'data-r': (x / NC) | 0, 'data-c': x % NC, 'aria-haspopup': 'dialog' });
+		const svg = svgEl('svg', { class: 'gm-bubble', viewBox: '0 0 40 40', width: '40', height: '40', 'aria-hidden': 'true', focusable: 'false' });
+		const ring = svgEl('circle', { cx: '20', cy: '20', r: '0', class: 'gm-thinring' });
+		const paths = [];
+		svg.appendChild(ring);
+		for (let k = 0; k < NS; k++) { const p = svgEl('path', { d: '', fill: 'url(#gm-seg-' + k + ')' }); paths.push(p); svg.appendChild(p); }
+		const outline = svgEl('circle', { cx: '20', cy: '20', r: '0', class: 'gm-outline' });
+		svg.appendChild(outline);
+		const count = el('span', { class: 'gm-count' });
+		const gapMark = el('span', { class: 'gm-gapmark', 'aria-hidden': 'true' }, '–');
+		const gapText = el('span', { class: 'visually-hidden' });
+		return (cells[x] = { btn, svg, ring, paths, pd: new Array(NS).fill(''), outline, count, gapMark, gapText, mode: '', label: '', n: '', rad: '', ringR: '', cls: '' });
+	}
+	const f2 = (v) => v.toFixed(2);
+	function updateBubble(o, x, n, max, thin) {
+		const rad = Math.max(4, 15 * Math.sqrt(n / max)), rs = f2(rad);
+		const ringR = thin ? f2(rad + 3) : '0';
+		if (o.ringR !== ringR) { o.ring.setAttribute('r', ringR); o.ringR = ringR; }
+		if (o.rad !== rs) { o.outline.setAttribute('r', rs); o.rad = rs; }
+		let sum = 0, parts = 0;
+		for (let k = 0; k < NS; k++) { const v = M.seg[x * NS + k]; if (v) { sum += v; parts++; } }
+		let a0 = -Math.PI / 2;
+		for (let k = 0; k < NS; k++) {
+			const v = M.seg[x * NS + k];
+			let d = '';
+			if (v && parts === 1) {
+				d = 'M20,' + f2(20 - rad) + 'A' + rs + ',' + rs + ' 0 1 1 20,' + f2(20 + rad) + 'A' + rs + ',' + rs + ' 0 1 1 20,' + f2(20 - rad) + 'Z';
+			} else if (v) {
 				const a1 = a0 + (2 * Math.PI * v) / sum;
-				const x0 = 20 + rad * Math.cos(a0), y0 = 20 + rad * Math.sin(a0);
-				const x1 = 20 + rad * Math.cos(a1), y1 = 20 + rad * Math.sin(a1);
-				s += '<path d="M20,20L' + x0.toFixed(2) + ',' + y0.toFixed(2) + 'A' + rad.toFixed(2) + ',' + rad.toFixed(2) + ' 0 ' + (a1 - a0 > Math.PI ? 1 : 0) + ' 1 ' + x1.toFixed(2) + ',' + y1.toFixed(2) + 'Z" fill="url(#gm-seg-' + k + ')"/>';
+				d = 'M20,20L' + f2(20 + rad * Math.cos(a0)) + ',' + f2(20 + rad * Math.sin(a0)) + 'A' + rs + ',' + rs + ' 0 ' + (a1 - a0 > Math.PI ? 1 : 0) + ' 1 ' +
+					f2(20 + rad * Math.cos(a1)) + ',' + f2(20 + rad * Math.sin(a1)) + 'Z';
 				a0 = a1;
 			}
+			if (o.pd[k] !== d) { o.paths[k].setAttribute('d', d); o.pd[k] = d; }
 		}
-		return s + '<circle cx="20" cy="20" r="' + rad.toFixed(2) + '" class="gm-outline"/></svg>';
 	}
 
 	function cellLabel(r, c, n, x) {
@@ -469,16 +534,29 @@
 		const u = unitName();
 		for (let r = 0; r < NR; r++) {
 			for (let c = 0; c < NC; c++) {
-				const x = r * NC + c, n = M.cell[x], td = cellTds[x];
+				const x = r * NC + c, n = M.cell[x], td = cellTds[x], o = cellObj(x);
+				let cls;
 				if (!n) {
-					td.className = 'gm-cell gm-gap';
-					td.innerHTML = '<span class="gm-gapmark" aria-hidden="true">–</span><span class="visually-hidden">' + esc(R.codes[r].label + ' × ' + C.codes[c].label) + ': no ' + u + ', evidence gap</span>';
-					continue;
+					cls = 'gm-cell gm-gap';
+					if (o.mode !== 'gap') { td.replaceChildren(o.gapMark, o.gapText); o.mode = 'gap'; }
+					const t = R.codes[r].label + ' × ' + C.codes[c].label + ': no ' + u + ', evidence gap';
+					if (o.label !== t) { o.gapText.textContent = t; o.label = t; }
+				} else {
+					const thin = n < D.thin;
+					cls = 'gm-cell' + (thin ? ' gm-thin' : '') + (heat ? ' gm-heat gm-h' + Math.min(5, Math.ceil((5 * n) / max)) : '');
+					const want = heat ? 'heat' : 'bubble';
+					if (o.mode !== want) {
+						if (heat) o.btn.replaceChildren(o.count); else o.btn.replaceChildren(o.svg, o.count);
+						td.replaceChildren(o.btn);
+						o.mode = want;
+					}
+					const t = cellLabel(r, c, n, x);
+					if (o.label !== t) { o.btn.setAttribute('aria-label', t); o.label = t; }
+					const ns = fmt(n);
+					if (o.n !== ns) { o.count.textContent = ns; o.n = ns; }
+					if (!heat) updateBubble(o, x, n, max, thin);
 				}
-				const thin = n < D.thin;
-				td.className = 'gm-cell' + (thin ? ' gm-thin' : '') + (heat ? ' gm-heat gm-h' + Math.min(5, Math.ceil((5 * n) / max)) : '');
-				td.innerHTML = '<button type="button" class="gm-cellbtn" data-r="' + r + '" data-c="' + c + '" aria-label="' + esc(cellLabel(r, c, n, x)) + '" aria-haspopup="dialog">' +
-					(heat ? '' : bubble(x, n, max, thin)) + '<span class="gm-count">' + fmt(n) + '</span></button>';
+				if (o.cls !== cls) { td.className = cls; o.cls = cls; }
 			}
 			rowTotals[r].textContent = fmt(M.row[r]);
 		}
@@ -515,7 +593,7 @@
 			if (S) h += ' Colours and patterns: ' + esc(S.label.toLowerCase()) + '.';
 			h += '</p><ul class="gm-keys">';
 			if (S) for (let k = 0; k < NS; k++) {
-				if (k === NS - 1 && !studies.some((s) => !s.codes[SI].length)) continue;
+				if (k === NS - 1 && !anyUncoded) continue;
 				h += '<li><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" focusable="false"><circle cx="9" cy="9" r="8" fill="url(#gm-seg-' + k + ')"/><circle cx="9" cy="9" r="8" class="gm-outline"/></svg>' + esc(segLabel(k)) + '</li>';
 			}
 		} else if (state.view === 'heat') {
@@ -600,6 +678,7 @@
 	function render() {
 		const t = performance.now();
 		M = compute();
+		const tc = performance.now();
 		viewset.querySelectorAll('input').forEach((i) => { i.checked = i.value === state.view; });
 		if (unitset) unitset.querySelectorAll('input').forEach((i) => { i.checked = i.value === state.unit; });
 		const list = state.view === 'list';
@@ -614,8 +693,10 @@
 		if (state.unit === 'reports') st += ' (' + fmt(M.total) + ' ' + unitWord(M.total, 'reports') + ')';
 		if (active) st += ', ' + active + ' filter' + (active === 1 ? '' : 's') + ' active';
 		status.textContent = st + '.';
-		saveHash();
-		gapmap.lastRender = performance.now() - t;
+		scheduleHash();
+		const tr = performance.now();
+		gapmap.lastRender = tr - t;
+		gapmap.prof = { compute: Math.round(tc - t), dom: Math.round(tr - tc) };
 	}
 
 	/* ---- the panel -------------------------------------------------------------------- */
@@ -733,7 +814,7 @@
 		setHash(h) { state = fromHash(h); render(); },
 	};
 	function update() { render(); if (panel.open && panelCell) fillPanel(); }
-	viewset.addEventListener('change', (e) => { state.view = e.target.value; listLimit = 200; update(); });
+	viewset.addEventListener('change', (e) => { state.view = e.target.value; listLimit = 100; update(); });
 	if (unitset) unitset.addEventListener('change', (e) => { state.unit = e.target.value; update(); });
 	filterForm.addEventListener('change', (e) => {
 		const t = e.target;
@@ -787,7 +868,7 @@
 			render();
 			listWrap.querySelector('button[data-sort="' + k + '"]').focus();
 		} else if (b.classList.contains('gm-more')) {
-			listLimit += 200;
+			listLimit += 100;
 			render();
 		}
 	});
