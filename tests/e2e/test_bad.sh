@@ -71,7 +71,7 @@ for dir in "$BAD"/*/; do
 	case "$(basename "$dir")" in ${GAPMAP_BAD_ONLY:-*}) ;; *) continue ;; esac
 	run_case "$dir"
 done
-check "at least 40 bad-input cases" test "$ncases" -ge 40
+[ -n "${GAPMAP_BAD_ONLY:-}" ] || check "at least 40 bad-input cases" test "$ncases" -ge 40
 
 # Colour only on a terminal, and never with NO_COLOR set. script(1) gives
 # gapmap a terminal; everything above ran with stderr to a file.
