@@ -73,8 +73,28 @@ browser: test-deps
 	@$(MAKE) --no-print-directory build/gapmap build/test/gapmap $(UNIT_BIN)
 	@GAPMAP_ONLY=browser sh tests/run.sh
 
+# valgrind's memcheck cannot run sanitized binaries: build/vg/ holds a
+# plain -O1 -g build of the generator and the unit tests for it.
+VG_OBJ     := $(SRC:generator/%.c=build/vgobj/%.o)
+VGLIB_OBJ  := $(LIB_SRC:generator/%.c=build/vgobj/%.o)
+
+build/vgobj/%.o: generator/%.c $(HDR) | build/vgobj
+	@echo "  CC vg   $<"
+	@$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS) -O1 -g -c -o $@ $<
+
+build/vg/gapmap: $(VG_OBJ) | build/vg
+	@echo "  LD vg   $@"
+	@$(CC) -O1 -g -o $@ $(VG_OBJ) $(LIBS)
+
+build/vg/test_%: tests/unit/test_%.c $(VGLIB_OBJ) tests/unit/test.h | build/vg
+	@echo "  CC vg   $<"
+	@$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS) -O1 -g -Igenerator -o $@ $< $(VGLIB_OBJ) $(LIBS)
+
+build/vg build/vgobj:
+	@mkdir -p $@
+
 valgrind: deps
-	@$(MAKE) --no-print-directory build/gapmap $(UNIT_BIN:build/test/%=build/vg/%)
+	@$(MAKE) --no-print-directory build/vg/gapmap $(UNIT_BIN:build/test/%=build/vg/%)
 	@sh tests/valgrind.sh
 
 bench: deps
