@@ -639,7 +639,7 @@
 				(S ? '<td>' + esc(labels(s, SI)) + '</td>' : '') + (hasReports ? '<td>' + s.nrep + '</td>' : '') + '</tr>';
 		}
 		h += '</tbody></table>';
-		if (list.length > n) h += '<p><button type="button" class="gm-more">Show ' + fmt(Math.min(200, list.length - n)) + ' more of ' + fmt(list.length - n) + ' not shown</button></p>';
+		if (list.length > n) h += '<p><button type="button" class="gm-more">Show ' + fmt(Math.min(100, list.length - n)) + ' more of ' + fmt(list.length - n) + ' not shown</button></p>';
 		listWrap.innerHTML = h;
 	}
 
