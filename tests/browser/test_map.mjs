@@ -346,6 +346,25 @@ await T.test('screenshots', async () => {
 	T.ok(fs.existsSync(path.join(SHOTS, 'fixture-map-1280.png')), 'screenshots saved');
 });
 
+await T.test('without JavaScript', async () => {
+	const page = await ctx.newPage();
+	const cdp = await ctx.newCDPSession(page);
+	await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+	await page.goto(server.url + 'index.html');
+	T.ok(await page.locator('.map-scroll table.gm-map').isVisible(), 'the static table is the map without JavaScript');
+	T.eq(await page.locator('table.gm-map td.gm-cell a').count(), 6, 'static cells link to cell pages');
+	T.eq(await page.locator('.gm-ui').count(), 0, 'no interface without JavaScript');
+	const href = await page.locator('table.gm-map td.gm-cell a').first().getAttribute('href');
+	await page.goto(server.url + href);
+	T.ok(/Show this cell on the interactive map/.test(await page.locator('main').textContent()), 'cell page links to the interactive cell');
+	await page.close();
+	const page2 = await openPage(ctx, server.url + href);
+	await page2.locator('a', { hasText: 'Show this cell on the interactive map' }).click();
+	await ready(page2);
+	T.ok(await page2.locator('dialog.gm-panel').isVisible(), 'the link opens the cell on the map');
+	await page2.close();
+});
+
 await T.test('outcome page', async () => {
 	const page = await openPage(ctx, server.url + 'outcomes/pain/index.html');
 	const text = await page.locator('main').textContent();

@@ -529,8 +529,6 @@
 		const heat = state.view === 'heat';
 		let max = 1;
 		for (let x = 0; x < NR * NC; x++) if (M.cell[x] > max) max = M.cell[x];
-		for (let gi = 0; gi < R.groups.length; gi++)
-			if (state.collapsed.has(gi)) for (let c = 0; c < NC; c++) if (M.gcell[gi * NC + c] > max) max = M.gcell[gi * NC + c];
 		const u = unitName();
 		for (let r = 0; r < NR; r++) {
 			for (let c = 0; c < NC; c++) {
@@ -579,8 +577,10 @@
 			(heat ? 'Darker cells hold more ' + u + '. ' : 'Bubble area is proportional to the number of ' + u + '. ') +
 			'Select a cell to list its ' + u + '. A dash marks a gap; a dashed outline marks thin evidence (fewer than ' + D.thin + '). Totals count each ' + unitWord(1, state.unit) + ' once.';
 	}
+	/* A collapsed group's bubble shares the scale of the cells (capped at
+	 * full size), so the cells of open groups keep readable bubbles. */
 	const groupBubble = (n, max) => {
-		const rad = Math.max(4, 15 * Math.sqrt(n / max));
+		const rad = Math.min(17, Math.max(4, 15 * Math.sqrt(n / max)));
 		return '<svg class="gm-bubble" viewBox="0 0 40 40" width="40" height="40" aria-hidden="true" focusable="false"><circle cx="20" cy="20" r="' + rad.toFixed(2) + '" class="gm-groupfill"/><circle cx="20" cy="20" r="' + rad.toFixed(2) + '" class="gm-outline"/></svg>';
 	};
 	const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
