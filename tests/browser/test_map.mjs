@@ -372,7 +372,7 @@ await T.test('outcome page', async () => {
 	T.eq(await page.locator('table.slice tbody tr th[scope="row"]').allTextContents(), ['General practice', 'Community', 'Libraries'], 'the outcome row across columns');
 	T.ok(/3 studies/.test(await page.locator('table.slice tbody tr').first().textContent()), 'row counts');
 	T.ok(/gap/.test(await page.locator('table.slice tbody tr').nth(2).textContent()), 'gap in the row');
-	const rows = await page.locator('table.outcome-studies tbody tr').allTextContents();
+	const rows = await page.locator('ol.outcome-studies > li').allTextContents();
 	T.eq(rows.length, 4, 'studies of the outcome');
 	const a1 = rows.find((r) => r.includes('A trial of link workers'));
 	T.ok(a1 && /Randomised trial/.test(a1) && /General practice/.test(a1) && /Improved/.test(a1), 'design, setting and direction of effect', a1);
