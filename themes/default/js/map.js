@@ -293,7 +293,7 @@
 			'<path d="M0,0 L8,8 M-1,7 l2,2 M7,-1 l2,2" class="gm-hatch"/>',
 		];
 		for (let k = 0; k < NS; k++) {
-			const none = k === NS - 1;
+			const none = S != null && k === NS - 1; /* without segments: one plain fill */
 			const colour = none ? 'none' : 'c' + (k % PALETTE);
 			const pi = none ? 4 : (k + Math.floor(k / PALETTE)) % PATTERNS;
 			p += '<pattern id="gm-seg-' + k + '" width="8" height="8" patternUnits="userSpaceOnUse">' +
