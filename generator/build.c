@@ -142,7 +142,10 @@ static void load_theme_settings(build_state *st, diag *d)
 	char *path = path_join(st->theme, "theme.yaml");
 	char *data;
 	size_t len;
-	if (read_file(path, 1024 * 1024, &data, &len) == 0) {
+	struct stat lst;
+	/* Like templates, settings are read only from the theme's own files. */
+	bool own = lstat(path, &lst) == 0 && S_ISREG(lst.st_mode);
+	if (own && read_file(path, 1024 * 1024, &data, &len) == 0) {
 		st->theme_yml = yml_parse(path, data, len, 1, d);
 		free(data);
 		if (st->theme_yml && st->theme_yml->kind == YML_MAP) {

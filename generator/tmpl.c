@@ -559,7 +559,10 @@ static int bi_partial(lua_State *L)
 	e->depth = depth;
 	if (st == LUA_ERRRUN && lua_type(L, -1) == LUA_TSTRING) {
 		lua_Debug ar;
-		if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+		/* Name the including template once: a chain of 32 recursive partials
+		 * would otherwise repeat itself past the message limit. */
+		if (!strstr(lua_tostring(L, -1), "(included from ") && lua_getstack(L, 1, &ar) &&
+		    lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
 			lua_pushfstring(L, "%s (included from %s:%d)", lua_tostring(L, -1),
 			                ar.short_src, ar.currentline);
 	}
@@ -1525,9 +1528,15 @@ static int add_dir(tmpl_env *e, const char *dir, const char *rel, const char *pr
 		char *full = path_join(path, names[i]);
 		char *label = make_label(prefix, crel);
 		struct stat st;
-		if (stat(full, &st) != 0) {
+		/* lstat: a link in a theme could publish any file the builder can
+		 * read (a template is copied into pages), so links are not followed. */
+		if (lstat(full, &st) != 0) {
 			diag_error(d, label, 0, 0, "cannot read template: %s", strerror(errno));
 			rc = -1;
+		} else if (S_ISLNK(st.st_mode)) {
+			diag_warning(d, label, 0, 0,
+			             "symbolic link skipped: templates are read only from the theme's "
+			             "own files");
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth >= MAX_DIR_DEPTH) {
 				diag_error(d, label, 0, 0, "template folders nested too deep");

@@ -50,6 +50,15 @@ check_eq "template syntax error exits 1" "$?" 1
 check_grep "syntax error names template file and line" "$TMP/serr" "templates/study.html:2:"
 rm "$C/templates/study.html"
 
+# A link in a theme must not publish a file from elsewhere on the machine.
+echo "TOP SECRET" >"$TMP/secret.txt"
+ln -s "$TMP/secret.txt" "$C/themes/plain/templates/page.html"
+"$GAPMAP" build -C "$C" -o "$TMP/site" >/dev/null 2>"$TMP/lerr"
+check_eq "build with a linked template" "$?" 0
+check_no_grep "linked file not published" "$TMP/site/about/index.html" "TOP SECRET"
+check_grep "link skipped with a warning" "$TMP/lerr" "symbolic link skipped"
+rm "$C/themes/plain/templates/page.html"
+
 sed -i 's/^theme: plain/theme: nosuch/' "$C/site.yaml"
 "$GAPMAP" check -C "$C" >/dev/null 2>"$TMP/terr"
 check_eq "missing theme exits 1" "$?" 1
