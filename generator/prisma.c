@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "font.h"
 #include "raster.h"
 
@@ -1075,20 +1076,6 @@ size_t prisma_items(prisma_set *s, size_t i, const prisma_item **items)
 	return f->nitems;
 }
 
-static void escape(buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': buf_puts(b, "&amp;"); break;
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		case '\'': buf_puts(b, "&#39;"); break;
-		default: buf_putc(b, *s);
-		}
-	}
-}
-
 void prisma_describe_html(prisma_set *s, size_t i, buf *html)
 {
 	const prisma_item *it;
@@ -1106,12 +1093,12 @@ void prisma_describe_html(prisma_set *s, size_t i, buf *html)
 		}
 		if (new_col) {
 			buf_puts(html, "<section class=\"prisma-column\"><h3>");
-			escape(html, it[k].column);
+			esc_xml(html, it[k].column);
 			buf_puts(html, "</h3>");
 		}
 		if (new_phase && *it[k].phase && strcmp(it[k].phase, it[k].column) != 0) {
 			buf_puts(html, "<h4>");
-			escape(html, it[k].phase);
+			esc_xml(html, it[k].phase);
 			buf_puts(html, "</h4>");
 		}
 		column = it[k].column;
@@ -1132,10 +1119,10 @@ void prisma_describe_html(prisma_set *s, size_t i, buf *html)
 			buf_puts(html, "</li>");
 		}
 		buf_puts(html, "<li>");
-		escape(html, it[k].label);
+		esc_xml(html, it[k].label);
 		if (it[k].count) {
 			buf_puts(html, ": ");
-			escape(html, it[k].count);
+			esc_xml(html, it[k].count);
 		}
 	}
 	for (; depth >= 0; depth--)
@@ -1705,9 +1692,9 @@ void prisma_diagram_svg(const prisma_diagram *g, buf *b)
 	buf_puts(b, "\" role=\"img\" aria-labelledby=\"prisma-title prisma-desc\" "
 	            "font-family=\"'DejaVu Sans', Verdana, Arial, sans-serif\">\n<title "
 	            "id=\"prisma-title\">");
-	escape(b, g->svg_title);
+	esc_xml(b, g->svg_title);
 	buf_puts(b, "</title>\n<desc id=\"prisma-desc\">");
-	escape(b, g->description);
+	esc_xml(b, g->description);
 	buf_puts(b, "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"");
 	colour(b, g->style.background);
 	buf_puts(b, "\"/>\n");
@@ -1789,7 +1776,7 @@ void prisma_diagram_svg(const prisma_diagram *g, buf *b)
 			buf_puts(b, "\" lengthAdjust=\"spacingAndGlyphs\" fill=\"");
 			colour(b, it->fill);
 			buf_puts(b, "\">");
-			escape(b, it->text);
+			esc_xml(b, it->text);
 			buf_puts(b, "</text>\n");
 			break;
 		}
