@@ -95,6 +95,11 @@ for (const site of all) {
 		await phone.emulateMedia({ colorScheme: scheme });
 		await ready(phone);
 		await axe(phone, site.name + ' map at 375 px, ' + scheme);
+		await phone.locator('.gm-switch label', { hasText: 'List' }).click();
+		await axe(phone, site.name + ' map, list at 375 px, ' + scheme);
+		await phone.locator('.gm-switch label', { hasText: 'Bubbles' }).click();
+		await phone.locator('td.gm-cell button').first().click();
+		await axe(phone, site.name + ' map, panel as a sheet at 375 px, ' + scheme);
 		await phone.close();
 		for (const [kind, href] of kinds) {
 			if (!href) { T.ok(false, site.name + ': a page of kind ' + kind); continue; }

@@ -626,7 +626,8 @@
 		const list = M.shown.slice();
 		const k = state.sort, d = state.dir === 'asc' ? 1 : -1;
 		list.sort((a, b) => { const x = sortKey(a, k), y = sortKey(b, k); return x < y ? -d : x > y ? d : a.i - b.i; });
-		let h = '<table class="gm-list"><caption>' + fmt(list.length) + ' ' + unitWord(list.length, 'studies') + ' under the active filters. Select a column heading to sort.</caption><thead><tr>';
+		const sum = fmt(list.length) + ' ' + unitWord(list.length, 'studies') + ' under the active filters';
+		let h = '<p class="gm-list-sum">' + sum + '. Select a column heading to sort.</p><div class="gm-listscroll"><table class="gm-list"><caption class="visually-hidden">' + sum + '</caption><thead><tr>';
 		for (const [key, label] of SORTS) {
 			const on = key === k;
 			h += '<th scope="col"' + (on ? ' aria-sort="' + (d > 0 ? 'ascending' : 'descending') + '"' : '') + '><button type="button" data-sort="' + key + '">' + esc(label) + '<span class="gm-sortmark" aria-hidden="true">' + (on ? (d > 0 ? ' ▲' : ' ▼') : '') + '</span></button></th>';
@@ -638,7 +639,7 @@
 			h += '<tr><td><a href="' + esc(studyUrl(s)) + '">' + esc(s.title) + '</a></td><td>' + esc(s.authors) + '</td><td>' + s.year + '</td><td>' + esc(labels(s, RI)) + '</td><td>' + esc(labels(s, CI)) + '</td>' +
 				(S ? '<td>' + esc(labels(s, SI)) + '</td>' : '') + (hasReports ? '<td>' + s.nrep + '</td>' : '') + '</tr>';
 		}
-		h += '</tbody></table>';
+		h += '</tbody></table></div>';
 		if (list.length > n) h += '<p><button type="button" class="gm-more">Show ' + fmt(Math.min(100, list.length - n)) + ' more of ' + fmt(list.length - n) + ' not shown</button></p>';
 		listWrap.innerHTML = h;
 	}
