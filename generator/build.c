@@ -2,6 +2,7 @@
 #include "version.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -306,6 +307,98 @@ done:
 	return d->errors ? 1 : result;
 }
 
+/* One thread's share of the pages: every step-th job from first, rendered
+ * with the thread's own Lua state, so pages never wait on each other. */
+typedef struct render_worker {
+	render_ctx *rc;
+	out_writer *w;
+	const render_job *jobs;
+	size_t njobs, first, step;
+	bool *done; /* one flag per job; each written by one thread only */
+	diag *d;
+} render_worker;
+
+static void *render_worker_run(void *arg)
+{
+	render_worker *rw = arg;
+	buf html = BUF_INIT;
+	for (size_t i = rw->first; i < rw->njobs; i += rw->step) {
+		if (render_page(rw->rc, &rw->jobs[i], &html, rw->d) != 0)
+			continue;
+		if (rw->w && write_buf(rw->w, rw->jobs[i].path, &html, rw->d) != 0)
+			continue;
+		rw->done[i] = true;
+	}
+	buf_free(&html);
+	return NULL;
+}
+
+/* Threads worth starting: as asked, or one per core, but a small site is
+ * not worth a second copy of the model's Lua tables. */
+static size_t worker_count(const build_opts *o, size_t njobs)
+{
+	size_t n;
+	if (o->jobs > 0) {
+		n = (size_t)o->jobs;
+	} else {
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		n = cores > 0 ? (size_t)cores : 1;
+		if (n > 16)
+			n = 16;
+		size_t by_size = njobs / 500 + 1;
+		n = n < by_size ? n : by_size;
+	}
+	return n < njobs ? n : (njobs ? njobs : 1);
+}
+
+/* Renders every job. Returns -1 when the templates cannot be used at all. */
+static int render_all(build_state *st, out_writer *w, const render_job *jobs, size_t njobs,
+                      bool *done, diag *d)
+{
+	size_t n = worker_count(st->o, njobs);
+	render_worker *rw = xcalloc(n, sizeof *rw);
+	pthread_t *tid = xcalloc(n, sizeof *tid);
+	bool *started = xcalloc(n, sizeof *started);
+	int rc = 0;
+	/* The first context compiles and checks the templates and reports their
+	 * errors once; the others would only repeat them. */
+	for (size_t i = 0; i < n; i++) {
+		diag *scratch = i ? diag_new() : d;
+		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL};
+		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
+		                      "gapmap " GAPMAP_VERSION, scratch);
+		if (i)
+			diag_free(scratch);
+		if (!rw[i].rc) {
+			rc = -1;
+			break;
+		}
+		rw[i].d = diag_new();
+	}
+	if (rc == 0) {
+		for (size_t i = 1; i < n; i++)
+			started[i] = pthread_create(&tid[i], NULL, render_worker_run, &rw[i]) == 0;
+		render_worker_run(&rw[0]);
+		/* A thread that could not start leaves its share to this one. */
+		for (size_t i = 1; i < n; i++)
+			if (started[i])
+				pthread_join(tid[i], NULL);
+			else
+				render_worker_run(&rw[i]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rw[i].d) {
+			diag_merge(d, rw[i].d);
+			diag_free(rw[i].d);
+		}
+		render_free(rw[i].rc);
+	}
+	free(started);
+	free(tid);
+	free(rw);
+	return rc;
+}
+
 int build_run(const build_opts *o, build_stats *stats, diag *d)
 {
 	double t0 = now_seconds();
@@ -346,35 +439,25 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	if (is_dir(st.site_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.site_templates, "templates"};
 
-	render_ctx *rc = render_new(st.m, st.dirs, st.ndirs, st.flows, st.nflows,
-	                            "gapmap " GAPMAP_VERSION, d);
-	if (!rc) {
-		out_abort(w);
-		state_free(&st);
-		return 1;
-	}
 	size_t njobs;
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
-	buf html = BUF_INIT;
-	char **pages = xcalloc(njobs, sizeof *pages);
-	size_t npages = 0;
-	for (size_t i = 0; i < njobs; i++) {
-		if (render_page(rc, &jobs[i], &html, d) != 0)
-			continue;
-		if (w && write_buf(w, jobs[i].path, &html, d) != 0)
-			continue;
-		stats->pages++;
-		if (jobs[i].kind != RJ_404)
-			pages[npages++] = jobs[i].path;
+	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
+	if (render_all(&st, w, jobs, njobs, done, d) == 0) {
+		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
+		size_t npages = 0;
+		for (size_t i = 0; i < njobs; i++) {
+			stats->pages += done[i];
+			if (done[i] && jobs[i].kind != RJ_404)
+				pages[npages++] = jobs[i].path;
+		}
+		if (w && !d->errors) {
+			write_data(w, st.m, pages, npages, d);
+			copy_assets(w, st.theme, d);
+		}
+		free(pages);
 	}
-	buf_free(&html);
-	if (w && !d->errors) {
-		write_data(w, st.m, pages, npages, d);
-		copy_assets(w, st.theme, d);
-	}
-	free(pages);
+	free(done);
 	render_jobs_free(jobs, njobs);
-	render_free(rc);
 	int result = 0;
 	if (d->errors) {
 		out_abort(w);

@@ -16,6 +16,7 @@ typedef struct build_opts {
 	const char *out_dir;   /* ignored when check_only */
 	const char *home;      /* folder holding templates/ and themes/ */
 	bool check_only;
+	int jobs; /* threads rendering pages; 0 = one per core */
 } build_opts;
 
 typedef struct build_stats {

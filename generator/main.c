@@ -53,6 +53,7 @@ typedef struct flags {
 	const char *out;
 	bool quiet;
 	bool force;
+	int jobs;
 	const char *positional[4];
 	int npos;
 } flags;
@@ -69,6 +70,12 @@ static int parse_flags(int argc, char **argv, flags *f, bool allow_out)
 			if (++i >= argc)
 				return usage_error("%s needs a folder", a), -1;
 			f->out = argv[i];
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+			char *end = NULL;
+			long n = ++i < argc ? strtol(argv[i], &end, 10) : 0;
+			if (!end || *end || n < 1 || n > 64)
+				return usage_error("%s takes a number of threads from 1 to 64", a), -1;
+			f->jobs = (int)n;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			f->quiet = true;
 		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
@@ -92,7 +99,7 @@ static int cmd_build(int argc, char **argv, const char *home)
 	if (f.npos)
 		return usage_error("build takes no argument '%s' (use -C DIR)", f.positional[0]);
 	char *out = f.out ? strdup(f.out) : path_join(f.dir, "_site");
-	build_opts o = {f.dir, out, home, false};
+	build_opts o = {f.dir, out, home, false, f.jobs};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -113,7 +120,7 @@ static int cmd_check(int argc, char **argv, const char *home)
 		return EXIT_USAGE;
 	if (f.npos)
 		return usage_error("check takes no argument '%s' (use -C DIR)", f.positional[0]);
-	build_opts o = {f.dir, NULL, home, true};
+	build_opts o = {f.dir, NULL, home, true, f.jobs};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -238,7 +245,7 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 	}
 	if (!str_ends_with(out, ".png") && !str_ends_with(out, ".svg"))
 		return usage_error("-o must name a .png or .svg file, not '%s'", out);
-	build_opts o = {dir, NULL, home, true};
+	build_opts o = {dir, NULL, home, true, 1};
 	diag *d = diag_new();
 	int rc = build_prisma(&o, flow, out, dpi, d);
 	if (rc == 0 && !quiet)
@@ -250,10 +257,10 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 static int cmd_help(int argc, char **argv, const char *home);
 
 static const verb verbs[] = {
-	{"build", "gapmap build [-C DIR] [-o OUT] [--quiet]",
+	{"build", "gapmap build [-C DIR] [-o OUT] [-j N] [--quiet]",
 	 "Builds the content folder DIR (default .) into the static site OUT (default DIR/_site).\n"
 	 "The site is written beside OUT and swapped in only when complete; on any error the\n"
-	 "previous site is left as it was.",
+	 "previous site is left as it was. Pages are rendered by one thread per core, or N.",
 	 cmd_build},
 	{"check", "gapmap check [-C DIR] [--quiet]",
 	 "Checks the content folder and its templates without writing anything, reporting every\n"

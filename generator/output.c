@@ -16,8 +16,8 @@
 struct out_writer {
 	char *target;
 	char *tmp;
-	size_t files;
-	bool io_failed; /* a write failed: the build is lost, stop trying */
+	_Atomic size_t files; /* pages are written from several threads */
+	_Atomic bool io_failed; /* a write failed (in any thread): the build is lost */
 };
 
 bool out_safe_relpath(const char *rel)
@@ -40,22 +40,23 @@ bool out_safe_relpath(const char *rel)
 	return true;
 }
 
+/* Makes path and any missing parents. Tries the deepest folder first: in
+ * a build nearly every parent exists already, so one call usually does. */
 static int mkdirs(const char *path)
 {
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return -1;
+	char *parent = xstrndup(path, (size_t)(slash - path));
+	int rc = mkdirs(parent);
+	free(parent);
+	if (rc != 0)
+		return -1;
+	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
 /* Removes a tree gapmap wrote. Never follows symbolic links. */
@@ -247,13 +248,19 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 	char *path = path_join(w->tmp, rel);
 	char *dir = parent_of(path);
 	int rc = -1;
-	if (mkdirs(dir) != 0) {
-		diag_error(d, "", 0, 0, "cannot create %s: %s%s", dir, strerror(errno),
-		           full_hint(errno));
-		w->io_failed = true;
-		goto done;
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	/* Create folders only when the file cannot be: most pages land in a
+	 * folder that exists, and mkdir is the costliest call of a big build. */
+	int fd = open(path, flags, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdirs(dir) != 0) {
+			diag_error(d, "", 0, 0, "cannot create %s: %s%s", dir, strerror(errno),
+			           full_hint(errno));
+			w->io_failed = true;
+			goto done;
+		}
+		fd = open(path, flags, 0644);
 	}
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST) {
 			diag_error(d, "", 0, 0, "two pages want the same output file %s", rel);

@@ -8,6 +8,8 @@
  * pointing -o at a project folder cannot delete it. Relative paths handed
  * to out_write are checked: no absolute paths, no "..", no empty parts.
  *
+ * out_write may be called from several threads at once.
+ *
  * Ownership: out_begin returns a writer the caller ends with exactly one of
  * out_commit or out_abort. */
 #ifndef GM_OUTPUT_H

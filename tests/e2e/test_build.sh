@@ -75,9 +75,13 @@ check "theme CSS copied" test -f "$OUT/assets/css/site.css"
 check "CSP on every page, relative links only, none broken" python3 "$ROOT/tests/e2e/linkcheck.py" "$OUT"
 check_grep "footer attribution" "$OUT/studies/index.html" "<em>test</em>"
 
-# -- determinism
+# -- determinism, whatever the number of threads
 "$GAPMAP" build -C "$C" -o "$TMP/again" --quiet
 check "two builds are byte-identical" diff -r "$OUT" "$TMP/again"
+"$GAPMAP" build -C "$C" -o "$TMP/threads" --quiet -j 3
+check "a build on three threads is byte-identical" diff -r "$OUT" "$TMP/threads"
+"$GAPMAP" build -C "$C" -o "$TMP/threads" -j 0 >/dev/null 2>&1
+check_eq "-j 0 is a usage error" "$?" 2
 
 # -- stale files disappear, a failed build leaves the old site
 rm "$C/studies/d1.yaml"
@@ -118,7 +122,7 @@ check_eq "new --force overwrites" "$?" 0
 "$GAPMAP" new study Bad_Id -C "$C" >/dev/null 2>&1
 check_eq "new rejects a bad id" "$?" 2
 "$GAPMAP" --help >"$TMP/help.out"
-check_grep "--help lists build" "$TMP/help.out" "gapmap build [-C DIR] [-o OUT]"
+check_grep "--help lists build" "$TMP/help.out" "gapmap build [-C DIR] [-o OUT] [-j N]"
 "$GAPMAP" help check >"$TMP/help2.out"
 check_grep "help VERB" "$TMP/help2.out" "Usage: gapmap check"
 check_grep "--version" "$("$GAPMAP" --version >"$TMP/v"; echo "$TMP/v")" "gapmap 0."
