@@ -18,22 +18,28 @@ typedef struct count {
 	int line, col;
 } count;
 
+/* A named source or reason. Sources may be named without a count
+ * (given false): reviews often say where they searched but not how many
+ * records each source gave. */
 typedef struct entry {
 	char *name;
 	long long n;
+	bool given;
 	int line, col;
 } entry;
 
 /* A count that may be given as a number, a list of named counts (summed),
  * or both ({n: total, <list>: [...]}); c.n is the stated total when there
- * is one, else the sum. */
+ * is one, else the sum. A list with an item named without a count has no
+ * total unless one is stated: the sum of the others is only a lower bound. */
 typedef struct listcount {
 	count c;
 	bool stated;
-	long long sum;
+	long long sum; /* of the items with a count */
 	entry *items;
 	size_t nitems;
-	int line, col; /* the value node, for the sum check */
+	size_t uncounted; /* items named without a count */
+	int line, col;    /* the value node, for the sum check */
 } listcount;
 
 typedef struct arm {
@@ -45,6 +51,10 @@ typedef struct arm {
 	listcount excluded;
 	count sought, not_retrieved, assessed;
 	listcount reports_excluded;
+	/* Reports of included studies that came through this arm. Not a box of
+	 * the templates (their included box is shared), so it is checked and
+	 * stated in the text version but not drawn. */
+	count included;
 } arm;
 
 typedef struct flow {
@@ -190,9 +200,12 @@ static char *scalar_text(parse_ctx *p, const yml_node *n, const char *what)
 	return xstrdup(n->value);
 }
 
+/* Sources (namekey "name") may omit n or give ~; reasons need it, since a
+ * reason without a count says nothing a reader can check. */
 static void parse_entries(parse_ctx *p, const yml_node *seq, const char *namekey, listcount *lc,
                           const char *key)
 {
+	bool need_n = strcmp(namekey, "name") != 0;
 	lc->items = xcalloc(seq->count ? seq->count : 1, sizeof *lc->items);
 	const char *allowed[2] = {namekey, "n"};
 	char *where = xasprintf("an item of %s", key);
@@ -202,21 +215,31 @@ static void parse_entries(parse_ctx *p, const yml_node *seq, const char *namekey
 			continue;
 		check_keys(p, it, allowed, 2, where);
 		const yml_node *name = yml_get(it, namekey), *n = yml_get(it, "n");
-		if (!name || !n) {
-			diag_error(p->d, p->label, it->line, it->col, "%s needs \"%s\" and \"n\"", where,
-			           namekey);
+		if (!name || (need_n && !n)) {
+			if (need_n)
+				diag_error(p->d, p->label, it->line, it->col, "%s needs \"%s\" and \"n\"",
+				           where, namekey);
+			else
+				diag_error(p->d, p->label, it->line, it->col, "%s needs \"%s\"", where,
+				           namekey);
 			continue;
 		}
 		entry e = {0};
 		e.name = scalar_text(p, name, namekey);
-		e.line = n->line;
-		e.col = n->col;
-		if (!e.name || !read_number(p, n, "n", &e.n)) {
+		const yml_node *at = n ? n : name;
+		e.line = at->line;
+		e.col = at->col;
+		/* "n: ~" on a reason falls through to read_number's error. */
+		e.given = n && (need_n || !yml_is_null(n));
+		if (!e.name || (e.given && !read_number(p, n, "n", &e.n))) {
 			free(e.name);
 			continue;
 		}
 		lc->items[lc->nitems++] = e;
-		lc->sum += e.n;
+		if (e.given)
+			lc->sum += e.n;
+		else
+			lc->uncounted++;
 	}
 	free(where);
 }
@@ -238,7 +261,7 @@ static listcount parse_listcount(parse_ctx *p, const yml_node *map, const char *
 	if (n->kind == YML_SEQ) {
 		parse_entries(p, n, namekey, &lc, key);
 		lc.c.n = lc.sum;
-		lc.c.given = lc.nitems > 0;
+		lc.c.given = lc.nitems > 0 && lc.uncounted == 0;
 		return lc;
 	}
 	const char *allowed[2] = {"n", listkey};
@@ -253,7 +276,7 @@ static listcount parse_listcount(parse_ctx *p, const yml_node *map, const char *
 	}
 	if (!lc.stated)
 		lc.c.n = lc.sum;
-	lc.c.given = lc.stated || lc.nitems > 0;
+	lc.c.given = lc.stated || (lc.nitems > 0 && lc.uncounted == 0);
 	return lc;
 }
 
@@ -267,11 +290,11 @@ static void free_listcount(listcount *lc)
 static void parse_arm(parse_ctx *p, const yml_node *n, arm *a, bool other)
 {
 	static const char *const db_keys[] = {
-	    "databases", "registers",     "duplicates", "automation",    "removed_other",
-	    "screened",  "excluded",      "sought",     "not_retrieved", "assessed",
-	    "reports_excluded"};
-	static const char *const other_keys[] = {"identified", "sought", "not_retrieved",
-	                                         "assessed", "reports_excluded"};
+	    "databases", "registers",     "duplicates", "automation",       "removed_other",
+	    "screened",  "excluded",      "sought",     "not_retrieved",    "assessed",
+	    "reports_excluded", "included"};
+	static const char *const other_keys[] = {"identified", "sought",           "not_retrieved",
+	                                         "assessed",   "reports_excluded", "included"};
 	const char *what = other ? "other" : "databases";
 	if (!want_kind(p, n, YML_MAP, what))
 		return;
@@ -296,10 +319,15 @@ static void parse_arm(parse_ctx *p, const yml_node *n, arm *a, bool other)
 	a->not_retrieved = parse_count(p, n, "not_retrieved");
 	a->assessed = parse_count(p, n, "assessed");
 	a->reports_excluded = parse_listcount(p, n, "reports_excluded", "reason", "reasons");
+	a->included = parse_count(p, n, "included");
+	/* A source named without a count, or included reports alone, still
+	 * says the review searched this way: the arm belongs in the diagram. */
 	a->present = a->databases.c.given || a->registers.c.given || a->identified.c.given ||
+	             a->databases.nitems || a->registers.nitems || a->identified.nitems ||
 	             a->duplicates.given || a->automation.given || a->removed_other.given ||
 	             a->screened.given || a->excluded.c.given || a->sought.given ||
-	             a->not_retrieved.given || a->assessed.given || a->reports_excluded.c.given;
+	             a->not_retrieved.given || a->assessed.given || a->reports_excluded.c.given ||
+	             a->included.given;
 }
 
 static void free_arm(arm *a)
@@ -593,9 +621,23 @@ static void GM_PRINTF(4, 5) bad(check_ctx *c, const count *at, bool error, const
 
 static void check_list_sum(check_ctx *c, const listcount *lc, const char *box, const char *what)
 {
-	if (lc->stated && lc->nitems && lc->c.n != lc->sum)
+	if (!lc->stated || !lc->nitems)
+		return;
+	if (!lc->uncounted && lc->c.n != lc->sum)
 		bad(c, &lc->c, true, "\"%s\" should be %lld (the sum of the %s listed) but is %lld",
 		    box, lc->sum, what, lc->c.n);
+	/* With some items uncounted, the others only bound the total. */
+	if (lc->uncounted && lc->c.n < lc->sum)
+		bad(c, &lc->c, true,
+		    "\"%s\" should be at least %lld (the sum of the %s counted) but is %lld", box,
+		    lc->sum, what, lc->c.n);
+}
+
+/* Named but not counted, and no total stated: the count is unknown, not
+ * the sum of the others (which would be only a lower bound). */
+static bool uncounted(const listcount *lc)
+{
+	return lc->nitems && !lc->c.given;
 }
 
 static void check_minus(check_ctx *c, const count *result, const char *box, const count *a,
@@ -624,7 +666,7 @@ static void check_arm(check_ctx *c, const arm *a, bool other)
 			rem += removed[i]->given ? removed[i]->n : 0;
 		}
 		if (a->screened.given && (a->databases.c.given || a->registers.c.given) &&
-		    any_removed) {
+		    !uncounted(&a->databases) && !uncounted(&a->registers) && any_removed) {
 			long long ident = (a->databases.c.given ? a->databases.c.n : 0) +
 			                  (a->registers.c.given ? a->registers.c.n : 0);
 			if (ident - rem != a->screened.n)
@@ -651,6 +693,23 @@ static void check_arm(check_ctx *c, const arm *a, bool other)
 		bad(c, &a->reports_excluded.c, true,
 		    "\"Reports excluded\"%s cannot exceed the %lld reports assessed, but is %lld",
 		    arm_name, a->assessed.n, a->reports_excluded.c.n);
+	/* The arm's own included reports: what assessment left, when both
+	 * are stated; at most the reports assessed when only that is. With no
+	 * assessed count there is nothing to hold them against. */
+	const char *via = other ? "via other methods" : "via databases and registers";
+	if (a->included.given && a->assessed.given) {
+		if (a->reports_excluded.c.given &&
+		    a->assessed.n - a->reports_excluded.c.n != a->included.n)
+			bad(c, &a->included, true,
+			    "reports included %s should be %lld (%lld assessed \u2212 %lld excluded) "
+			    "but are %lld",
+			    via, a->assessed.n - a->reports_excluded.c.n, a->assessed.n,
+			    a->reports_excluded.c.n, a->included.n);
+		else if (!a->reports_excluded.c.given && a->included.n > a->assessed.n)
+			bad(c, &a->included, true,
+			    "reports included %s cannot exceed the %lld reports assessed, but are %lld",
+			    via, a->assessed.n, a->included.n);
+	}
 }
 
 static void check_flow(check_ctx *c)
@@ -680,29 +739,54 @@ static void check_flow(check_ctx *c)
 		    "%lld studies included from only %lld reports: every study needs a report",
 		    in.studies.n, in.reports.n);
 
-	/* The arms' assessed − excluded add up to the (new) included reports. */
+	/* The arms' included reports add up to the (new) included reports.
+	 * An arm's share is its stated `included`, else assessed − excluded;
+	 * the arm check above has already held the two against each other. */
 	const count *target = f->has_previous ? &in.new_reports : &in.reports;
 	const char *box = f->has_previous ? "Reports of new included studies"
 	                                  : "Reports of included studies";
 	const arm *arms[2] = {&f->db, &f->other};
+	const char *vias[2] = {"via databases and registers", "via other methods"};
 	long long sum = 0;
-	bool complete = true, any = false;
+	bool complete = true, any = false, stated = false;
 	buf how = BUF_INIT;
 	const count *at = NULL;
 	for (int i = 0; i < 2; i++) {
 		const arm *a = arms[i];
 		if (!a->present)
 			continue;
-		if (!a->assessed.given || !a->reports_excluded.c.given) {
+		if (a->included.given) {
+			stated = true;
+			sum += a->included.n;
+			buf_printf(&how, "%s%lld included %s", how.len ? " + " : "", a->included.n,
+			           vias[i]);
+			if (!at)
+				at = &a->included;
+		} else if (a->assessed.given && a->reports_excluded.c.given) {
+			sum += a->assessed.n - a->reports_excluded.c.n;
+			buf_printf(&how, "%s%lld assessed \u2212 %lld excluded", how.len ? " + " : "",
+			           a->assessed.n, a->reports_excluded.c.n);
+			if (!at)
+				at = &a->reports_excluded.c;
+		} else {
 			complete = false;
 			continue;
 		}
 		any = true;
-		sum += a->assessed.n - a->reports_excluded.c.n;
-		buf_printf(&how, "%s%lld assessed \u2212 %lld excluded", how.len ? " + " : "",
-		           a->assessed.n, a->reports_excluded.c.n);
-		if (!at)
-			at = &a->reports_excluded.c;
+	}
+	/* An arm that gives no share still contributes none or more, so the
+	 * shares that are given bound the total from below. Only stated shares
+	 * are held to that: before per-arm counts existed, a partial
+	 * assessed − excluded was never checked, and a review that counted
+	 * studies there should not start failing. */
+	if (any && !complete && stated && target->given && sum > target->n) {
+		const count *where = f->has_previous ? (f->new_reports.given ? &f->new_reports : at)
+		                                     : (f->inc_reports.given ? &f->inc_reports : at);
+		const char *source = f->records && !(f->has_previous && f->new_reports.given)
+		                         ? " (from the records)"
+		                         : "";
+		bad(c, where, true, "\"%s\" should be at least %lld (%s) but is %lld%s", box, sum,
+		    how.data, target->n, source);
 	}
 	if (any && complete && target->given && sum != target->n) {
 		const count *where = f->has_previous ? (f->new_reports.given ? &f->new_reports : at)
@@ -824,7 +908,25 @@ static void add_item(content *c, const char *label, const count *n, int level)
 	}
 	c->items[c->nitems++] = (prisma_item){
 	    c->phase, c->column, label, n && n->given ? keep(c, prisma_format_count(n->n)) : NULL,
-	    level};
+	    level, false};
+}
+
+/* An arm's own included reports: the templates have one included box
+ * shared by both arms and no per-arm count, so drawing one would invent
+ * a box. The text version states it, in the arm's column. */
+static void add_arm_included(content *c, const arm *a, bool upd, bool other)
+{
+	if (!a->included.given)
+		return;
+	c->phase = "Included";
+	add_item(c,
+	         upd ? (other ? "Reports of new included studies identified via other methods"
+	                      : "Reports of new included studies identified via databases and "
+	                        "registers")
+	             : (other ? "Reports of included studies identified via other methods"
+	                      : "Reports of included studies identified via databases and registers"),
+	         &a->included, 0);
+	c->items[c->nitems - 1].text_only = true;
 }
 
 static size_t box_begin(content *c, bkind kind, int col, int row, const char *phase)
@@ -885,9 +987,19 @@ static void add_sub(content *c, const char *label, const count *n, int level)
 static void add_entries(content *c, const listcount *lc, int level)
 {
 	for (size_t i = 0; i < lc->nitems; i++) {
-		count n = given(lc->items[i].n);
+		count n = lc->items[i].given ? given(lc->items[i].n) : (count){0};
 		add_inline(c, keep(c, xstrdup(lc->items[i].name)), &n, level);
 	}
+}
+
+/* "Databases (n = 402)" and its list; kept when the sources are named
+ * without counts, since the names alone tell the reader where the review
+ * searched. */
+static void add_sources(content *c, const char *label, const listcount *lc, int level)
+{
+	if (lc->c.given || lc->nitems)
+		add_inline(c, label, &lc->c, level);
+	add_entries(c, lc, level + 1);
 }
 
 /* A box that lists reasons when it has them, else shows one count. */
@@ -947,14 +1059,13 @@ static void build_content(const flow *f, content *c)
 		size_t ident = box_begin(c, B_BOX, COL_DB, ROW_IDENT, I);
 		add_para(c, xstrdup("Records identified from*:"), 0);
 		count total = {0};
-		if (a->databases.c.given || a->registers.c.given)
+		if ((a->databases.c.given || a->registers.c.given) && !uncounted(&a->databases) &&
+		    !uncounted(&a->registers))
 			total = given((a->databases.c.given ? a->databases.c.n : 0) +
 			              (a->registers.c.given ? a->registers.c.n : 0));
 		add_item(c, "Records identified", &total, 0);
-		add_sub(c, "Databases", &a->databases.c, 1);
-		add_entries(c, &a->databases, 2);
-		add_sub(c, "Registers", &a->registers.c, 1);
-		add_entries(c, &a->registers, 2);
+		add_sources(c, "Databases", &a->databases, 1);
+		add_sources(c, "Registers", &a->registers, 1);
 
 		size_t removed = box_begin(c, B_BOX, COL_DBS, ROW_IDENT, I);
 		add_para(c, xstrdup("Records removed before screening:"), 0);
@@ -987,6 +1098,7 @@ static void build_content(const flow *f, content *c)
 		arrow(c, A_RIGHT, sought, notret);
 		arrow(c, A_DOWN, sought, db_assessed);
 		arrow(c, A_RIGHT, db_assessed, repex);
+		add_arm_included(c, a, upd, false);
 	}
 	if (ot) {
 		const arm *a = &f->other;
@@ -1018,6 +1130,7 @@ static void build_content(const flow *f, content *c)
 		arrow(c, A_RIGHT, sought, notret);
 		arrow(c, A_DOWN, sought, ot_assessed);
 		arrow(c, A_RIGHT, ot_assessed, repex);
+		add_arm_included(c, a, upd, true);
 	}
 	included in = included_counts(f);
 	c->column = "Included";
@@ -1243,6 +1356,7 @@ static void d_text(prisma_diagram *g, double x, double y, const char *s, size_t 
 
 typedef struct metrics {
 	double size, lh, asc, desc, pad, indent;
+	double hang; /* extra indent of a list item's wrapped lines */
 } metrics;
 
 /* Lines of one box at inner width: wrapped paragraphs. */
@@ -1250,7 +1364,16 @@ typedef struct wrapped {
 	const char *text;
 	font_line line;
 	int level;
+	bool cont; /* a wrapped line of a list item, drawn with the hang */
 } wrapped;
+
+/* List items (level ≥ 1) hang their wrapped lines: a long source or reason
+ * flush with the next item would read as two items. Half an indent keeps
+ * them clear of a deeper level. */
+static double hang_of(const metrics *m, int level)
+{
+	return level > 0 ? m->hang : 0;
+}
 
 typedef struct lbox {
 	wrapped *lines;
@@ -1265,11 +1388,12 @@ static void wrap_box(font_ctx *fc, const metrics *m, const cbox *b, double w, lb
 	lb->n = 0;
 	for (size_t i = 0; i < b->np; i++) {
 		font_line *fl;
-		double avail = w - 2 * m->pad - b->paras[i].level * m->indent;
+		int lv = b->paras[i].level;
+		double avail = w - 2 * m->pad - lv * m->indent - hang_of(m, lv);
 		size_t n = font_wrap(fc, face, m->size, b->paras[i].text, avail, &fl);
 		lb->lines = xrealloc(lb->lines, (lb->n + n) * sizeof *lb->lines);
 		for (size_t k = 0; k < n; k++)
-			lb->lines[lb->n++] = (wrapped){b->paras[i].text, fl[k], b->paras[i].level};
+			lb->lines[lb->n++] = (wrapped){b->paras[i].text, fl[k], lv, k > 0 && lv > 0};
 		free(fl);
 	}
 	lb->h = ceil(2 * m->pad + (double)lb->n * m->lh);
@@ -1281,7 +1405,7 @@ static double widest(font_ctx *fc, const metrics *m, const cbox *b)
 	double w = 0;
 	for (size_t i = 0; i < b->np; i++)
 		w = fmax(w, font_widest_word(fc, face, m->size, b->paras[i].text) +
-		                b->paras[i].level * m->indent);
+		                b->paras[i].level * m->indent + hang_of(m, b->paras[i].level));
 	return ceil(w + 2 * m->pad);
 }
 
@@ -1333,6 +1457,7 @@ prisma_diagram *prisma_layout(prisma_set *s, size_t fi, const prisma_style *styl
 	m.lh = ceil(fmax(m.size * 1.3, m.asc + m.desc));
 	m.pad = round(8 * k);
 	m.indent = round(14 * k);
+	m.hang = round(7 * k);
 	double margin = round(20 * k), phase_w = ceil(m.lh + 12 * k), phase_gap = round(14 * k);
 	double gap_arrow = round(56 * k), gap_col = round(30 * k), gap_row = round(32 * k);
 	double head_gap = round(18 * k), lw = fmax(1, round(k));
@@ -1479,7 +1604,8 @@ prisma_diagram *prisma_layout(prisma_set *s, size_t fi, const prisma_style *styl
 		for (size_t j = 0; j < l->n; j++) {
 			const wrapped *wl = &l->lines[j];
 			double lx = header ? l->x + (l->w - wl->line.width) / 2
-			                   : l->x + m.pad + wl->level * m.indent;
+			                   : l->x + m.pad + wl->level * m.indent +
+			                         (wl->cont ? m.hang : 0);
 			double base = top + j * m.lh + (m.lh - m.asc - m.desc) / 2 + m.asc;
 			d_text(g, lx, base, wl->text + wl->line.start, wl->line.len, face, m.size,
 			       wl->line.width, false);

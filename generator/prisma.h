@@ -118,6 +118,8 @@ typedef struct prisma_item {
 	const char *label;  /* e.g. "Records screened", "Duplicate records removed" */
 	const char *count;  /* "1,234", or NULL when the file does not state it */
 	int level;          /* 0 = a box, 1 = an item inside the box above */
+	bool text_only;     /* not drawn: an arm's own included reports, which the
+	                       templates' shared included box cannot show */
 } prisma_item;
 /* Sets *items (owned by s) and returns their number. */
 size_t prisma_items(prisma_set *s, size_t i, const prisma_item **items);

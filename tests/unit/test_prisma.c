@@ -321,6 +321,222 @@ static void test_items(void)
 	diag_free(d);
 }
 
+/* Sources named without a count: drawn without "(n = )", summed as
+ * nothing, and enough to make an arm present. */
+static void test_uncounted_sources(void)
+{
+	diag *d = diag_new();
+	prisma_set *s = parse("flows:\n"
+	                      "  - id: a\n"
+	                      "    other:\n"
+	                      "      identified:\n"
+	                      "        - { name: Websites }\n"
+	                      "        - { name: Google, n: ~ }\n"
+	                      "        - { name: Citation searching, n: 4 }\n"
+	                      "      sought: 9\n",
+	                      d);
+	CHECK(s && d->count == 0);
+	CHECK(prisma_flow_template(s, 0) == PRISMA_NEW_OTHER);
+	prisma_set_included(s, 0, 1, 1);
+	/* 9 sought > 4 counted, but the uncounted sources gave some too. */
+	CHECK(prisma_check(s, d) == 0);
+	CHECK(d->count == 0);
+	buf text = BUF_INIT;
+	prisma_describe_text(s, 0, &text);
+	CHECK_STR(text.data, "Identification of studies via other methods\n"
+	                     "  Records identified\n"
+	                     "    Websites\n"
+	                     "    Google\n"
+	                     "    Citation searching: 4\n"
+	                     "  Reports sought for retrieval: 9\n"
+	                     "  Reports not retrieved\n"
+	                     "  Reports assessed for eligibility\n"
+	                     "  Reports excluded\n"
+	                     "\n"
+	                     "Included\n"
+	                     "  Studies included in review: 1\n"
+	                     "  Reports of included studies: 1\n");
+	buf_free(&text);
+	buf svg = BUF_INIT;
+	prisma_style st = style();
+	CHECK(prisma_render_svg(s, 0, &st, FONTS, &svg, d) == 0);
+	CHECK_CONTAINS(svg.data, ">Websites</text>");
+	CHECK_CONTAINS(svg.data, ">Google</text>");
+	CHECK_CONTAINS(svg.data, ">Citation searching (n\u00a0=\u00a04)</text>");
+	CHECK_CONTAINS(svg.data, ">Records identified from:</text>");
+	buf_free(&svg);
+	prisma_free(s);
+	diag_free(d);
+
+	/* A source list alone makes the arm; databases named without counts
+	 * leave the identified total unknown, so screened is not checked
+	 * against the registers alone. A stated total is checked against the
+	 * counted sources as a lower bound; an item still needs its name, and
+	 * a reason still needs its count. */
+	d = diag_new();
+	s = parse("flows:\n"
+	          "  - id: b\n"
+	          "    databases:\n"
+	          "      databases: [ { name: MEDLINE }, { name: Embase } ]\n"
+	          "      registers: 10\n"
+	          "      duplicates: 5\n"
+	          "      screened: 300\n"
+	          "    other: { identified: [ { name: Websites } ] }\n"
+	          "  - id: c\n"
+	          "    databases:\n"
+	          "      databases: { n: 20, sources: [ { name: A, n: 15 }, { name: B }, "
+	          "{ name: C, n: 6 } ] }\n"
+	          "      registers: [ { n: 3 } ]\n"
+	          "      excluded: [ { reason: Off topic } ]\n",
+	          d);
+	CHECK(s && prisma_flow_count(s) == 2);
+	CHECK(prisma_flow_template(s, 0) == PRISMA_NEW_OTHER);
+	CHECK(prisma_check(s, d) == 1);
+	char *got = diags(d);
+	CHECK_STR(got, "prisma.yaml:11:23: error: flow c: \"Databases\" should be at least 21 (the "
+	               "sum of the databases counted) but is 20\n"
+	               "prisma.yaml:12:20: error: an item of registers needs \"name\"\n"
+	               "prisma.yaml:13:19: error: an item of excluded needs \"reason\" and \"n\"\n");
+	free(got);
+	const prisma_item *it;
+	size_t n = prisma_items(s, 0, &it);
+	CHECK(n > 4);
+	CHECK_STR(it[0].label, "Records identified");
+	CHECK(it[0].count == NULL);
+	CHECK_STR(it[1].label, "Databases");
+	CHECK(it[1].count == NULL && it[1].level == 1);
+	CHECK_STR(it[2].label, "MEDLINE");
+	CHECK(it[2].count == NULL && it[2].level == 2);
+	CHECK_STR(it[4].label, "Registers");
+	CHECK_STR(it[4].count, "10");
+	n = prisma_items(s, 1, &it);
+	CHECK_STR(it[1].label, "Databases");
+	CHECK_STR(it[1].count, "20");
+	CHECK_STR(it[3].label, "B");
+	CHECK(it[3].count == NULL);
+	prisma_free(s);
+	diag_free(d);
+}
+
+/* Each arm's own included reports: assessed − excluded per arm, and the
+ * arms together against the included reports. */
+static void test_arm_included(void)
+{
+	/* The Pilkington case: 40 − 37 = 3 via databases, 5 via other methods
+	 * with nothing else counted, 8 in all. */
+	diag *d = diag_new();
+	prisma_set *s = prisma_load(CASES "/partial.yaml", "prisma.yaml", d);
+	CHECK(s && d->count == 0);
+	prisma_set_included(s, 0, 7, 8);
+	CHECK(prisma_check(s, d) == 0);
+	CHECK(d->count == 0);
+	buf text = BUF_INIT;
+	prisma_describe_text(s, 0, &text);
+	CHECK_STR(text.data,
+	          "Identification of studies via databases and registers\n"
+	          "  Records identified: 402\n"
+	          "    Databases: 402\n"
+	          "      MEDLINE\n"
+	          "      CINAHL\n"
+	          "      PsycINFO\n"
+	          "      Scopus\n"
+	          "  Records removed before screening: 191\n"
+	          "    Duplicate records removed: 191\n"
+	          "  Records screened: 211\n"
+	          "  Records excluded\n"
+	          "  Reports sought for retrieval\n"
+	          "  Reports not retrieved\n"
+	          "  Reports assessed for eligibility: 40\n"
+	          "  Reports excluded: 37\n"
+	          "  Reports of included studies identified via databases and registers: 3\n"
+	          "\n"
+	          "Identification of studies via other methods\n"
+	          "  Records identified\n"
+	          "    Websites of the HCPC, British Pain Society, EFIC, IASP, HEE, PPA, RSPH, NHS "
+	          "England and NICE\n"
+	          "    Google searches\n"
+	          "  Reports sought for retrieval\n"
+	          "  Reports not retrieved\n"
+	          "  Reports assessed for eligibility\n"
+	          "  Reports excluded\n"
+	          "  Reports of included studies identified via other methods: 5\n"
+	          "\n"
+	          "Included\n"
+	          "  Studies included in review: 7\n"
+	          "  Reports of included studies: 8\n");
+	buf_free(&text);
+	buf html = BUF_INIT;
+	prisma_describe_html(s, 0, &html);
+	CHECK_CONTAINS(html.data, "<li>Reports excluded: 37</li></ul><h4>Included</h4><ul><li>"
+	                          "Reports of included studies identified via databases and "
+	                          "registers: 3</li></ul></section>");
+	buf_free(&html);
+	/* Not drawn: the templates' included box is shared by the arms. */
+	buf svg = BUF_INIT;
+	prisma_style st = style();
+	CHECK(prisma_render_svg(s, 0, &st, FONTS, &svg, d) == 0);
+	const char *body = strstr(svg.data, "</desc>");
+	CHECK(body && !strstr(body, "identified via"));
+	CHECK(body && !strstr(body, "(n\u00a0=\u00a03)"));
+	CHECK(body && !strstr(body, "(n\u00a0=\u00a05)"));
+	buf_free(&svg);
+	prisma_free(s);
+	diag_free(d);
+
+	/* Broken: an arm whose included is not assessed − excluded, another
+	 * whose included exceeds what it assessed, and a sum that is not the
+	 * records' reports. An arm with included but no assessed count has
+	 * nothing about assessed checked. */
+	d = diag_new();
+	s = parse("flows:\n"
+	          "  - id: a\n"
+	          "    databases: { assessed: 40, reports_excluded: 37, included: 4 }\n"
+	          "    other: { sought: 2, assessed: 2, included: 5 }\n"
+	          "  - id: b\n"
+	          "    databases: { assessed: 40, reports_excluded: 37, included: 3 }\n"
+	          "    other: { identified: [ { name: Websites } ], included: 6 }\n"
+	          "  - id: c\n"
+	          "    databases: { screened: 50, included: 9 }\n"
+	          "    other: { sought: 3, not_retrieved: 1 }\n"
+	          "    included: { reports: 8 }\n"
+	          "  - id: d\n"
+	          "    other: { sought: 1, included: 6 }\n",
+	          d);
+	CHECK(s && d->count == 0);
+	prisma_set_included(s, 0, 8, 8);
+	prisma_set_included(s, 1, 7, 8);
+	prisma_set_included(s, 2, 8, 8);
+	prisma_set_included(s, 3, 6, 6);
+	CHECK(prisma_check(s, d) == 5);
+	char *got = diags(d);
+	CHECK_STR(got,
+	          "prisma.yaml:3:64: error: flow a: reports included via databases and registers "
+	          "should be 3 (40 assessed \u2212 37 excluded) but are 4\n"
+	          "prisma.yaml:3:64: error: flow a: \"Reports of included studies\" should be 9 (4 "
+	          "included via databases and registers + 5 included via other methods) but is 8 "
+	          "(from the records)\n"
+	          "prisma.yaml:4:48: error: flow a: reports included via other methods cannot "
+	          "exceed the 2 reports assessed, but are 5\n"
+	          "prisma.yaml:6:64: error: flow b: \"Reports of included studies\" should be 9 (3 "
+	          "included via databases and registers + 6 included via other methods) but is 8 "
+	          "(from the records)\n"
+	          "prisma.yaml:11:26: error: flow c: \"Reports of included studies\" should be at "
+	          "least 9 (9 included via databases and registers) but is 8 (from the records)\n");
+	free(got);
+	prisma_free(s);
+	diag_free(d);
+
+	/* Unknown key hints still work with the new key. */
+	d = diag_new();
+	s = parse("flows:\n  - id: a\n    other: { includd: 5 }\n", d);
+	got = diags(d);
+	CHECK_STR(got, "prisma.yaml:3:14: error: unknown key \"includd\" in other (did you mean "
+	               "\"included\"?)\n");
+	free(got);
+	prisma_free(s);
+	diag_free(d);
+}
+
 static void test_style(void)
 {
 	diag *d = diag_new();
@@ -410,8 +626,10 @@ static void test_render(const char *name, long long studies, long long reports)
 			continue;
 		/* The totals of boxes that list their items ("Reports
 		 * excluded:" and its reasons) are not drawn, as in the
-		 * templates; every other count is. */
-		bool drawn = !(it[i].level == 0 && i + 1 < n && it[i + 1].level == 1);
+		 * templates, nor is an arm's own included count; every other
+		 * count is. */
+		bool drawn = !(it[i].level == 0 && i + 1 < n && it[i + 1].level == 1) &&
+		             !it[i].text_only;
 		char *want = xasprintf("(n\u00a0=\u00a0%s)", it[i].count);
 		if (drawn)
 			CHECK_CONTAINS(svg.data, want);
@@ -551,10 +769,13 @@ int main(void)
 	test_format_errors();
 	test_arithmetic();
 	test_items();
+	test_uncounted_sources();
+	test_arm_included();
 	test_style();
 	test_render("new", 13, 15);
 	test_render("other", 9, 10);
 	test_render("updated", 19, 23);
+	test_render("partial", 7, 8);
 	test_layout(1);
 	test_layout(2);
 	test_dpi();
