@@ -12,6 +12,8 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "lpattern.h"
+
 /* Instructions between two calls of the count hook: small enough that a
  * caught limit error is re-raised quickly, large enough to cost nothing. */
 #define HOOK_TICK         1000
@@ -20,6 +22,10 @@
  * in bytes. Each this many bytes allocated during a render is charged as
  * one instruction (roughly what copying them costs). */
 #define BYTES_PER_INSTR   64
+/* A pattern-matching step (lpattern.h: one call or loop of the matcher, one
+ * character tried) takes about as long as this many Lua instructions, so a
+ * runaway match is stopped about as soon as a runaway loop. */
+#define INSTR_PER_STEP    2
 #define JSON_MAX_DEPTH    100
 #define MAX_TEMPLATE_SIZE ((size_t)16 * 1024 * 1024)
 #define MAX_DIR_DEPTH     32
@@ -174,12 +180,19 @@ static void raise_at(lua_State *L, lua_Debug *ar, const char *msg)
 	limit_error(L, env_of(L));
 }
 
-/* A limit error at the template line that called the running C function. */
+/* A limit error at the template line that called the running C function.
+ * Called through pcall (pcall(string.rep, ...)), the caller is pcall
+ * itself, which has no line: the nearest Lua function is the template. */
 static void raise_here(lua_State *L, tmpl_env *e, const char *msg)
 {
-	luaL_where(L, 1);
-	lua_pushstring(L, msg);
-	lua_concat(L, 2);
+	lua_Debug ar;
+	bool found = false;
+	for (int level = 1; !found && lua_getstack(L, level, &ar); level++)
+		found = lua_getinfo(L, "Sl", &ar) && ar.currentline > 0;
+	if (found)
+		lua_pushfstring(L, "%s:%d: %s", ar.short_src, ar.currentline, msg);
+	else
+		lua_pushstring(L, msg);
 	limit_error(L, e);
 }
 
@@ -204,6 +217,30 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 	 * from now on re-raises it before the template gets any further. */
 	lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
 	raise_at(L, ar, msg);
+}
+
+/* The meter of the sandbox's pattern functions (lpattern.h): their
+ * matcher runs in C, where count_hook never fires, so it charges its steps
+ * here and may take only what is left of the render's budget. */
+static size_t charge_pattern(lua_State *L, void *ud, size_t steps)
+{
+	tmpl_env *e = ud;
+	if (!e->rendering)
+		return SIZE_MAX;
+	settle_denial(e);
+	if (!e->mem_over && !e->instr_over) {
+		size_t cost = steps > SIZE_MAX / INSTR_PER_STEP ? SIZE_MAX : steps * INSTR_PER_STEP;
+		cost += e->alloc_bytes / BYTES_PER_INSTR;
+		e->alloc_bytes %= BYTES_PER_INSTR;
+		e->instr_used = cost > SIZE_MAX - e->instr_used ? SIZE_MAX : e->instr_used + cost;
+		if (e->instr_used < e->max_instr && e->max_instr - e->instr_used >= INSTR_PER_STEP)
+			return (e->max_instr - e->instr_used) / INSTR_PER_STEP;
+		e->instr_over = true;
+	}
+	/* As in count_hook: a pcall that catches this gets no further. */
+	lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+	raise_here(L, e, e->mem_over ? MSG_MEM : MSG_INSTR);
+	return 0;
 }
 
 /* ---- output buffers ------------------------------------------------------- */
@@ -1069,6 +1106,9 @@ static void open_sandbox(tmpl_env *e)
 	lua_getfield(L, str, "rep");
 	lua_pushcclosure(L, str_rep_capped, 1);
 	lua_setfield(L, str, "rep");
+	/* Lua's find, match, gmatch and gsub backtrack in C without bound;
+	 * the metered ones stop at the render's instruction budget. */
+	lp_install(L, str, &(lp_meter){charge_pattern, e});
 	lua_pushnil(L);
 	lua_setfield(L, math, "random");
 	lua_pushnil(L);

@@ -44,10 +44,11 @@
  * enforced by a count hook that keeps firing after a pcall catches it (bytes
  * allocated are charged too, one instruction per 64, so that quadratic
  * string building is stopped), and a memory budget enforced by the
- * allocator, so C functions such as string.rep are bounded too. After any
- * failure the env stays usable. Not bounded: the time a single call to a
- * Lua pattern function (string.find, match, gmatch, gsub) spends
- * backtracking; templates are trusted not to use pathological patterns.
+ * allocator, so C functions such as string.rep are bounded too. The pattern
+ * functions (string.find, match, gmatch, gsub) are Lua's own matcher with a
+ * step counter (lpattern.h) whose steps are charged to the instruction
+ * budget, so a pattern that backtracks without end fails like a loop that
+ * never ends. After any failure the env stays usable.
  *
  * Ownership: tmpl_new returns an env freed with tmpl_free, which also closes
  * its lua_State. One env per thread; nothing is shared between envs. The env

@@ -3,6 +3,7 @@
 #include "tmpl.h"
 
 #include <lauxlib.h>
+#include <lualib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -247,6 +248,204 @@ static void test_errors(tmpl_env *e)
 	diag_free(d);
 }
 
+/* Lua code that turns any number of values into one line of text; the
+ * pattern cases below are compared through it. */
+#define SHOW_FN                                                                                    \
+	"local function show(...) local t = {} for i = 1, select('#', ...) do "                    \
+	"t[i] = tostring((select(i, ...))) end return table.concat(t, ',') end "
+
+/* What stock Lua 5.4 (a plain lua_State with the real string library)
+ * gives for expr, through show(); caller frees. */
+static char *stock_eval(const char *expr)
+{
+	lua_State *L = luaL_newstate();
+	luaL_openlibs(L);
+	char *code = xasprintf(SHOW_FN "return show(%s)", expr);
+	char *res;
+	if (luaL_dostring(L, code) == LUA_OK)
+		res = xstrdup(lua_tostring(L, -1));
+	else
+		res = xasprintf("error: %s", lua_tostring(L, -1));
+	free(code);
+	lua_close(L);
+	return res;
+}
+
+/* The sandbox's pattern functions are its own (lpattern.c), with a budget;
+ * they must behave exactly as Lua 5.4's. Each case is checked against the
+ * expected text, against stock Lua, and in the sandbox. */
+static void test_patterns(tmpl_env *e)
+{
+	static const struct {
+		const char *expr, *want;
+	} cases[] = {
+	    /* find: positions, init, plain, anchors */
+	    {"string.find('hello world', 'o w')", "5,7"},
+	    {"string.find('hello world', 'l+')", "3,4"},
+	    {"string.find('hello', 'xyz')", "nil"},
+	    {"string.find('hello', '')", "1,0"},
+	    {"string.find('hello', '', 6)", "6,5"},
+	    {"string.find('hello', '', 7)", "nil"},
+	    {"string.find('hello', 'l', -2)", "4,4"},
+	    {"string.find('hello', 'h', -100)", "1,1"},
+	    {"string.find('hello', 'l', 10)", "nil"},
+	    {"('a.b'):find('.', 1, true)", "2,2"},
+	    {"('a.b'):find('.')", "1,1"},
+	    {"('a+b'):find('+', 1, true)", "2,2"},
+	    {"('a\\0b.c'):find('\\0b', 1)", "2,3"},
+	    {"('a\\0b.c'):find('b.', 1, true)", "3,4"},
+	    {"('hello'):find('^h')", "1,1"},
+	    {"('hello'):find('^e')", "nil"},
+	    {"('hello'):find('^l', 3)", "3,3"},
+	    {"('hello'):find('o$')", "5,5"},
+	    {"('hello'):find('l$')", "nil"},
+	    {"('a$b'):find('$b')", "2,3"},
+	    {"('a^b'):find('a^')", "1,2"},
+	    {"string.find('key = value', '(%w+)%s*=%s*(%w+)')", "1,11,key,value"},
+	    {"string.find('hello', '()ll()')", "3,4,3,5"},
+	    /* match: captures, classes, sets, quantifiers */
+	    {"string.match('hello 123 world', '%d+')", "123"},
+	    {"string.match('  trim me  ', '^%s*(.-)%s*$')", "trim me"},
+	    {"string.match('2024-01-15', '(%d+)-(%d+)-(%d+)')", "2024,01,15"},
+	    {"string.match('hello', '()ll()')", "3,5"},
+	    {"string.match('hello', '.-(l+)(.*)')", "ll,o"},
+	    {"string.match('abc', '((a)(b))')", "ab,a,b"},
+	    {"string.match('hello', '(h)(e)', 2)", "nil"},
+	    {"string.match('hello', '.', -1)", "o"},
+	    {"('aaa'):match('a-b')", "nil"},
+	    {"('aaab'):match('a-b')", "aaab"},
+	    {"('abc'):match('a?b?x?c?')", "abc"},
+	    {"('abc'):match('^(a*)(.-)$')", "a,bc"},
+	    {"('x = 10'):match('^(%a+)%s*=%s*(%d+)$')", "x,10"},
+	    {"('a1 B_!'):gsub('%A', '.')", "a..B..,4"},
+	    {"('a1 B_!\\t'):gsub('[%w_]', '')", " !\t,4"},
+	    {"('a]b'):match('[]]')", "]"},
+	    {"('a]b^'):match('[^]a]+')", "b^"},
+	    {"('a-b'):match('[%-]')", "-"},
+	    {"('cab-'):match('[a-c]+')", "cab"},
+	    {"('x=1, y=2'):match('[%w_]+', 2)", "1"},
+	    {"('0x1F!'):match('%x+', 3)", "1F"},
+	    {"('abc'):match('[^%a]')", "nil"},
+	    {"('Hi There'):match('%u%l+$')", "There"},
+	    {"('a.b'):match('%.(.)')", "b"},
+	    {"('h\\195\\169llo'):match('[\\128-\\255]+')", "\xC3\xA9"},
+	    /* %b, %f, back-references */
+	    {"string.match('f(a(b)c) d', '%b()')", "(a(b)c)"},
+	    {"string.match('f(a(b c', '%b()')", "nil"},
+	    {"string.gsub('THE (quick) fox', '%f[%a]%a+', 'W')", "W (W) W,3"},
+	    {"('hello'):find('%f[%W]')", "6,5"},
+	    {"('the cat'):gsub('%f[%w]%w+%f[%W]', '<%0>')", "<the> <cat>,2"},
+	    {"string.match('say \"hi\" now', '([\"\\'])(.-)%1')", "\",hi"},
+	    {"('abcabc'):match('(abc)%1')", "abc"},
+	    /* gsub: strings, %0, %%, limits, anchors, empty matches */
+	    {"('hello world'):gsub('o', '0')", "hell0 w0rld,2"},
+	    {"('hello world'):gsub('(%w+)', '<%1>')", "<hello> <world>,2"},
+	    {"('abc'):gsub('%w', '%0%0%%')", "aa%bb%cc%,3"},
+	    {"('hello world'):gsub('(%w+) (%w+)', '%2 %1')", "world hello,1"},
+	    {"('aaa'):gsub('a', 'b', 2)", "bba,2"},
+	    {"('aaa'):gsub('a', 'b', 0)", "aaa,0"},
+	    {"('aaa'):gsub('^a', 'b')", "baa,1"},
+	    {"('abc'):gsub('', '-')", "-a-b-c-,4"},
+	    {"('abc'):gsub('b*', '-')", "-a-c-,3"},
+	    {"('abc'):gsub('()b', '%1')", "a2c,1"},
+	    {"('abc'):gsub('b', 5)", "a5c,1"},
+	    {"('abc'):gsub('x', 'y')", "abc,0"},
+	    /* gsub: tables and functions */
+	    {"('$name is $age'):gsub('%$(%w+)', {name = 'Ann', age = 30})", "Ann is 30,2"},
+	    {"('$x $y'):gsub('%$(%w+)', {x = '1'})", "1 $y,2"},
+	    {"('hello world'):gsub('%w+', function(w) return w:upper() end)", "HELLO WORLD,2"},
+	    {"('a b'):gsub('%w', function(c) if c == 'a' then return false end return 'X' end)",
+	     "a X,2"},
+	    {"('k=v, x=y'):gsub('(%w+)=(%w+)', function(k, v) return v .. '=' .. k end)",
+	     "v=k, y=x,2"},
+	    {"('abc'):gsub('%w', function(c) return c:byte() end)", "979899,3"},
+	    /* gmatch: captures, init, empty matches, no anchor */
+	    {"(function() local t = {} for k, v in ('a=1, b=2'):gmatch('(%w+)=(%w+)') do "
+	     "t[#t + 1] = k .. v end return table.concat(t, ';') end)()",
+	     "a1;b2"},
+	    {"(function() local t = {} for w in ('one two  three'):gmatch('%a+') do "
+	     "t[#t + 1] = w end return table.concat(t, '|') end)()",
+	     "one|two|three"},
+	    {"(function() local n = 0 for w in ('abcabc'):gmatch('a', 2) do n = n + 1 end "
+	     "return n end)()",
+	     "1"},
+	    {"(function() local t = {} for w in ('abc'):gmatch('x*') do t[#t + 1] = '[' .. w .. "
+	     "']' end return table.concat(t) end)()",
+	     "[][][][]"},
+	    {"(function() local t = {} for p in ('abc'):gmatch('()') do t[#t + 1] = p end "
+	     "return table.concat(t, ',') end)()",
+	     "1,2,3,4"},
+	    {"(function() local t = {} for w in ('^a^a a'):gmatch('^a') do t[#t + 1] = w end "
+	     "return #t end)()",
+	     "2"},
+	    {"(function() local n = 0 for c in ('h\\195\\169llo'):gmatch(utf8.charpattern) do "
+	     "n = n + 1 end return n end)()",
+	     "5"},
+	    /* errors, with Lua's messages */
+	    {"select(2, pcall(string.find, 'a', '%'))", "malformed pattern (ends with '%')"},
+	    {"select(2, pcall(string.find, 'a', '[a'))", "malformed pattern (missing ']')"},
+	    {"select(2, pcall(string.find, 'a', '%b'))",
+	     "malformed pattern (missing arguments to '%b')"},
+	    {"select(2, pcall(string.find, 'a', '%fa'))", "missing '[' after '%f' in pattern"},
+	    {"select(2, pcall(string.match, 'a', 'a)'))", "invalid pattern capture"},
+	    {"string.find('a)', 'a)')", "1,2"},
+	    {"select(2, pcall(string.find, 'a', '(a'))", "unfinished capture"},
+	    {"select(2, pcall(string.find, 'aa', '(a)%2'))", "invalid capture index %2"},
+	    {"select(2, pcall(string.find, 'a', ('()'):rep(33)))", "too many captures"},
+	    {"select(2, pcall(string.match, ('a'):rep(300), ('a?'):rep(300)))",
+	     "pattern too complex"},
+	    {"select(2, pcall(string.gsub, 'x', 'x', '%2'))", "invalid capture index %2"},
+	    {"select(2, pcall(string.gsub, 'x', 'x', '%z'))",
+	     "invalid use of '%' in replacement string"},
+	    {"select(2, pcall(string.gsub, 'x', 'x', {x = {}}))",
+	     "invalid replacement value (a table)"},
+	    {"select(2, pcall(string.gsub, 'x', 'x', true))",
+	     "bad argument #3 to 'string.gsub' (string/function/table expected, got boolean)"},
+	    {"select(2, pcall(string.find, nil, 'x'))",
+	     "bad argument #1 to 'string.find' (string expected, got nil)"},
+	};
+	lua_State *L = tmpl_lua(e);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *stock = stock_eval(cases[i].expr);
+		CHECK_STR(stock, cases[i].want);
+		char *text = xasprintf("<%% " SHOW_FN "%%><%%- show(%s) %%>", cases[i].expr);
+		char *err = NULL;
+		char *o = go(e, text, &err);
+		CHECK_STR(o, cases[i].want);
+		if (!o || strcmp(o, cases[i].want) != 0 || strcmp(stock, cases[i].want) != 0)
+			printf("  for %s\n  stock: %s\n  error: %s\n", cases[i].expr, stock,
+			       err ? err : "(none)");
+		free(o);
+		free(err);
+		free(text);
+		free(stock);
+	}
+
+	/* What templates reach through the string table and through a string's
+	 * methods is one and the same set of functions... */
+	EXPECT_OUT(e,
+	           "<%= string.find == ('').find %> <%= string.gsub == ('').gsub %> "
+	           "<%= string.gmatch == ('').gmatch %> <%= string.match == ('').match %>",
+	           "true true true true");
+	/* ...and not Lua's own, which stay as they are in any other lua_State. */
+	lua_State *stock = luaL_newstate();
+	luaL_openlibs(stock);
+	static const char *const names[] = {"find", "match", "gmatch", "gsub"};
+	for (size_t i = 0; i < 4; i++) {
+		lua_getglobal(stock, "string");
+		lua_getfield(stock, -1, names[i]);
+		lua_CFunction real = lua_tocfunction(stock, -1);
+		lua_pop(stock, 2);
+		lua_pushliteral(L, "");
+		CHECK(luaL_getmetafield(L, -1, "__index") == LUA_TTABLE);
+		lua_getfield(L, -1, names[i]);
+		lua_CFunction ours = lua_tocfunction(L, -1);
+		lua_pop(L, 3);
+		CHECK(real != NULL && ours != NULL && real != ours);
+	}
+	lua_close(stock);
+}
+
 static int dump_writer(lua_State *L, const void *p, size_t sz, void *ud);
 
 static void test_sandbox(tmpl_env *e)
@@ -432,6 +631,63 @@ static void test_add_dir(void)
 	free(sub);
 }
 
+/* Lua's pattern matcher backtracks in C, where the count hook never fires;
+ * the sandbox's matcher charges its steps to the same budget. */
+static void test_pattern_limits(tmpl_env *e)
+{
+	const char *ok = "<%= 1 + 1 %><%= ('abc'):gsub('b', 'x') %>";
+	static const char *const bombs[] = {
+	    "string.find(s, '.-.-b')",
+	    "s:find('.-.-b')",
+	    "('').find(s, '.-.-b')",
+	    "s:match('(.-)(.-)b')",
+	    "for w in s:gmatch('.-.-b') do end",
+	    "s:gsub('.-.-b', 'x')",
+	    "s:gsub('.-.-b', function(m) return m end)",
+	    "s:gsub('.-.-b', {})",
+	    /* Linear work per call adds up just the same. */
+	    "local big = s:rep(50) for i = 1, 1e9 do big:find('b', 1, true) end",
+	    "local big = s:rep(50) for i = 1, 1e9 do big:find(s .. 'b', 1, true) end",
+	    "local big = ('(a'):rep(1e5) for i = 1, 1e9 do big:find('%b()') end",
+	};
+	for (size_t i = 0; i < sizeof bombs / sizeof *bombs; i++) {
+		char *text = xasprintf("<%% local s = ('a'):rep(20000) %%>\n<%% %s %%>", bombs[i]);
+		EXPECT_ERR(e, text,
+		           "templates/t.html:2: error: template instruction limit exceeded");
+		EXPECT_OUT(e, ok, "2axc");
+		free(text);
+	}
+	/* A pcall cannot swallow it, nor go on matching. */
+	EXPECT_ERR(e,
+	           "<% local s = ('a'):rep(20000) %>\n<% pcall(string.find, s, '.-.-b') "
+	           "pcall(string.find, s, '.-.-b') %>after",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2axc");
+	EXPECT_ERR(e,
+	           "<% local s = ('a'):rep(20000) %>\n<% "
+	           "local ok = pcall(function() return s:gmatch('.-.-b')() end) %>after",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2axc");
+	/* Inside a replacement function, or in a partial. */
+	EXPECT_ERR(e,
+	           "<% local s = ('a'):rep(20000) %><% ('xy'):gsub('%w', function() "
+	           "\n return s:find('.-.-b') end) %>",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2axc");
+	add_ok(e, "bomb", "\n\n<% string.find(('a'):rep(20000), '.-.-b') %>");
+	EXPECT_ERR(e, "<% pcall(partial, 'bomb') %>after",
+	           "templates/bomb.html:3: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2axc");
+
+	/* A matcher error deep in the recursion (here the depth limit) leaves
+	 * a gmatch iterator as it was: calling it again fails the same way
+	 * rather than recursing past the limit. */
+	EXPECT_OUT(e,
+	           "<% local it = ('a'):rep(300):gmatch(('a?'):rep(300)) "
+	           "local _, m1 = pcall(it) local _, m2 = pcall(it) %><%= m1 %>|<%= m2 %>",
+	           "pattern too complex|pattern too complex");
+}
+
 static void test_limits(void)
 {
 	tmpl_limits lim = {1000 * 1000, 8 * 1024 * 1024};
@@ -485,6 +741,22 @@ static void test_limits(void)
 	EXPECT_OUT(e, ok, "2");
 	for (int i = 0; i < 3; i++)
 		EXPECT_OUT(e, "<% local s = string.rep(\"x\", 3000000) %><%= #s %>", "3000000");
+	test_pattern_limits(e);
+	tmpl_free(e);
+
+	/* With the default budget too: the bomb is stopped in a fraction of a
+	 * second, not after hours. */
+	e = tmpl_new(NULL);
+	EXPECT_ERR(e, "\n<% string.find(('a'):rep(20000), '.-.-b') %>",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	/* Patterns do their normal work well within it: 100 KB of text. */
+	EXPECT_OUT(e,
+	           "<% local s = ('word '):rep(20000) local n = 0 "
+	           "for w in s:gmatch('%a+') do n = n + 1 end %><%= n %> "
+	           "<%= select(2, s:gsub('%s+', ' ')) %> <%= #s:match('^(.-)%s*$') %> "
+	           "<%= tostring(s:find('x', 1, true)) %> <%= #s:gsub('(%w+)', '<%1>') %>",
+	           "20000 20000 99999 nil 140000");
 	tmpl_free(e);
 }
 
@@ -498,6 +770,7 @@ int main(void)
 	test_errors(e);
 	test_sandbox(e);
 	test_builtins(e);
+	test_patterns(e);
 	tmpl_free(e);
 	test_add_dir();
 	test_limits();
