@@ -121,6 +121,13 @@ await T.test('filters', async () => {
 	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'search title');
 	await q.fill('brown');
 	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'search author');
+	/* Typing on narrows the last matches; deleting widens them again. */
+	await q.fill('brown views');
+	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'search narrowed, still matching');
+	await q.fill('brown viewsx');
+	T.eq(await statusText(page), 'Showing 0 of 6 studies, 1 filter active.', 'search narrowed to nothing');
+	await q.fill('BROWN');
+	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'search widened again, case ignored');
 	await q.fill('trial found less');
 	await page.waitForFunction(() => document.querySelector('.gm-status').textContent.startsWith('Showing 1 '), null, { timeout: 5000 });
 	T.ok(true, 'search in notes');
@@ -140,7 +147,12 @@ await T.test('views, counting unit, groups', async () => {
 	T.eq(await grand(page), '7', 'counting reports');
 	T.eq((await cellInfo(page, 'appointments', 'community')).n, 1, 'a further report counts where it is coded');
 	T.ok(/Showing 6 of 6 studies \(7 reports\)/.test(await statusText(page)), 'status names reports');
+	/* The live counts follow the unit, and the facet's legend says which. */
+	T.eq(await liveCount(page, 'design', 'Qualitative'), '(4)', 'live count in reports');
+	T.eq(await page.locator('.gm-facet[data-facet="design"] legend').textContent(), 'Design (reports)', 'legend names the unit (reports)');
 	await page.locator('.gm-switch label', { hasText: 'Studies' }).click();
+	T.eq(await liveCount(page, 'design', 'Qualitative'), '(3)', 'live count in studies');
+	T.eq(await page.locator('.gm-facet[data-facet="design"] legend').textContent(), 'Design (studies)', 'legend names the unit (studies)');
 	await page.locator('.gm-switch label', { hasText: 'Bubbles' }).click();
 	const toggle = page.locator('button.gm-toggle', { hasText: 'Health' });
 	await toggle.click();

@@ -23,7 +23,7 @@
 	const NS = S ? S.codes.length + 1 : 1; /* the last segment: not coded */
 	const studies = D.studies.map((a, i) => ({
 		i, id: a[0], year: a[1], nrep: a[2], codes: a[3], title: a[4], authors: a[5],
-		reps: a[6] || null, hay: null,
+		reps: a[6] || null,
 	}));
 	const hasReports = D.reports > studies.length;
 	const filterFacets = []; /* facet indices, in map.filters order */
@@ -122,6 +122,12 @@
 		if (html != null) e.innerHTML = html;
 		return e;
 	}
+	/* Text, markup, classes and attributes are written only when they
+	 * change: each write, even of the same value, dirties style and layout. */
+	const setText = (e, v) => { if (e.gmText !== v) { e.textContent = v; e.gmText = v; } };
+	const setHTML = (e, v) => { if (e.gmHTML !== v) { e.innerHTML = v; e.gmHTML = v; } };
+	const setClass = (e, v) => { if (e.className !== v) e.className = v; };
+	const setAttr = (e, k, v) => { if (e.getAttribute(k) !== v) e.setAttribute(k, v); };
 	let uid = 0;
 	const newId = (p) => 'gm-' + p + '-' + (++uid);
 
@@ -133,7 +139,12 @@
 			const me = document.querySelector('script[src$="data/map.js"]');
 			const src = me ? me.getAttribute('src').replace(/map\.js$/, D.text) : 'data/' + D.text;
 			const sc = el('script', { src });
-			sc.onload = () => { TEXT = window.GAPMAP_TEXT || []; for (const s of studies) s.hay = null; matchQ = null; resolve(TEXT); };
+			sc.onload = () => {
+				TEXT = window.GAPMAP_TEXT || [];
+				forgetMatches();
+				(window.requestIdleCallback || setTimeout)(() => { if (!hays) buildHays(); });
+				resolve(TEXT);
+			};
 			sc.onerror = () => { TEXT = []; resolve(TEXT); };
 			document.head.appendChild(sc);
 		});
@@ -142,120 +153,195 @@
 	const text = (s, k) => (TEXT && TEXT[s.i] ? TEXT[s.i][k] : null);
 
 	/* ---- filtering and counting ------------------------------------------------ */
-	function hay(s) {
-		if (s.hay == null) {
-			let h = s.title + ' ' + s.authors;
-			if (TEXT && TEXT[s.i]) h += ' ' + (TEXT[s.i][0] || '') + ' ' + (TEXT[s.i][1] || '');
-			s.hay = h.toLowerCase();
-		}
-		return s.hay;
-	}
-	/* Which studies match the search: memoised per query, since filters
-	 * change far more often than the query. */
-	let matchQ = null, matchV = null;
-	function matches(q) {
-		if (q === matchQ && matchV) return matchV;
-		const terms = q.toLowerCase().split(/\s+/).filter(Boolean);
-		const v = new Uint8Array(studies.length);
-		for (let i = 0; i < studies.length; i++) {
-			const h = hay(studies[i]);
-			let ok = 1;
-			for (let k = 0; k < terms.length; k++) if (h.indexOf(terms[k]) < 0) { ok = 0; break; }
-			v[i] = ok;
-		}
-		matchQ = q;
-		matchV = v;
-		return v;
-	}
-	/* Per study and filter facet, its codes as a bit mask when the facet has
-	 * at most 31 codes (else null and the code lists are used). */
-	const masks = filterFacets.map((f) => {
-		if (F[f].codes.length > 31) return null;
-		const m = new Int32Array(studies.length);
-		for (const s of studies) { let x = 0; for (const c of s.codes[f]) x |= 1 << c; m[s.i] = x; }
-		return m;
-	});
-	function passFacet(s, k, sel, mask) {
-		if (!sel) return true;
-		const all = state.mode.get(filterFacets[k]) === 'all';
-		if (masks[k]) {
-			const x = masks[k][s.i] & mask;
-			return all ? x === mask : x !== 0;
-		}
-		const codes = s.codes[filterFacets[k]];
-		if (all) {
-			for (const c of sel) if (!codes.includes(c)) return false;
-			return true;
-		}
-		for (let j = 0; j < codes.length; j++) if (sel.has(codes[j])) return true;
-		return false;
-	}
+	/* Everything a filter change needs is laid out once, in typed arrays
+	 * indexed by study, so that a change is a few tight loops and no
+	 * per-study objects or strings are touched. */
+	const N = studies.length, NG = R.groups.length;
+	const years = Int32Array.from(studies, (s) => s.year);
+	const nunits = Int32Array.from(studies, (s) => (s.reps ? s.reps.length : 1)); /* reports per study */
 
-	/* One pass over the studies: the shown ones, the map's counts in the
-	 * current unit, and per filter the counts of studies that pass every
-	 * other filter (the live counts next to the checkboxes). */
-	function compute() {
-		const match = state.q ? matches(state.q) : null;
-		const nf = filterFacets.length;
-		const fc = filterFacets.map((f) => new Int32Array(F[f].codes.length));
-		const fg = filterFacets.map((f) => new Int32Array(F[f].groups.length));
-		const stamp = filterFacets.map((f) => new Int32Array(F[f].groups.length).fill(-1));
-		const shown = [];
-		const from = state.from, to = state.to;
-		const sels = filterFacets.map((f) => { const x = state.sel.get(f); return x && x.size ? x : null; });
-		const selMask = sels.map((x) => { let m = 0; if (x) for (const c of x) m |= 1 << c; return m; });
-		for (const s of studies) {
-			if (from != null && s.year < from) continue;
-			if (to != null && s.year > to) continue;
-			if (match && !match[s.i]) continue;
-			let fail = -1, nfail = 0;
-			for (let k = 0; k < nf && nfail < 2; k++) if (sels[k] && !passFacet(s, k, sels[k], selMask[k])) { nfail++; fail = k; }
-			if (nfail > 1) continue;
-			for (let k = 0; k < nf; k++) {
-				if (nfail && k !== fail) continue;
-				const f = filterFacets[k], codes = s.codes[f], cf = F[f].codes;
-				for (let j = 0; j < codes.length; j++) {
-					fc[k][codes[j]]++;
-					const g = cf[codes[j]].group;
-					if (g != null && stamp[k][g] !== s.i) { stamp[k][g] = s.i; fg[k][g]++; }
-				}
-			}
-			if (!nfail) shown.push(s);
-		}
-		const NG = R.groups.length;
-		const m = {
-			shown, fc, fg, cell: new Int32Array(NR * NC), seg: new Int32Array(NR * NC * NS),
-			row: new Int32Array(NR), col: new Int32Array(NC), gcell: new Int32Array(NG * NC),
-			grow: new Int32Array(NG), total: 0,
-		};
-		const reports = state.unit === 'reports';
+	/* The map's counts share one array: cells (r * NC + c), cell segments,
+	 * rows, columns, collapsed-group cells, group rows and the total. Each
+	 * study has a list of the places it adds one to (in reports, one list per
+	 * report, concatenated; groups and group cells once per unit), so
+	 * counting is a sum over the lists of the shown studies. */
+	const O_SEG = NR * NC, O_ROW = O_SEG + NR * NC * NS, O_COL = O_ROW + NR, O_GCELL = O_COL + NC, O_GROW = O_GCELL + NG * NC;
+	const O_TOTAL = O_GROW + NG, NACC = O_TOTAL + 1;
+	/* (The loops below run once, mostly before the JIT warms up: plain
+	 * indexed loops, no iterators or closures.) */
+	function placeLists(reports) {
+		const off = new Int32Array(N + 1);
+		let idx = new Int32Array(N * 8 + 64), n = 0;
 		const gseen = new Int32Array(NG).fill(-1), gcol = new Int32Array(NG * NC).fill(-1);
+		const rowGroup = new Int32Array(NR);
+		for (let r = 0; r < NR; r++) rowGroup[r] = R.codes[r].group == null ? -1 : R.codes[r].group;
 		let unitNo = 0;
-		const one = [null];
-		for (const s of shown) {
-			let units = reports && s.reps;
-			if (!units) { one[0] = s.codes; units = one; }
-			for (let ui = 0; ui < units.length; ui++) {
-				const u = units[ui];
+		for (let i = 0; i < N; i++) {
+			const s = studies[i], units = reports && s.reps ? s.reps : null, nu = units ? units.length : 1;
+			for (let ui = 0; ui < nu; ui++) {
+				const u = units ? units[ui] : s.codes;
+				const rows = u[RI], cols = u[CI], segs = S ? u[SI] : null, nsg = segs ? segs.length : 0;
+				if (n + 1 + cols.length + rows.length * (2 + cols.length * (2 + nsg)) > idx.length) {
+					const b = new Int32Array(idx.length * 2 + 64 * (1 + cols.length + rows.length * (2 + cols.length * (2 + nsg))));
+					b.set(idx);
+					idx = b;
+				}
 				unitNo++;
-				m.total++;
-				const rows = u[RI], cols = u[CI], segs = S ? u[SI] : null;
-				for (const c of cols) m.col[c]++;
-				for (const r of rows) {
-					m.row[r]++;
-					const g = R.codes[r].group;
-					if (g != null && gseen[g] !== unitNo) { gseen[g] = unitNo; m.grow[g]++; }
-					for (const c of cols) {
-						const x = r * NC + c;
-						m.cell[x]++;
-						if (segs && segs.length) for (const sg of segs) m.seg[x * NS + sg]++;
-						else m.seg[x * NS + NS - 1]++;
-						if (g != null && gcol[g * NC + c] !== unitNo) { gcol[g * NC + c] = unitNo; m.gcell[g * NC + c]++; }
+				idx[n++] = O_TOTAL;
+				for (let j = 0; j < cols.length; j++) idx[n++] = O_COL + cols[j];
+				for (let k = 0; k < rows.length; k++) {
+					const r = rows[k], g = rowGroup[r];
+					idx[n++] = O_ROW + r;
+					if (g >= 0 && gseen[g] !== unitNo) { gseen[g] = unitNo; idx[n++] = O_GROW + g; }
+					for (let j = 0; j < cols.length; j++) {
+						const c = cols[j], x = r * NC + c;
+						idx[n++] = x;
+						if (nsg) for (let q = 0; q < nsg; q++) idx[n++] = O_SEG + x * NS + segs[q];
+						else idx[n++] = O_SEG + x * NS + NS - 1;
+						if (g >= 0 && gcol[g * NC + c] !== unitNo) { gcol[g * NC + c] = unitNo; idx[n++] = O_GCELL + g * NC + c; }
 					}
 				}
 			}
+			off[i + 1] = n;
 		}
-		return m;
+		return { off, idx: idx.slice(0, n) };
+	}
+	const places = { studies: null, reports: null }; /* made when first counted in */
+	const placesOf = (unit) => places[unit] || (places[unit] = placeLists(unit === 'reports'));
+
+	/* Per filter facet: each study's codes and then its groups (as
+	 * ncodes + g, once each), which the live counts add to; and when the
+	 * facet has at most 31 codes, each study's codes as a bit mask. */
+	const facetLists = filterFacets.map((f) => {
+		const fac = F[f], nc = fac.codes.length, ng = fac.groups.length, off = new Int32Array(N + 1);
+		const codeGroup = new Int32Array(nc);
+		for (let c = 0; c < nc; c++) codeGroup[c] = fac.codes[c].group == null ? -1 : fac.codes[c].group;
+		const mask = nc <= 31 ? new Int32Array(N) : null;
+		let idx = new Int32Array(N * 2 + 16), n = 0;
+		const seen = new Int32Array(ng).fill(-1);
+		for (let i = 0; i < N; i++) {
+			const codes = studies[i].codes[f];
+			if (n + 2 * codes.length > idx.length) { const b = new Int32Array(idx.length * 2 + 2 * codes.length); b.set(idx); idx = b; }
+			let m = 0;
+			for (let j = 0; j < codes.length; j++) {
+				const c = codes[j], g = codeGroup[c];
+				idx[n++] = c;
+				m |= 1 << c;
+				if (g >= 0 && seen[g] !== i) { seen[g] = i; idx[n++] = nc + g; }
+			}
+			if (mask) mask[i] = m;
+			off[i + 1] = n;
+		}
+		return { off, idx: idx.slice(0, n), nc, ng, mask };
+	});
+	const masks = facetLists.map((l) => l.mask);
+	/* Which studies pass facet k's selection, kept while it is unchanged. */
+	const passKept = filterFacets.map(() => ({ key: '', v: null }));
+	function passes(k, sel, all) {
+		const codes = [...sel].sort((a, b) => a - b), key = (all ? 'all:' : 'any:') + codes.join(',');
+		const kept = passKept[k];
+		if (kept.key === key) return kept.v;
+		const v = new Uint8Array(N);
+		if (masks[k]) {
+			const m = masks[k];
+			let mask = 0;
+			for (const c of codes) mask |= 1 << c;
+			for (let i = 0; i < N; i++) { const x = m[i] & mask; v[i] = all ? (x === mask ? 1 : 0) : (x !== 0 ? 1 : 0); }
+		} else {
+			const { off, idx, nc } = facetLists[k], want = new Uint8Array(nc);
+			for (const c of codes) want[c] = 1;
+			for (let i = 0; i < N; i++) {
+				let hit = 0;
+				for (let j = off[i]; j < off[i + 1]; j++) if (idx[j] < nc && want[idx[j]]) hit++;
+				v[i] = all ? (hit === codes.length ? 1 : 0) : (hit ? 1 : 0);
+			}
+		}
+		kept.key = key;
+		kept.v = v;
+		return v;
+	}
+
+	/* The search: per study its title, authors, summary and note, lower-cased
+	 * once (again when map-text.js arrives). Which studies match is kept per
+	 * query; a query that only narrows the last one (typing on: every old
+	 * word inside a new one) looks only at the last matches. */
+	let hays = null;
+	function buildHays() {
+		hays = new Array(N);
+		for (let i = 0; i < N; i++) {
+			const s = studies[i];
+			let h = s.title + ' ' + s.authors;
+			if (TEXT && TEXT[i]) h += ' ' + (TEXT[i][0] || '') + ' ' + (TEXT[i][1] || '');
+			hays[i] = h.toLowerCase();
+		}
+		return hays;
+	}
+	let matchTerms = null, matchV = null, matchIdx = null, matchN = 0;
+	function forgetMatches() { hays = null; matchTerms = matchV = matchIdx = null; matchN = 0; }
+	function matches(q) {
+		const terms = [...new Set(q.toLowerCase().split(/\s+/).filter(Boolean))];
+		if (matchV && terms.length === matchTerms.length && terms.every((t) => matchTerms.includes(t))) return matchV;
+		const h = hays || buildHays();
+		const narrow = matchV && matchTerms.every((t) => terms.some((u) => u.includes(t)));
+		const test = narrow ? terms.filter((t) => !matchTerms.includes(t)) : terms, nt = test.length;
+		const v = new Uint8Array(N), idx = new Int32Array(narrow ? matchN : N);
+		let n = 0;
+		const scan = narrow ? matchN : N;
+		for (let j = 0; j < scan; j++) {
+			const i = narrow ? matchIdx[j] : j, x = h[i];
+			let ok = 1;
+			for (let k = 0; k < nt; k++) if (x.indexOf(test[k]) < 0) { ok = 0; break; }
+			if (ok) { v[i] = 1; idx[n++] = i; }
+		}
+		matchTerms = terms;
+		matchV = v;
+		matchIdx = idx;
+		matchN = n;
+		return v;
+	}
+
+	/* One pass over the studies: the shown ones, the map's counts in the
+	 * current unit, and per filter facet the counts (in the unit too) of the
+	 * studies that pass every other filter: the live counts next to the
+	 * checkboxes, each the number the map would count with only that code
+	 * ticked in its facet. */
+	function compute() {
+		const reports = state.unit === 'reports';
+		const P = placesOf(reports ? 'reports' : 'studies'), off = P.off, idx = P.idx;
+		const match = state.q ? matches(state.q) : null;
+		const nf = filterFacets.length;
+		const fc = facetLists.map((l) => new Int32Array(l.nc + l.ng));
+		const act = [], pv = [];
+		filterFacets.forEach((f, k) => {
+			const sel = state.sel.get(f);
+			if (sel && sel.size) { act.push(k); pv.push(passes(k, sel, state.mode.get(f) === 'all')); }
+		});
+		const na = act.length;
+		const from = state.from == null ? -Infinity : state.from, to = state.to == null ? Infinity : state.to;
+		const acc = new Int32Array(NACC);
+		const shown = [];
+		const addLive = (k, i, w) => {
+			const l = facetLists[k], x = l.idx, a = fc[k];
+			for (let j = l.off[i], e = l.off[i + 1]; j < e; j++) a[x[j]] += w;
+		};
+		for (let i = 0; i < N; i++) {
+			const y = years[i];
+			if (y < from || y > to) continue;
+			if (match && !match[i]) continue;
+			let fail = -1, nfail = 0;
+			for (let a = 0; a < na; a++) if (!pv[a][i]) { if (++nfail > 1) break; fail = act[a]; }
+			if (nfail > 1) continue;
+			const w = reports ? nunits[i] : 1;
+			if (nfail) { addLive(fail, i, w); continue; }
+			for (let k = 0; k < nf; k++) addLive(k, i, w);
+			shown.push(studies[i]);
+			for (let j = off[i], e = off[i + 1]; j < e; j++) acc[idx[j]]++;
+		}
+		return {
+			shown, fc, fg: fc.map((a, k) => a.subarray(facetLists[k].nc)),
+			cell: acc.subarray(0, O_SEG), seg: acc.subarray(O_SEG, O_ROW), row: acc.subarray(O_ROW, O_COL), col: acc.subarray(O_COL, O_GCELL),
+			gcell: acc.subarray(O_GCELL, O_GROW), grow: acc.subarray(O_GROW, O_TOTAL), total: acc[O_TOTAL],
+		};
 	}
 
 	/* Studies of one cell, under the active filters; with their count in the unit. */
@@ -321,6 +407,7 @@
 		}
 		toolbar.appendChild(unitset);
 	}
+	const viewInputs = [...viewset.querySelectorAll('input')], unitInputs = unitset ? [...unitset.querySelectorAll('input')] : [];
 	const status = el('p', { class: 'gm-status', role: 'status', 'aria-live': 'polite' });
 	toolbar.appendChild(status);
 
@@ -351,7 +438,8 @@
 		}
 		const f = f0, fac = F[f], k = filterFacets.indexOf(f);
 		const fs = el('fieldset', { class: 'gm-facet', 'data-facet': fac.id });
-		let h = '<legend>' + esc(fac.label) + '</legend>';
+		/* The live counts' unit follows the map's; the legend names it. */
+		let h = '<legend>' + esc(fac.label) + ' <span class="gm-unitnote"></span></legend>';
 		if (fac.multiple) {
 			const a = newId('any'), b = newId('all');
 			h += '<div class="gm-mode" role="radiogroup" aria-label="' + esc(fac.label) + ': match"><input type="radio" name="gm-mode-' + k + '" id="' + a + '" value="any"><label for="' + a + '">Any selected</label>' +
@@ -379,6 +467,7 @@
 			boxes: [...fs.querySelectorAll('input[data-code]')].sort((x, y) => x.dataset.code - y.dataset.code),
 			gboxes: [...fs.querySelectorAll('input[data-group]')],
 			modes: [...fs.querySelectorAll('input[name^="gm-mode"]')],
+			unit: fs.querySelector('.gm-unitnote'),
 		};
 	}
 	const resetBtn = el('button', { type: 'button', class: 'gm-reset' }, 'Reset all filters');
@@ -556,26 +645,26 @@
 				}
 				if (o.cls !== cls) { td.className = cls; o.cls = cls; }
 			}
-			rowTotals[r].textContent = fmt(M.row[r]);
+			setText(rowTotals[r], fmt(M.row[r]));
 		}
-		for (let c = 0; c < NC; c++) colTotals[c].textContent = fmt(M.col[c]);
-		grand.textContent = fmt(M.total);
+		for (let c = 0; c < NC; c++) setText(colTotals[c], fmt(M.col[c]));
+		setText(grand, fmt(M.total));
 		R.groups.forEach((g, gi) => {
 			const closed = state.collapsed.has(gi);
-			toggles[gi].setAttribute('aria-expanded', String(!closed));
-			for (const tr of rowsOf[gi]) tr.hidden = closed;
-			grpTotals[gi].textContent = fmt(M.grow[gi]);
+			setAttr(toggles[gi], 'aria-expanded', String(!closed));
+			for (const tr of rowsOf[gi]) if (tr.hidden !== closed) tr.hidden = closed;
+			setText(grpTotals[gi], fmt(M.grow[gi]));
 			for (let c = 0; c < NC; c++) {
 				const td = gcellTds[gi * NC + c], n = M.gcell[gi * NC + c];
-				if (!closed) { td.className = 'gm-gcell'; td.textContent = ''; continue; }
-				td.className = 'gm-gcell' + (n ? '' : ' gm-gap') + (heat && n ? ' gm-heat gm-h' + Math.min(5, Math.ceil((5 * n) / max)) : '');
-				td.innerHTML = n ? (heat ? '' : groupBubble(n, max)) + '<span class="gm-count">' + fmt(n) + '</span><span class="visually-hidden"> ' + unitWord(n, state.unit) + ' in ' + esc(g.label + ' × ' + C.codes[c].label) + '</span>'
-					: '<span class="gm-gapmark" aria-hidden="true">–</span><span class="visually-hidden">no ' + u + '</span>';
+				if (!closed) { setClass(td, 'gm-gcell'); setHTML(td, ''); continue; }
+				setClass(td, 'gm-gcell' + (n ? '' : ' gm-gap') + (heat && n ? ' gm-heat gm-h' + Math.min(5, Math.ceil((5 * n) / max)) : ''));
+				setHTML(td, n ? (heat ? '' : groupBubble(n, max)) + '<span class="gm-count">' + fmt(n) + '</span><span class="visually-hidden"> ' + unitWord(n, state.unit) + ' in ' + esc(g.label + ' × ' + C.codes[c].label) + '</span>'
+					: '<span class="gm-gapmark" aria-hidden="true">–</span><span class="visually-hidden">no ' + u + '</span>');
 			}
 		});
-		caption.textContent = cap(u) + ' by ' + R.label.toLowerCase() + ' (rows) and ' + C.label.toLowerCase() + ' (columns), under the active filters. ' +
+		setText(caption, cap(u) + ' by ' + R.label.toLowerCase() + ' (rows) and ' + C.label.toLowerCase() + ' (columns), under the active filters. ' +
 			(heat ? 'Darker cells hold more ' + u + '. ' : 'Bubble area is proportional to the number of ' + u + '. ') +
-			'Select a cell to list its ' + u + '. A dash marks a gap; a dashed outline marks thin evidence (fewer than ' + D.thin + '). Totals count each ' + unitWord(1, state.unit) + ' once.';
+			'Select a cell to list its ' + u + '. A dash marks a gap; a dashed outline marks thin evidence (fewer than ' + D.thin + '). Totals count each ' + unitWord(1, state.unit) + ' once.');
 	}
 	/* A collapsed group's bubble shares the scale of the cells (capped at
 	 * full size), so the cells of open groups keep readable bubbles. */
@@ -600,12 +689,12 @@
 			h += '<p class="gm-legend-title">Shade: number of ' + u + ' in the cell (darker is more), with the number written in.</p><ul class="gm-keys">';
 			for (let k = 1; k <= 5; k++) h += '<li><span class="gm-swatch gm-heat gm-h' + k + '" aria-hidden="true"></span>' + (k === 1 ? 'fewest' : k === 5 ? 'most' : '') + '</li>';
 		} else {
-			legend.innerHTML = '';
+			setHTML(legend, '');
 			return;
 		}
 		h += '<li><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" focusable="false"><circle cx="9" cy="9" r="7.5" class="gm-thinring"/></svg>Dashed outline: thin evidence (fewer than ' + D.thin + ')</li>';
 		h += '<li><span class="gm-gapmark" aria-hidden="true">–</span> Gap: no ' + u + '</li></ul>';
-		legend.innerHTML = h;
+		setHTML(legend, h);
 	}
 
 	const SORTS = [['title', 'Title'], ['authors', 'Authors'], ['year', 'Year'], ['rows', R.label], ['columns', C.label]];
@@ -641,23 +730,27 @@
 		}
 		h += '</tbody></table></div>';
 		if (list.length > n) h += '<p><button type="button" class="gm-more">Show ' + fmt(Math.min(100, list.length - n)) + ' more of ' + fmt(list.length - n) + ' not shown</button></p>';
-		listWrap.innerHTML = h;
+		setHTML(listWrap, h);
 	}
 
 	function renderFilters() {
-		filterForm.querySelectorAll('input[name^="gm-mode"]').forEach((i) => { i.checked = (state.mode.get(filterFacets[+i.name.slice(8)]) || 'any') === i.value; });
+		const unit = unitName();
 		filterFacets.forEach((f, k) => {
 			const ce = countEls[k], sel = state.sel.get(f) || new Set();
+			const mode = state.mode.get(f) || 'any';
+			for (const i of ce.modes) if (i.checked !== (mode === i.value)) i.checked = mode === i.value;
+			setText(ce.unit, '(' + unit + ')');
 			for (let c = 0; c < ce.codes.length; c++) {
-				ce.codes[c].textContent = '(' + fmt(M.fc[k][c]) + ')';
-				ce.boxes[c].checked = sel.has(c);
+				setText(ce.codes[c], '(' + fmt(M.fc[k][c]) + ')');
+				if (ce.boxes[c].checked !== sel.has(c)) ce.boxes[c].checked = sel.has(c);
 			}
 			F[f].groups.forEach((g, gi) => {
-				ce.groups[gi].textContent = '(' + fmt(M.fg[k][gi]) + ')';
+				setText(ce.groups[gi], '(' + fmt(M.fg[k][gi]) + ')');
 				let on = 0;
 				for (let c = g.first; c < g.first + g.count; c++) if (sel.has(c)) on++;
-				ce.gboxes[gi].checked = on === g.count;
-				ce.gboxes[gi].indeterminate = on > 0 && on < g.count;
+				const all = on === g.count, part = on > 0 && on < g.count;
+				if (ce.gboxes[gi].checked !== all) ce.gboxes[gi].checked = all;
+				if (ce.gboxes[gi].indeterminate !== part) ce.gboxes[gi].indeterminate = part;
 			});
 		});
 		if (document.activeElement !== qInput) qInput.value = state.q;
@@ -666,8 +759,8 @@
 			if (document.activeElement !== yearTo) yearTo.value = state.to == null ? '' : state.to;
 		}
 		const active = activeFilters();
-		filterSummary.textContent = 'Filters' + (active ? ' (' + active + ' active)' : '');
-		resetBtn.disabled = !active;
+		setText(filterSummary, 'Filters' + (active ? ' (' + active + ' active)' : ''));
+		if (resetBtn.disabled !== !active) resetBtn.disabled = !active;
 	}
 	function activeFilters() {
 		let n = state.q ? 1 : 0;
@@ -680,12 +773,12 @@
 		const t = performance.now();
 		M = compute();
 		const tc = performance.now();
-		viewset.querySelectorAll('input').forEach((i) => { i.checked = i.value === state.view; });
-		if (unitset) unitset.querySelectorAll('input').forEach((i) => { i.checked = i.value === state.unit; });
+		for (const i of viewInputs) if (i.checked !== (i.value === state.view)) i.checked = i.value === state.view;
+		for (const i of unitInputs) if (i.checked !== (i.value === state.unit)) i.checked = i.value === state.unit;
 		const list = state.view === 'list';
-		matrixWrap.hidden = list;
-		listWrap.hidden = !list;
-		app.dataset.view = state.view;
+		if (matrixWrap.hidden !== list) matrixWrap.hidden = list;
+		if (listWrap.hidden !== !list) listWrap.hidden = !list;
+		if (app.dataset.view !== state.view) app.dataset.view = state.view;
 		renderLegend();
 		if (list) renderList(); else renderMatrix();
 		renderFilters();
@@ -693,11 +786,11 @@
 		let st = 'Showing ' + fmt(n) + ' of ' + fmt(studies.length) + ' ' + unitWord(studies.length, 'studies');
 		if (state.unit === 'reports') st += ' (' + fmt(M.total) + ' ' + unitWord(M.total, 'reports') + ')';
 		if (active) st += ', ' + active + ' filter' + (active === 1 ? '' : 's') + ' active';
-		status.textContent = st + '.';
+		setText(status, st + '.');
 		scheduleHash();
 		const tr = performance.now();
 		gapmap.lastRender = tr - t;
-		gapmap.prof = { compute: Math.round(tc - t), dom: Math.round(tr - tc) };
+		gapmap.prof = { compute: tc - t, dom: tr - tc };
 	}
 
 	/* ---- the panel -------------------------------------------------------------------- */
@@ -895,17 +988,20 @@
 		else if (panel.open) panel.close();
 	});
 
-	/* Sticky headings: the second header row sits under the first. */
-	function stick() {
+	/* Sticky headings: the second header row sits under the first. Its
+	 * height is read when layout has just run anyway (a ResizeObserver,
+	 * before paint), never forced from script: at load that would lay out
+	 * the whole page twice. */
+	const stick = (h) => table.style.setProperty('--gm-head1', h + 'px');
+	if (C.groups.length) {
 		const first = table.querySelector('thead tr');
-		table.style.setProperty('--gm-head1', (C.groups.length ? first.getBoundingClientRect().height : 0) + 'px');
+		if (window.ResizeObserver) new ResizeObserver(() => stick(first.getBoundingClientRect().height)).observe(first);
+		else { const f = () => stick(first.getBoundingClientRect().height); f(); window.addEventListener('resize', f); }
 	}
 
 	/* ---- start ---------------------------------------------------------------------------- */
 	state = fromHash(location.hash.includes('=') ? location.hash : '');
 	render();
-	stick();
-	window.addEventListener('resize', stick);
 	if (state.cell) {
 		const b = table.querySelector('button.gm-cellbtn[data-r="' + state.cell[0] + '"][data-c="' + state.cell[1] + '"]');
 		openPanel(state.cell[0], state.cell[1], b);
