@@ -223,7 +223,7 @@ int raster_png(const raster *r, unsigned dpi, const raster_text *texts, size_t n
 	png_set_write_fn(p, out, png_write_buf, png_flush_none);
 	/* Fixed settings: the bytes must not depend on libpng's defaults
 	 * changing between versions more than they must. */
-	png_set_compression_level(p, 9);
+	png_set_compression_level(p, 6);
 	png_set_compression_mem_level(p, 8);
 	png_set_compression_strategy(p, 0);
 	png_set_compression_window_bits(p, 15);
