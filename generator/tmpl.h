@@ -48,7 +48,19 @@
  * functions (string.find, match, gmatch, gsub) are Lua's own matcher with a
  * step counter (lpattern.h) whose steps are charged to the instruction
  * budget, so a pattern that backtracks without end fails like a loop that
- * never ends. After any failure the env stays usable.
+ * never ends. The library's other C functions (string, table, utf8,
+ * tonumber, rawequal, and the builtins) do their work where the hook never
+ * fires, so each call is charged up front for the work its arguments ask
+ * for: bytes scanned (utf8.len, upper, format, tonumber, escape), entries
+ * moved (table.concat, unpack, move, insert at a position, string.byte) and
+ * comparisons (table.sort, sorted_keys); utf8.offset and the utf8.codes
+ * iterator are charged the bytes they walked. A loop of cheap-looking calls
+ * on big values then stops like any other loop. Not covered, because they
+ * are Lua operators rather than calls: comparing two long strings (== on
+ * distinct equal strings, <) and passing very long argument lists (...) do
+ * work proportional to their size in one instruction, and next() from the
+ * start of a table whose slots were emptied scans them all. After any
+ * failure the env stays usable.
  *
  * Ownership: tmpl_new returns an env freed with tmpl_free, which also closes
  * its lua_State. One env per thread; nothing is shared between envs. The env

@@ -688,6 +688,127 @@ static void test_pattern_limits(tmpl_env *e)
 	           "pattern too complex|pattern too complex");
 }
 
+/* The library's other C functions work unseen by the hook too, so a loop
+ * of cheap-looking calls on big arguments would run for hours: each call
+ * is charged its work. Run with a budget of a million instructions and
+ * strings of 1 MB, so each loop stops after a few calls. */
+static void test_call_limits(tmpl_env *e)
+{
+	const char *ok = "<%= 1 + 1 %><%= ('abc'):upper() %>";
+	const char *setup =
+	    "<% local s = ('abcdefgh'):rep(125000) local s2 = ('abcdefgh'):rep(125000) "
+	    "local u = 'a' .. ('\\128'):rep(1000000) local d = ('12345678'):rep(125000) "
+	    "local t = {s:byte(1, 20000)} local w = {} for i = 1, 20000 do w[i] = 'abc' end "
+	    "local k = {} for i = 1, 20000 do k[i] = true end %>";
+	/* Each loops over a call that can be made once within the budget, but
+	 * the two whose single call would run for hours. */
+	static const struct {
+		const char *code;
+		bool once_ok;
+	} calls[] = {
+	    {"utf8.len(s)", true},
+	    {"utf8.len(s, 1, -1)", true},
+	    {"utf8.codepoint(s, 1, 20000)", true},
+	    {"utf8.offset(s, #s)", true},
+	    {"utf8.offset(u, 0, #u)", true},
+	    {"utf8.codes(u)(u, 1)", true},
+	    {"table.sort(t)", true},
+	    {"table.sort(w)", true},
+	    {"table.sort({s:byte(1, 2000)}, function(a, b) return a < b end)", true},
+	    {"table.concat(w)", true},
+	    {"table.concat(w, ', ', 1, 20000)", true},
+	    {"table.unpack(t)", true},
+	    {"table.move(t, 1, 20000, 1)", true},
+	    {"table.move({}, 1, 1e15, 1)", false},
+	    {"table.insert(t, 1, 0)", true},
+	    {"table.remove(t, 1) t[#t + 1] = 1", true},
+	    {"s:byte(1, 20000)", true},
+	    {"string.byte(s, -20000, -1)", true},
+	    {"s:upper()", true},
+	    {"s:lower()", true},
+	    {"s:reverse()", true},
+	    {"string.format('%s', s)", true},
+	    {"('%.3s'):format(s)", true},
+	    {"string.rep('', 1e15)", false},
+	    {"string.rep('', 1e5)", true},
+	    {"tonumber(d)", true},
+	    {"tonumber(d, 16)", true},
+	    {"rawequal(s:sub(1, 2e5), s2:sub(1, 2e5))", true},
+	    {"sorted_keys(k)", true},
+	    {"escape(s)", true},
+	    {"xml(s)", true},
+	    {"json(s)", true},
+	    {"urlencode(s:sub(1, 100000))", true},
+	};
+	static const char *const forms[] = {
+	    "for i = 1, 1e9 do %s end",
+	    "for i = 1, 1e9 do pcall(function() %s end) end",
+	    "pcall(function() for i = 1, 1e9 do %s end end)",
+	};
+	char *once = xasprintf("%s\n<%%= #s %%>after", setup);
+	EXPECT_OUT(e, once, "\n1000000after");
+	free(once);
+	/* Ordinary uses cost little: these fit in a fiftieth of the default
+	 * budget, and keep their results and their error messages. */
+	EXPECT_OUT(
+	    e,
+	    "<% local t, n = {}, {} for i = 1, 1000 do t[i] = ('Study %04d'):format(1001 - i) "
+	    "n[i] = (i * 7919) % 1000 end table.sort(t) table.sort(n) "
+	    "local r = {table.unpack(n, 1, 1000)} table.sort(r, function(a, b) return a > b end) "
+	    "local page = {} for i = 1, 2000 do page[i] = '<li>' .. t[i % 1000 + 1] .. '</li>' end "
+	    "table.insert(page, 1, '<ul>') table.insert(page, '</ul>') table.remove(page, 1) "
+	    "local cs = 0 for _, c in utf8.codes('h\\195\\169llo') do cs = cs + 1 end %>"
+	    "<%= t[1] %> <%= t[1000] %> <%= n[1] %> <%= r[1] %> <%= #table.concat(page, '\\n') %> "
+	    "<%= utf8.len('\\195\\137valuation of a programme') %> <%= cs %> "
+	    "<%= utf8.offset('h\\195\\169llo', 3) %> <%= utf8.codepoint('\\195\\169') %> "
+	    "<%= string.format('%5.1f%% of %s', 12.345, 'all') %> <%= ('Ab'):upper() %>"
+	    "<%= ('Ab'):lower() %><%= ('Ab'):reverse() %> <%= ('AbC'):byte(-1) %> "
+	    "<%= tonumber('0x10') %> <%= tostring(rawequal('a', 'a')) %> "
+	    "<%= #sorted_keys({b = 1, a = 2}) %> <%= ('ab'):rep(3, '-') %>",
+	    "Study 0001 Study 1000 0 999 40005 25 5 4 233  12.3% of all ABab"
+	    "bA 67 16 true 2 ab-ab-ab");
+	EXPECT_OUT(
+	    e,
+	    "<%= select(2, pcall(function() return string.upper() end)) %>|"
+	    "<%= select(2, pcall(function() return ('x'):byte({}) end)) %>|"
+	    "<%= select(2, pcall(table.concat, {1, {}})) %>|"
+	    "<%= select(2, pcall(function() for _ in utf8.codes('a\\255') do end end)) %>|"
+	    "<%= select(2, pcall(function() return table.unpack({}, 1, 1e8) end)) %>",
+	    "templates/t.html:1: bad argument #1 to &#39;upper&#39; (string expected, got no "
+	    "value)|templates/t.html:1: bad argument #1 to &#39;byte&#39; (number expected, got "
+	    "table)|invalid value (table) at index 2 in table for &#39;concat&#39;|"
+	    "templates/t.html:1: invalid UTF-8 code|"
+	    "templates/t.html:1: too many results to unpack");
+
+	for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+		once = xasprintf("%s\n<%% %s %%>after", setup, calls[i].code);
+		char *err = NULL;
+		char *o = go(e, once, &err);
+		CHECK((o != NULL) == calls[i].once_ok);
+		if ((o != NULL) != calls[i].once_ok)
+			printf("  once %s: %s\n", calls[i].code, o ? o : err);
+		free(o);
+		free(err);
+		free(once);
+		for (size_t f = 0; f < sizeof forms / sizeof *forms; f++) {
+			char *loop = xasprintf(forms[f], calls[i].code);
+			char *text = xasprintf("%s\n<%% %s %%>after", setup, loop);
+			err = NULL;
+			o = go(e, text, &err);
+			CHECK(o == NULL);
+			CHECK_CONTAINS(
+			    err, "templates/t.html:2: error: template instruction limit exceeded");
+			if (o || !err || !strstr(err, "instruction limit"))
+				printf("  for %s\n", loop);
+			free(o);
+			free(err);
+			EXPECT_OUT(e, ok, "2ABC");
+			free(text);
+			free(loop);
+		}
+	}
+}
+
 static void test_limits(void)
 {
 	tmpl_limits lim = {1000 * 1000, 8 * 1024 * 1024};
@@ -742,12 +863,24 @@ static void test_limits(void)
 	for (int i = 0; i < 3; i++)
 		EXPECT_OUT(e, "<% local s = string.rep(\"x\", 3000000) %><%= #s %>", "3000000");
 	test_pattern_limits(e);
+	test_call_limits(e);
 	tmpl_free(e);
 
 	/* With the default budget too: the bomb is stopped in a fraction of a
 	 * second, not after hours. */
 	e = tmpl_new(NULL);
 	EXPECT_ERR(e, "\n<% string.find(('a'):rep(20000), '.-.-b') %>",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	/* And loops of other C calls: utf8.len of 3 MB, a sort of 300,000. */
+	EXPECT_ERR(e,
+	           "<% local s = ('\\195\\169'):rep(1500000) %>\n"
+	           "<% for i = 1, 1e9 do utf8.len(s) end %>",
+	           "templates/t.html:2: error: template instruction limit exceeded");
+	EXPECT_OUT(e, ok, "2");
+	EXPECT_ERR(e,
+	           "<% local t = {} for i = 1, 300000 do t[i] = -i end %>\n"
+	           "<% for i = 1, 1e9 do pcall(table.sort, t) end %>after",
 	           "templates/t.html:2: error: template instruction limit exceeded");
 	EXPECT_OUT(e, ok, "2");
 	/* Patterns do their normal work well within it: 100 KB of text. */
