@@ -177,38 +177,26 @@ static void load_prisma(build_state *st, diag *d)
 		return;
 	const model *m = st->m;
 	const cfg_site *s = m->site;
-	bool *in_study = xcalloc(m->nstudies ? m->nstudies : 1, sizeof *in_study);
 	for (size_t i = 0; i < prisma_flow_count(st->prisma); i++) {
 		const prisma_match *pm = prisma_flow_match(st->prisma, i);
-		size_t facet = CFG_NONE, code = CFG_NONE;
+		size_t studies = m->nstudies, reports = m->nrecs;
 		if (pm) {
-			facet = cfg_facet_index(s, pm->facet);
+			size_t facet = cfg_facet_index(s, pm->facet);
 			if (facet == CFG_NONE) {
 				diag_error(d, "prisma.yaml", pm->line, pm->col,
 				           "match names unknown facet \"%s\"", pm->facet);
 				continue;
 			}
-			code = cfg_code_index(&s->facets[facet], pm->code);
+			size_t code = cfg_code_index(&s->facets[facet], pm->code);
 			if (code == CFG_NONE) {
 				diag_error(d, "prisma.yaml", pm->line, pm->col,
 				           "match names unknown %s code \"%s\"", pm->facet, pm->code);
 				continue;
 			}
+			model_count_code(m, facet, code, &studies, &reports);
 		}
-		memset(in_study, 0, (m->nstudies ? m->nstudies : 1) * sizeof *in_study);
-		long long studies = 0, reports = 0;
-		for (size_t r = 0; r < m->nrecs; r++) {
-			if (pm && !rec_has_code(m->recs[r], facet, code))
-				continue;
-			reports++;
-			if (!in_study[m->study_of[r]]) {
-				in_study[m->study_of[r]] = true;
-				studies++;
-			}
-		}
-		prisma_set_included(st->prisma, i, studies, reports);
+		prisma_set_included(st->prisma, i, (long long)studies, (long long)reports);
 	}
-	free(in_study);
 	prisma_check(st->prisma, d);
 }
 

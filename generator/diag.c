@@ -208,3 +208,18 @@ const char *diag_suggest(const char *word, const char *const *candidates, size_t
 	}
 	return best && best_d <= limit ? best : NULL;
 }
+
+bool diag_utf8(diag *d, const char *file, const char *text, size_t len, int first_line)
+{
+	size_t skip = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	size_t valid = skip + utf8_valid_prefix(text + skip, len - skip);
+	if (valid == len)
+		return true;
+	int line, col;
+	/* Columns are counted after the mark, which editors do not show. */
+	diag_locate(text + skip, valid - skip, &line, &col);
+	diag_error(d, file, line + first_line - 1, col,
+	           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
+	           (unsigned char)text[valid], valid);
+	return false;
+}

@@ -70,6 +70,11 @@ void diag_format(const diag_item *it, buf *out);
  * text, for problems found by scanning bytes rather than by a parser. */
 void diag_locate(const char *text, size_t off, int *line, int *col);
 
+/* Checks that text is UTF-8 (a leading byte-order mark is fine). When it
+ * is not, reports the first bad byte at its line and column, counted from
+ * first_line, with its byte offset in text, and returns false. */
+bool diag_utf8(diag *d, const char *file, const char *text, size_t len, int first_line);
+
 /* Picks the closest of n candidates to word for a "did you mean" hint, or
  * NULL when none is close enough. */
 const char *diag_suggest(const char *word, const char *const *candidates, size_t n);

@@ -183,16 +183,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 		page pg = {0};
 		pg.slug = slug;
 		pg.file = label;
-		bool ok = true;
-		size_t valid = utf8_valid_prefix(text, len);
-		if (valid != len) {
-			int line, col;
-			diag_locate(text, valid, &line, &col);
-			diag_error(d, label, line, col,
-			           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
-			           (unsigned char)text[valid], valid);
-			ok = false;
-		}
+		bool ok = diag_utf8(d, label, text, len, 1);
 		size_t yoff, ylen, body = 0;
 		int yline;
 		if (ok && note_front_matter(text, len, &yoff, &ylen, &body, &yline)) {
@@ -492,6 +483,14 @@ static void build_indexes(model *m)
 	for (size_t f = 0; f < site->nfacets; f++)
 		m->by_code[f] = xcalloc(site->facets[f].ncodes ? site->facets[f].ncodes : 1,
 		                        sizeof **m->by_code);
+	m->reports_by_code = xcalloc(site->nfacets ? site->nfacets : 1, sizeof *m->reports_by_code);
+	for (size_t f = 0; f < site->nfacets; f++) {
+		m->reports_by_code[f] = xcalloc(site->facets[f].ncodes ? site->facets[f].ncodes : 1,
+		                                sizeof **m->reports_by_code);
+		for (size_t r = 0; r < m->nrecs; r++)
+			for (size_t k = 0; k < m->recs[r]->codes[f].n; k++)
+				m->reports_by_code[f][m->recs[r]->codes[f].idx[k]]++;
+	}
 	m->ncols = site->facets[site->columns].ncodes;
 	size_t nrows = site->facets[site->rows].ncodes;
 	size_t ncells = nrows * m->ncols;
@@ -575,9 +574,7 @@ void model_count_code(const model *m, size_t facet, size_t code, size_t *studies
                       size_t *reports)
 {
 	*studies = m->by_code[facet][code].n;
-	*reports = 0;
-	for (size_t i = 0; i < m->nrecs; i++)
-		*reports += rec_has_code(m->recs[i], facet, code);
+	*reports = m->reports_by_code[facet][code];
 }
 
 void model_free(model *m)
@@ -600,6 +597,11 @@ void model_free(model *m)
 			free(m->by_code[f]);
 		}
 		free(m->by_code);
+	}
+	if (m->reports_by_code) {
+		for (size_t f = 0; f < site->nfacets; f++)
+			free(m->reports_by_code[f]);
+		free(m->reports_by_code);
 	}
 	if (m->cells) {
 		size_t n = site->facets[site->rows].ncodes * m->ncols;

@@ -49,6 +49,7 @@ typedef struct model {
 	page *pages;      /* sorted by menu position, then slug */
 	size_t npages;
 	idx_list **by_code; /* [facet][code] -> study indices, in study order */
+	size_t **reports_by_code; /* [facet][code] -> records carrying the code */
 	idx_list *cells;    /* [row code * ncolumn codes + column code] -> study indices */
 	size_t ncols;       /* codes of the column facet */
 	long year_min, year_max;
@@ -63,7 +64,8 @@ void model_free(model *m);
 size_t model_record_index(const model *m, const char *id);
 const idx_list *model_cell(const model *m, size_t row_code, size_t col_code);
 
-/* Studies and reports (records) carrying facet's code. */
+/* Studies (through any of their reports) and reports carrying facet's
+ * code; counted once when the model is built. */
 void model_count_code(const model *m, size_t facet, size_t code, size_t *studies,
                       size_t *reports);
 

@@ -1021,6 +1021,30 @@ static void arrow(content *c, akind k, size_t from, size_t to)
 		c->arrows[c->narrows++] = (carrow){k, from, to};
 }
 
+
+/* The retrieval and eligibility boxes both arms share, fed from the box
+ * above: sought → not retrieved, sought → assessed → excluded. Returns the
+ * assessed box. */
+static size_t add_retrieval(content *c, const arm *a, bkind kind, int col, int side,
+                            size_t feeder)
+{
+	size_t assessed;
+	const char *S = "Screening";
+	size_t sought = box_begin(c, kind, col, ROW_SOUGHT, S);
+	add_single(c, "Reports sought for retrieval", "Reports sought for retrieval", &a->sought);
+	size_t notret = box_begin(c, kind, side, ROW_SOUGHT, S);
+	add_single(c, "Reports not retrieved", "Reports not retrieved", &a->not_retrieved);
+	assessed = box_begin(c, kind, col, ROW_ASSESS, S);
+	add_single(c, "Reports assessed for eligibility", "Reports assessed for eligibility",
+	           &a->assessed);
+	size_t repex = box_begin(c, kind, side, ROW_ASSESS, S);
+	add_reasons_box(c, "Reports excluded", "Reports excluded", &a->reports_excluded);
+	arrow(c, A_DOWN, feeder, sought);
+	arrow(c, A_RIGHT, sought, notret);
+	arrow(c, A_DOWN, sought, assessed);
+	arrow(c, A_RIGHT, assessed, repex);
+	return assessed;
+}
 static void build_content(const flow *f, content *c)
 {
 	memset(c, 0, sizeof *c);
@@ -1081,23 +1105,10 @@ static void build_content(const flow *f, content *c)
 		add_single(c, "Records screened", "Records screened", &a->screened);
 		size_t excluded = box_begin(c, B_BOX, COL_DBS, ROW_SCREEN, S);
 		add_reasons_box(c, "Records excluded**", "Records excluded", &a->excluded);
-		size_t sought = box_begin(c, B_BOX, COL_DB, ROW_SOUGHT, S);
-		add_single(c, "Reports sought for retrieval", "Reports sought for retrieval",
-		           &a->sought);
-		size_t notret = box_begin(c, B_BOX, COL_DBS, ROW_SOUGHT, S);
-		add_single(c, "Reports not retrieved", "Reports not retrieved", &a->not_retrieved);
-		db_assessed = box_begin(c, B_BOX, COL_DB, ROW_ASSESS, S);
-		add_single(c, "Reports assessed for eligibility", "Reports assessed for eligibility",
-		           &a->assessed);
-		size_t repex = box_begin(c, B_BOX, COL_DBS, ROW_ASSESS, S);
-		add_reasons_box(c, "Reports excluded", "Reports excluded", &a->reports_excluded);
 		arrow(c, A_RIGHT, ident, removed);
 		arrow(c, A_DOWN, ident, screened);
 		arrow(c, A_RIGHT, screened, excluded);
-		arrow(c, A_DOWN, screened, sought);
-		arrow(c, A_RIGHT, sought, notret);
-		arrow(c, A_DOWN, sought, db_assessed);
-		arrow(c, A_RIGHT, db_assessed, repex);
+		db_assessed = add_retrieval(c, a, B_BOX, COL_DB, COL_DBS, screened);
 		add_arm_included(c, a, upd, false);
 	}
 	if (ot) {
@@ -1116,20 +1127,7 @@ static void build_content(const flow *f, content *c)
 		} else {
 			add_single(c, "Records identified", "Records identified", &a->identified.c);
 		}
-		size_t sought = box_begin(c, B_BOX_OTHER, COL_OT, ROW_SOUGHT, S);
-		add_single(c, "Reports sought for retrieval", "Reports sought for retrieval",
-		           &a->sought);
-		size_t notret = box_begin(c, B_BOX_OTHER, COL_OTS, ROW_SOUGHT, S);
-		add_single(c, "Reports not retrieved", "Reports not retrieved", &a->not_retrieved);
-		ot_assessed = box_begin(c, B_BOX_OTHER, COL_OT, ROW_ASSESS, S);
-		add_single(c, "Reports assessed for eligibility", "Reports assessed for eligibility",
-		           &a->assessed);
-		size_t repex = box_begin(c, B_BOX_OTHER, COL_OTS, ROW_ASSESS, S);
-		add_reasons_box(c, "Reports excluded", "Reports excluded", &a->reports_excluded);
-		arrow(c, A_DOWN, ident, sought);
-		arrow(c, A_RIGHT, sought, notret);
-		arrow(c, A_DOWN, sought, ot_assessed);
-		arrow(c, A_RIGHT, ot_assessed, repex);
+		ot_assessed = add_retrieval(c, a, B_BOX_OTHER, COL_OT, COL_OTS, ident);
 		add_arm_included(c, a, upd, true);
 	}
 	included in = included_counts(f);

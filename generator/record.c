@@ -309,13 +309,7 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 		*ok = false;
 		return;
 	}
-	size_t valid = utf8_valid_prefix(md, len);
-	if (valid != len) {
-		int line, col;
-		diag_locate(md, valid, &line, &col);
-		diag_error(d, label, line, col,
-		           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
-		           (unsigned char)md[valid], valid);
+	if (!diag_utf8(d, label, md, len, 1)) {
 		*ok = false;
 	} else {
 		size_t skip = len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;

@@ -383,15 +383,8 @@ yml_node *yml_parse(const char *label, const char *data, size_t len, int first_l
 	size_t skip = 0;
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		skip = 3; /* A BOM is harmless; editors on Windows add it. */
-	size_t valid = utf8_valid_prefix(data + skip, len - skip);
-	if (valid != len - skip) {
-		int line, col;
-		diag_locate(data + skip, valid, &line, &col);
-		diag_error(d, label, line + first_line - 1, col,
-		           "invalid UTF-8 (byte 0x%02X at byte offset %zu); save the file as UTF-8",
-		           (unsigned char)data[skip + valid], skip + valid);
+	if (!diag_utf8(d, label, data, len, first_line))
 		return NULL;
-	}
 	if (memchr(data + skip, '\0', len - skip)) {
 		size_t off = (size_t)((const char *)memchr(data + skip, '\0', len - skip) - data);
 		int line, col;

@@ -41,6 +41,8 @@ check_eq "template error exits 1" "$?" 1
 check_grep "names template file and line" "$TMP/err" "templates/study.html:3:"
 check_grep "names the record being rendered" "$TMP/err" "studies/a1.yaml"
 check "previous site kept" diff -r "$TMP/before" "$TMP/site"
+# A template fails after the new site's folder was started: it must go.
+check "no temporary folder left" sh -c "! ls -a '$TMP' | grep -q '\.site\.tmp-'"
 "$GAPMAP" check -C "$C" >/dev/null 2>"$TMP/cerr"
 check_eq "check finds template errors too" "$?" 1
 

@@ -3,7 +3,8 @@
 # and runs each for a bounded time over its seed corpus:
 #   FUZZ_SECONDS (default 60) per harness, FUZZ_JOBS parallel workers (1).
 # New inputs that reach new code go to build/fuzz/corpus/<name>/ (the seeds
-# in tests/fuzz/corpus/ stay as committed); crashes, leaks and timeouts are
+# in tests/fuzz/corpus/ stay as committed; templates/ also seeds the
+# template harness); crashes, leaks and timeouts are
 # saved under tests/fuzz/crashes/<name>/ and make the run fail.
 # Replay one: build/fuzz/fuzz_<name> tests/fuzz/crashes/<name>/<file>
 cd "$(dirname "$0")/../.." || exit 2
@@ -41,13 +42,17 @@ for h in tests/fuzz/fuzz_*.c; do
 	# shellcheck disable=SC2086
 	$CC $FLAGS -fsanitize=fuzzer -Igenerator -o "$bin" "$h" $objs $PKG_LIBS -lm -lpthread || exit 2
 	mkdir -p "$OUT/corpus/$short" "tests/fuzz/crashes/$short"
+	# The site's own templates seed the template fuzzer as they are, rather
+	# than as copies that drift from them.
+	seeds="tests/fuzz/corpus/$short"
+	[ "$short" = tmpl ] && seeds="$seeds templates"
 	echo "fuzz: $name for ${SECONDS_EACH}s"
 	# -rss_limit_mb: each input gets 2 GB; -timeout: one input may take 10 s.
 	"$bin" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
 		-jobs="$JOBS" -workers="$JOBS" -print_final_stats=1 \
 		-artifact_prefix="tests/fuzz/crashes/$short/" \
 		-dict=tests/fuzz/$short.dict \
-		"$OUT/corpus/$short" "tests/fuzz/corpus/$short" >"$OUT/$short.log" 2>&1
+		"$OUT/corpus/$short" $seeds >"$OUT/$short.log" 2>&1
 	rc=$?
 	grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb|Done [0-9]+ runs' "$OUT/$short.log" | sed "s/^/  $short: /"
 	if [ "$rc" -ne 0 ] || [ -n "$(ls "tests/fuzz/crashes/$short" 2>/dev/null)" ]; then
