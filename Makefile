@@ -7,21 +7,24 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS := $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS) $(CFLAGS)
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Igenerator
+ALL_CFLAGS := $(WARN) $(DEFS) $(PKG_CFLAGS) $(CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LIBS    := $(PKG_LIBS) -lm -lpthread
 
-SRC     := $(sort $(wildcard generator/*.c))
+# generator/<part>/<module>.c: the parts follow the data flow (see README).
+SRC     := $(sort $(wildcard generator/*.c generator/*/*.c))
 LIB_SRC := $(filter-out generator/main.c,$(SRC))
-HDR     := $(wildcard generator/*.h)
-UNIT    := $(sort $(wildcard tests/unit/test_*.c))
+HDR     := $(wildcard generator/*/*.h)
+# tests/unit/<part>/test_<module>.c mirrors generator/<part>/.
+UNIT    := $(sort $(wildcard tests/unit/*/test_*.c))
 
 OBJ      := $(SRC:generator/%.c=build/obj/%.o)
 TOBJ     := $(SRC:generator/%.c=build/tobj/%.o)
 TLIB_OBJ := $(LIB_SRC:generator/%.c=build/tobj/%.o)
-UNIT_BIN := $(UNIT:tests/unit/%.c=build/test/%)
+UNIT_BIN := $(foreach u,$(UNIT),build/test/$(basename $(notdir $(u))))
 
-.PHONY: all deps test-deps site test unit e2e browser bench fuzz serve install clean format valgrind
+.PHONY: all deps test-deps site test unit e2e browser bench fuzz install clean format valgrind
 
 all: build/gapmap
 
@@ -35,23 +38,27 @@ build/gapmap: $(OBJ)
 	@echo "  LD      $@"
 	@$(CC) $(ALL_CFLAGS) -o $@ $(OBJ) $(LIBS)
 
-build/obj/%.o: generator/%.c $(HDR) | build/obj
+build/obj/%.o: generator/%.c $(HDR)
 	@echo "  CC      $<"
+	@mkdir -p $(dir $@)
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/tobj/%.o: generator/%.c $(HDR) | build/tobj
+build/tobj/%.o: generator/%.c $(HDR)
 	@echo "  CC asan $<"
+	@mkdir -p $(dir $@)
 	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -c -o $@ $<
 
 build/test/gapmap: $(TOBJ) | build/test
 	@echo "  LD asan $@"
 	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -o $@ $(TOBJ) $(LIBS)
 
-build/test/test_%: tests/unit/test_%.c $(TLIB_OBJ) tests/unit/test.h | build/test
+# A unit test's source is found by name in whichever part it tests.
+.SECONDEXPANSION:
+build/test/test_%: $$(wildcard tests/unit/*/test_%.c) $(TLIB_OBJ) tests/unit/test.h | build/test
 	@echo "  CC test $<"
-	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Igenerator -o $@ $< $(TLIB_OBJ) $(LIBS)
+	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Itests/unit -o $@ $< $(TLIB_OBJ) $(LIBS)
 
-build/obj build/tobj build/test:
+build/test:
 	@mkdir -p $@
 
 site: deps
@@ -78,19 +85,20 @@ browser: test-deps
 VG_OBJ     := $(SRC:generator/%.c=build/vgobj/%.o)
 VGLIB_OBJ  := $(LIB_SRC:generator/%.c=build/vgobj/%.o)
 
-build/vgobj/%.o: generator/%.c $(HDR) | build/vgobj
+build/vgobj/%.o: generator/%.c $(HDR)
 	@echo "  CC vg   $<"
-	@$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS) -O1 -g -c -o $@ $<
+	@mkdir -p $(dir $@)
+	@$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O1 -g -c -o $@ $<
 
 build/vg/gapmap: $(VG_OBJ) | build/vg
 	@echo "  LD vg   $@"
 	@$(CC) -O1 -g -o $@ $(VG_OBJ) $(LIBS)
 
-build/vg/test_%: tests/unit/test_%.c $(VGLIB_OBJ) tests/unit/test.h | build/vg
+build/vg/test_%: $$(wildcard tests/unit/*/test_%.c) $(VGLIB_OBJ) tests/unit/test.h | build/vg
 	@echo "  CC vg   $<"
-	@$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS) -O1 -g -Igenerator -o $@ $< $(VGLIB_OBJ) $(LIBS)
+	@$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O1 -g -Itests/unit -o $@ $< $(VGLIB_OBJ) $(LIBS)
 
-build/vg build/vgobj:
+build/vg:
 	@mkdir -p $@
 
 valgrind: deps
@@ -104,9 +112,6 @@ bench: deps
 fuzz: deps
 	@sh tests/fuzz/run.sh
 
-serve: site
-	./build/gapmap serve -C content
-
 install: build/gapmap
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/gapmap
 	install -m 755 build/gapmap $(DESTDIR)$(PREFIX)/bin/gapmap
@@ -115,7 +120,7 @@ install: build/gapmap
 PREFIX ?= /usr/local
 
 format:
-	clang-format -i generator/*.c generator/*.h tests/unit/*.c
+	clang-format -i generator/*.c generator/*/*.[ch] tests/unit/*/*.c
 
 clean:
 	rm -rf build _site tests/out

@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "config.h"
-#include "diag.h"
-#include "schema.h"
-#include "version.h"
+#include "site/build.h"
+#include "load/config.h"
+#include "core/diag.h"
+#include "load/schema.h"
+#include "core/version.h"
 
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2 };
 

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "config.h"
-#include "diag.h"
-#include "record.h"
+#include "load/config.h"
+#include "core/diag.h"
+#include "load/record.h"
 
 static const char site_yaml[] =
 	"title: Fuzz\n"

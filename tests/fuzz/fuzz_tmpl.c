@@ -6,8 +6,8 @@
 #include <lauxlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "tmpl.h"
+#include "core/diag.h"
+#include "tmpl/tmpl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,10 +3,10 @@
  * hang (aliases, depth and size are bounded). */
 #include "fuzz_common.h"
 
-#include "config.h"
-#include "diag.h"
-#include "note.h"
-#include "yml.h"
+#include "load/config.h"
+#include "core/diag.h"
+#include "load/note.h"
+#include "load/yml.h"
 
 /* Visits every node, so a malformed tree would show under ASan. */
 static size_t walk(const yml_node *n)

@@ -24,12 +24,12 @@ FLAGS="-std=c17 -g -O1 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-omit-fra
 
 # The generator's library objects, rebuilt only when their source changed.
 objs=""
-for src in generator/*.c; do
+for src in $(find generator -name "*.c" | sort); do
 	[ "$src" = generator/main.c ] && continue
-	obj=$OUT/obj/$(basename "$src" .c).o
+	obj=$OUT/obj/$(echo "${src#generator/}" | tr / _ | sed "s/\\.c$/.o/")
 	if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find generator -name '*.h' -newer "$obj")" ]; then
 		# shellcheck disable=SC2086
-		$CC $FLAGS -c -o "$obj" "$src" || exit 2
+		$CC $FLAGS -Igenerator -c -o "$obj" "$src" || exit 2
 	fi
 	objs="$objs $obj"
 done

@@ -1,0 +1,24 @@
+/* export: the site's data files, written straight from the model without
+ * templates — data/studies.json (the whole model), data/studies.csv,
+ * data/studies.ris, data/studies.bib, sitemap.xml and feed.xml — and the
+ * same formats for any subset of records (a cell's own downloads).
+ *
+ * Every function appends to a buf the caller owns. */
+#ifndef GM_EXPORT_H
+#define GM_EXPORT_H
+
+#include <stddef.h>
+
+#include "model/model.h"
+#include "core/util.h"
+
+void export_json(const model *m, buf *out);
+/* recs: record indices to export, or NULL for all. */
+void export_csv(const model *m, const size_t *recs, size_t n, buf *out);
+void export_ris(const model *m, const size_t *recs, size_t n, buf *out);
+void export_bibtex(const model *m, const size_t *recs, size_t n, buf *out);
+/* pages: the site's HTML paths, relative to its root. */
+void export_sitemap(const model *m, char *const *pages, size_t n, buf *out);
+void export_feed(const model *m, buf *out);
+
+#endif

@@ -1,0 +1,38 @@
+/* mapdata: the compact data the interactive map reads, in two script files.
+ *
+ * data/map.js sets window.GAPMAP_DATA: what the first render needs. It is a
+ * script (not JSON) because browsers refuse fetch() of local files, and a
+ * script file keeps the map working from file:// under a
+ * Content-Security-Policy without inline script. Codes are indices into the
+ * facet lists, so a study costs a few dozen bytes:
+ *
+ *   {"version":2, "thin":N, "rows":F, "columns":F, "segments":F|null,
+ *    "filters":[F|"year",...], "text":"map-text.js", "reports":N,
+ *    "facets":[{id,label,plural,path,definition,multiple,
+ *               groups:[{id,label,definition,first,count}],
+ *               codes:[{id,label,definition,group}]}],
+ *    "studies":[[id, year, nreports, [[codes of facet 0],[facet 1],...],
+ *                title, "Author, A.; Author, B."(, reports)]]}
+ *
+ * where F is a facet index and, only for a study of several reports,
+ * reports is [[[codes of facet 0],...], ...], one per report, primary
+ * first, so the map can count reports as well as studies.
+ *
+ * data/map-text.js sets window.GAPMAP_TEXT: the long text, loaded on demand
+ * (when a panel opens, a search starts or a download is asked for), one
+ * array per study in the order of "studies":
+ *
+ *   [summary, note as plain text, doi, url, published_in, type, volume,
+ *    issue, pages, publisher]   (null where the primary report has none)
+ *
+ * Both functions append to a buf the caller owns. */
+#ifndef GM_MAPDATA_H
+#define GM_MAPDATA_H
+
+#include "model/model.h"
+#include "core/util.h"
+
+void mapdata_js(const model *m, buf *out);
+void mapdata_text_js(const model *m, buf *out);
+
+#endif

@@ -1,0 +1,135 @@
+#include "load/note.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+static cmark_node *parse(const char *md, size_t len, int shift)
+{
+	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_SMART);
+	if (!doc) {
+		fputs("gapmap: out of memory\n", stderr);
+		abort();
+	}
+	if (shift) {
+		cmark_iter *it = cmark_iter_new(doc);
+		cmark_event_type ev;
+		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+			cmark_node *n = cmark_iter_get_node(it);
+			if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+				int level = cmark_node_get_heading_level(n) + shift;
+				cmark_node_set_heading_level(n, level > 6 ? 6 : level);
+			}
+		}
+		cmark_iter_free(it);
+	}
+	return doc;
+}
+
+char *note_html(const char *markdown, size_t len, int shift)
+{
+	cmark_node *doc = parse(markdown, len, shift);
+	/* CMARK_OPT_SAFE is the default in cmark >= 0.29 (UNSAFE must be asked
+	 * for); we name it anyway so older cmark builds stay safe. */
+	char *html = cmark_render_html(doc, CMARK_OPT_SAFE | CMARK_OPT_SMART);
+	cmark_node_free(doc);
+	char *copy = xstrdup(html ? html : "");
+	free(html);
+	return copy;
+}
+
+char *note_text(const char *markdown, size_t len)
+{
+	cmark_node *doc = parse(markdown, len, 0);
+	buf b = BUF_INIT;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
+			buf_puts(&b, cmark_node_get_literal(n));
+		} else if ((ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH ||
+		                                      t == CMARK_NODE_HEADING)) ||
+		           (ev == CMARK_EVENT_ENTER &&
+		            (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK))) {
+			if (b.len && b.data[b.len - 1] != ' ')
+				buf_putc(&b, ' ');
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	while (b.len && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
+	return buf_detach(&b);
+}
+
+char *note_first_heading(const char *markdown, size_t len)
+{
+	cmark_node *doc = parse(markdown, len, 0);
+	buf b = BUF_INIT;
+	bool found = false;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int depth = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (t == CMARK_NODE_HEADING) {
+			if (ev == CMARK_EVENT_ENTER && !found) {
+				found = true;
+				depth = 1;
+			} else if (ev == CMARK_EVENT_EXIT && depth) {
+				break;
+			}
+		} else if (depth && ev == CMARK_EVENT_ENTER &&
+		           (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
+			buf_puts(&b, cmark_node_get_literal(n));
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	if (!found) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Length of the line starting at p (without its newline) when it is a
+ * front matter fence ("---" with optional trailing spaces), else 0. */
+static bool fence(const char *p, const char *end, size_t *linelen)
+{
+	const char *e = memchr(p, '\n', (size_t)(end - p));
+	size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
+	*linelen = n + (e ? 1 : 0);
+	size_t k = n;
+	while (k && (p[k - 1] == ' ' || p[k - 1] == '\r'))
+		k--;
+	return k == 3 && memcmp(p, "---", 3) == 0;
+}
+
+bool note_front_matter(const char *text, size_t len, size_t *yaml_off, size_t *yaml_len,
+                       size_t *body, int *yaml_line)
+{
+	*body = *yaml_off = *yaml_len = 0;
+	*yaml_line = 2;
+	const char *p = text, *end = text + len;
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	size_t ll;
+	if (p >= end || !fence(p, end, &ll))
+		return false;
+	const char *start = p + ll;
+	for (const char *q = start; q < end; q += ll) {
+		if (fence(q, end, &ll)) {
+			*yaml_off = (size_t)(start - text);
+			*yaml_len = (size_t)(q - start);
+			*body = (size_t)(q + ll - text);
+			return true;
+		}
+	}
+	return false; /* no closing fence: the whole file is Markdown */
+}

@@ -1,0 +1,75 @@
+/* model: the evidence map in memory — the site's configuration, every
+ * record, records grouped into studies, the map's cells and the studies of
+ * every code — built from a content folder and checked as a whole.
+ *
+ * Counting unit: a study. Records that name another record with `study:`
+ * are further reports of it; a study carries the union of its reports'
+ * codes and appears once in every cell and list.
+ *
+ * Ownership: model_load returns a model the caller releases with
+ * model_free; it owns the cfg_site, the records and every index array. */
+#ifndef GM_MODEL_H
+#define GM_MODEL_H
+
+#include <stddef.h>
+
+#include "load/config.h"
+#include "core/diag.h"
+#include "load/record.h"
+
+typedef struct study {
+	size_t primary;   /* record index of the first report */
+	size_t *reports;  /* record indices, primary first, then by year and id */
+	size_t nreports;
+	rec_codes *codes; /* per facet: union over reports, in the facet's code order */
+	long year;        /* the primary report's year */
+} study;
+
+typedef struct page {
+	char *slug;
+	char *file; /* "pages/<slug>.md" */
+	char *title;
+	char *description;
+	long menu; /* position in the menu; 0 = not in the menu */
+	char *html;
+} page;
+
+typedef struct idx_list {
+	size_t *v;
+	size_t n;
+} idx_list;
+
+typedef struct model {
+	cfg_site *site;
+	record **recs; /* sorted by id */
+	size_t nrecs;
+	study *studies; /* newest first, then by id */
+	size_t nstudies;
+	size_t *study_of; /* record index -> study index */
+	page *pages;      /* sorted by menu position, then slug */
+	size_t npages;
+	idx_list **by_code; /* [facet][code] -> study indices, in study order */
+	size_t **reports_by_code; /* [facet][code] -> records carrying the code */
+	idx_list *cells;    /* [row code * ncolumn codes + column code] -> study indices */
+	size_t ncols;       /* codes of the column facet */
+	long year_min, year_max;
+	char **file_ids; /* ids of every record file, loaded or not, sorted */
+	size_t nfile_ids;
+} model;
+
+/* Loads and checks content_dir. Returns NULL when any error was reported. */
+model *model_load(const char *content_dir, diag *d);
+void model_free(model *m);
+
+size_t model_record_index(const model *m, const char *id);
+const idx_list *model_cell(const model *m, size_t row_code, size_t col_code);
+
+/* Studies (through any of their reports) and reports carrying facet's
+ * code; counted once when the model is built. */
+void model_count_code(const model *m, size_t facet, size_t code, size_t *studies,
+                      size_t *reports);
+
+/* Folders of the output that facet paths and page slugs may not take. */
+extern const char *const model_reserved_paths[];
+
+#endif

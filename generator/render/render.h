@@ -1,0 +1,77 @@
+/* render: the site's HTML pages. Lists every page the model calls for (a
+ * render_job each), exposes the model to the Lua templates as tables, and
+ * renders one job at a time into a buffer: the page's own template first,
+ * then "layout" around it.
+ *
+ * Each job depends only on the model, never on another job's output, so
+ * jobs may be rendered in any order or split across threads, each thread
+ * with its own render_ctx.
+ *
+ * Ownership: render_jobs returns an array the caller frees with
+ * render_jobs_free; render_new returns a context freed with render_free.
+ * The model must outlive every context made from it. */
+#ifndef GM_RENDER_H
+#define GM_RENDER_H
+
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "model/model.h"
+#include "core/util.h"
+
+typedef enum render_kind {
+	RJ_INDEX,   /* the map */
+	RJ_STUDIES, /* every study */
+	RJ_STUDY,   /* a: study index */
+	RJ_FACET,   /* a: facet index */
+	RJ_CODE,    /* a: facet, b: code */
+	RJ_CELL,    /* a: row code, b: column code */
+	RJ_PAGE,    /* a: page index */
+	RJ_PRISMA,  /* the PRISMA diagrams page */
+	RJ_DATA,    /* downloads */
+	RJ_OVERVIEW, /* charts */
+	RJ_404,
+} render_kind;
+
+typedef struct render_job {
+	render_kind kind;
+	size_t a, b;
+	char *path; /* output path relative to the site root */
+	const char *template_name;
+} render_job;
+
+/* Where templates come from, lowest priority first (built-in templates,
+ * then the theme's, then the content folder's own). */
+typedef struct render_dir {
+	const char *dir;
+	const char *label; /* prefix for diagnostics */
+} render_dir;
+
+typedef struct render_ctx render_ctx;
+
+/* Extra data for the PRISMA page, filled by the caller; may be NULL. */
+typedef struct render_flow {
+	const char *id;
+	const char *title;
+	char *png; /* output paths, relative to the site root */
+	char *svg;
+	char *text_html; /* the flow in words, already escaped */
+	long width, height; /* CSS pixels */
+} render_flow;
+
+render_job *render_jobs(const model *m, size_t nflows, size_t *njobs);
+void render_jobs_free(render_job *jobs, size_t n);
+
+render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
+                       const render_flow *flows, size_t nflows, const char *generator,
+                       diag *d);
+void render_free(render_ctx *rc);
+
+/* Renders one job into out (replacing its contents). Returns 0 or -1 after
+ * reporting to d. */
+int render_page(render_ctx *rc, const render_job *job, buf *out, diag *d);
+
+/* "../../" for a page at depth two; "" at the root. Caller frees. */
+char *render_root(const char *path);
+
+#endif

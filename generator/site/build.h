@@ -1,0 +1,38 @@
+/* build: one whole build — load and check the content, render every page,
+ * write the data files and theme assets, and swap the new site into place.
+ * Also the check-only run behind `gapmap check`.
+ *
+ * Ownership: options are borrowed; results land in stats and d. */
+#ifndef GM_BUILD_H
+#define GM_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+
+typedef struct build_opts {
+	const char *content_dir;
+	const char *out_dir;   /* ignored when check_only */
+	const char *home;      /* folder holding templates/ and themes/ */
+	bool check_only;
+	int jobs; /* threads rendering pages; 0 = one per core */
+} build_opts;
+
+typedef struct build_stats {
+	size_t studies;
+	size_t reports;
+	size_t pages; /* HTML pages */
+	size_t files; /* every file written */
+	double seconds;
+} build_stats;
+
+/* Returns 0 on success, 1 when the content has errors (reported to d). */
+int build_run(const build_opts *o, build_stats *stats, diag *d);
+
+/* Draws one PRISMA flow (the first when flow is NULL) to out_file, PNG or
+ * SVG by its suffix; dpi 0 means the default 2x scale. Returns 0 or 1. */
+int build_prisma(const build_opts *o, const char *flow, const char *out_file, double dpi,
+                 diag *d);
+
+#endif

@@ -1,0 +1,54 @@
+/* output: writes a site into a fresh temporary folder beside the target
+ * and swaps it into place only when everything was written, so a failed or
+ * killed build never leaves a half-written site and stale files from
+ * earlier builds disappear.
+ *
+ * Safety: a target that exists must be empty or carry the marker file that
+ * gapmap leaves in every site it writes; anything else is refused, so that
+ * pointing -o at a project folder cannot delete it. Relative paths handed
+ * to out_write are checked: no absolute paths, no "..", no empty parts.
+ *
+ * out_write may be called from several threads at once.
+ *
+ * Ownership: out_begin returns a writer the caller ends with exactly one of
+ * out_commit or out_abort. */
+#ifndef GM_OUTPUT_H
+#define GM_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+
+#define OUT_MARKER ".gapmap-site"
+
+typedef struct out_writer out_writer;
+
+/* Prepares a temporary folder beside target. protect, when not NULL, is a
+ * folder the target must neither be nor contain (the content folder).
+ * Returns NULL after reporting to d. */
+out_writer *out_begin(const char *target, const char *protect, diag *d);
+
+/* Writes one file at a relative path, creating folders. Returns 0 or -1
+ * after reporting; a failure to write (a full disk) is reported once, and
+ * every later write of this writer then fails silently. */
+int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag *d);
+
+/* Copies a folder tree (theme assets) to rel inside the output. Nothing
+ * outside src is ever read: every entry is opened relative to its folder
+ * with O_NOFOLLOW, symbolic links (src itself included) are skipped with a
+ * warning, and devices, FIFOs and sockets are skipped. A missing src is no
+ * error. Returns 0 or -1 after reporting. */
+int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d);
+
+bool out_safe_relpath(const char *rel);
+
+/* Swaps the new site into place and removes the old one. */
+int out_commit(out_writer *w, diag *d);
+/* Removes the temporary folder; the previous site stays as it was. */
+void out_abort(out_writer *w);
+
+/* Files written so far. */
+size_t out_count(const out_writer *w);
+
+#endif

@@ -1,0 +1,127 @@
+/* tmpl: the template engine. HTML templates with embedded Lua, compiled once
+ * per build into Lua functions and run in a sandbox.
+ *
+ *     <%= expr %>   writes expr HTML-escaped (nil writes nothing)
+ *     <%- expr %>   writes expr raw, unescaped
+ *     <% code %>    runs Lua statements
+ *     <%# note %>   a comment, dropped
+ *     <%%           a literal "<%"
+ *     -%>           closes any tag and swallows the newline right after it
+ *
+ * Template line N stays Lua line N and chunks are named "@<file>", so a Lua
+ * error reads "templates/study.html:12: ...". A "%>" inside a Lua string
+ * literal does not close a tag; a "--" line comment ends at the "%>".
+ *
+ * Templates see the fields of the context table as globals, then the
+ * builtins, then nil. A template that assigns a global writes into a scope
+ * private to that render. Tables the caller passes in are shared, not
+ * copied: a template can change their fields.
+ *
+ * Builtins:
+ *   partial(name [, tbl])  another template's output, rendered with tbl or
+ *                          the caller's variables; a raw string, so write
+ *                          it with <%- %>. Nesting is bounded (TMPL_MAX_DEPTH).
+ *   escape(v)      HTML: & < > " ' as entities
+ *   urlencode(v)   percent-encodes all but A-Z a-z 0-9 - . _ ~ (a path
+ *                  segment or query value; "/" is encoded too)
+ *   json(v)        keys sorted, an empty table as [], NaN and inf as null;
+ *                  < > & ' U+2028 U+2029 escaped, so <%- json(v) %> is
+ *                  safe in a <script> or a single-quoted attribute (use
+ *                  <%= json(v) %> in a double-quoted one)
+ *   xml(v)         & < > " ' as entities, invalid UTF-8 as U+FFFD, control
+ *                  characters XML forbids dropped
+ *   thousands(n)   "1,866"; "-1,234.5"
+ *   sorted_keys(t) numbers ascending, then strings in byte order
+ *   and the safe part of the standard library: assert, error, ipairs, next,
+ *   pairs, pcall, select, tonumber, tostring, type, rawequal, rawlen, and
+ *   read-only string, table, math and utf8 without string.dump, math.random
+ *   and math.randomseed.
+ * v may be nil (""), a string, a number or a boolean. Numbers print as
+ * integers when integral (2.0 -> "2"); a table is an error rather than an
+ * address that would change from build to build.
+ *
+ * Limits, per tmpl_render (partials included): an instruction budget
+ * enforced by a count hook that keeps firing after a pcall catches it (bytes
+ * allocated are charged too, one instruction per 64, so that quadratic
+ * string building is stopped), and a memory budget enforced by the
+ * allocator, so C functions such as string.rep are bounded too. The pattern
+ * functions (string.find, match, gmatch, gsub) are Lua's own matcher with a
+ * step counter (lpattern.h) whose steps are charged to the instruction
+ * budget, so a pattern that backtracks without end fails like a loop that
+ * never ends. The library's other C functions (string, table, utf8,
+ * tonumber, rawequal, and the builtins) do their work where the hook never
+ * fires, so each call is charged up front for the work its arguments ask
+ * for: bytes scanned (utf8.len, upper, format, tonumber, escape), entries
+ * moved (table.concat, unpack, move, insert at a position, string.byte) and
+ * comparisons (table.sort, sorted_keys); utf8.offset and the utf8.codes
+ * iterator are charged the bytes they walked. A loop of cheap-looking calls
+ * on big values then stops like any other loop. Not covered, because they
+ * are Lua operators rather than calls: comparing two long strings (== on
+ * distinct equal strings, <) and passing very long argument lists (...) do
+ * work proportional to their size in one instruction, and next() from the
+ * start of a table whose slots were emptied scans them all. After any
+ * failure the env stays usable.
+ *
+ * Ownership: tmpl_new returns an env freed with tmpl_free, which also closes
+ * its lua_State. One env per thread; nothing is shared between envs. The env
+ * copies every string handed to it. */
+#ifndef GM_TMPL_H
+#define GM_TMPL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "core/diag.h"
+#include "core/util.h"
+
+/* Per render; 0 picks the default. */
+typedef struct tmpl_limits {
+	size_t max_instructions; /* default TMPL_DEFAULT_INSTRUCTIONS */
+	size_t max_memory;       /* bytes the render may add; default TMPL_DEFAULT_MEMORY */
+} tmpl_limits;
+
+#define TMPL_DEFAULT_INSTRUCTIONS ((size_t)50 * 1000 * 1000)
+#define TMPL_DEFAULT_MEMORY       ((size_t)64 * 1024 * 1024)
+/* How deep partials may nest before a render fails (a partial including
+ * itself would otherwise recurse until the C stack runs out). */
+#define TMPL_MAX_DEPTH 32
+
+typedef struct tmpl_env tmpl_env;
+
+/* One sandboxed lua_State. limits may be NULL. Returns NULL only when Lua
+ * cannot allocate its initial state. */
+tmpl_env *tmpl_new(const tmpl_limits *limits);
+void tmpl_free(tmpl_env *e);
+
+/* The env's lua_State, so the caller can push data tables. Keep its stack
+ * balanced; do not install hooks or change the allocator. */
+lua_State *tmpl_lua(tmpl_env *e);
+
+/* Compiles one template. A later add of the same name replaces it (a theme
+ * overriding the base templates); a failed add keeps the earlier one. file
+ * is the path used in errors. Returns 0, or -1 after reporting
+ * "file:line:col: error: ..." (col may be 0) to d. */
+int tmpl_add(tmpl_env *e, const char *name, const char *file, const char *text, size_t len,
+             diag *d);
+
+/* Compiles every *.html under dir, recursively, in name order, skipping
+ * names that start with '.'. name = path relative to dir without ".html"
+ * ("layout", "partials/cite"); file label = label_prefix + "/" + relative
+ * path (just the relative path when label_prefix is NULL or ""). Reports
+ * every failure; returns 0 or -1. */
+int tmpl_add_dir(tmpl_env *e, const char *dir, const char *label_prefix, diag *d);
+
+bool tmpl_has(const tmpl_env *e, const char *name);
+
+/* Renders template name with the Lua table at stack index ctx as its
+ * variables and appends the output to out (nothing is appended on failure).
+ * what names the thing being rendered (e.g. "studies/wright-2017.yaml") and
+ * is added to any error, or NULL:
+ *   templates/study.html:12: error: attempt to index a nil value (field 'x')
+ *   (while rendering studies/wright-2017.yaml)
+ * Returns 0 or -1. The stack is left as it was. */
+int tmpl_render(tmpl_env *e, const char *name, int ctx, const char *what, buf *out, diag *d);
+
+#endif

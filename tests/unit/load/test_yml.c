@@ -1,0 +1,137 @@
+/* The YAML layer: positions, refusals and typed reads. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "load/yml.h"
+
+static yml_node *parse(const char *text, diag *d)
+{
+	return yml_parse("t.yaml", text, strlen(text), 1, d);
+}
+
+static const char *first_message(diag *d)
+{
+	diag_sort(d);
+	return d->count ? d->items[0].message : "";
+}
+
+int main(void)
+{
+	diag *d = diag_new();
+	yml_node *n = parse("title: Hello\nyear: 2020\nlist:\n  - a\n  - \"b\"\n", d);
+	CHECK(n && n->kind == YML_MAP && n->count == 3);
+	CHECK(d->errors == 0);
+	const yml_node *t = yml_get(n, "title");
+	CHECK_STR(t->value, "Hello");
+	CHECK(t->line == 1 && t->col == 8);
+	long long y = 0;
+	CHECK(yml_int(yml_get(n, "year"), &y) && y == 2020);
+	CHECK(yml_get(n, "year")->line == 2);
+	const yml_node *l = yml_get(n, "list");
+	CHECK(l->kind == YML_SEQ && l->count == 2);
+	CHECK(l->items[1]->line == 5 && l->items[1]->col == 5);
+	CHECK(l->items[0]->plain && !l->items[1]->plain);
+	CHECK_STR(l->items[0]->file, "t.yaml");
+	CHECK(yml_get(n, "missing") == NULL);
+	yml_free(n);
+
+	/* A byte-order mark is accepted. */
+	diag_free(d);
+	d = diag_new();
+	n = parse("\xEF\xBB\xBFtitle: x\n", d);
+	CHECK(n && d->errors == 0);
+	yml_free(n);
+
+	/* Empty documents give no tree and no error: the caller decides. */
+	n = parse("", d);
+	CHECK(n == NULL && d->errors == 0);
+	n = parse("# only a comment\n", d);
+	CHECK(n == NULL && d->errors == 0);
+
+	/* Syntax errors carry libyaml's position and a hint. */
+	n = parse("a: 1\n\tb: 2\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK(d->items[0].line == 2);
+	CHECK_CONTAINS(first_message(d), "tabs");
+	diag_free(d);
+	d = diag_new();
+	n = parse("title: Pain: a review\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK(d->items[0].line == 1 && d->items[0].col == 12);
+	CHECK_CONTAINS(first_message(d), "must be quoted");
+	diag_free(d);
+	d = diag_new();
+	n = parse("title: \"unclosed\nyear: 1\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK_CONTAINS(first_message(d), "quote");
+
+	/* Anchors and aliases are refused, so an alias bomb cannot expand. */
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: &x [1, 2]\nb: *x\n", d);
+	CHECK(n == NULL && d->errors >= 1);
+	CHECK_CONTAINS(first_message(d), "anchors");
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: [1, 2]\nb: *x\n", d);
+	CHECK(n == NULL && d->errors >= 1);
+
+	/* Duplicate keys name the first. */
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: 1\nb: 2\na: 3\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK(d->items[0].line == 3 && d->items[0].col == 1);
+	CHECK_CONTAINS(first_message(d), "duplicate key \"a\" (first given at line 1)");
+
+	/* Invalid UTF-8 is reported with its byte offset and position. */
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: ok\nb: caf\xC3\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK_CONTAINS(first_message(d), "byte offset 12");
+	CHECK(d->items[0].line == 2 && d->items[0].col == 7);
+
+	/* Nesting is bounded. */
+	diag_free(d);
+	d = diag_new();
+	char deep[400];
+	size_t k = 0;
+	for (int i = 0; i < 100; i++)
+		deep[k++] = '[';
+	for (int i = 0; i < 100; i++)
+		deep[k++] = ']';
+	deep[k] = '\0';
+	n = parse(deep, d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK_CONTAINS(first_message(d), "nesting deeper than 64");
+
+	/* Only one document. */
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: 1\n---\nb: 2\n", d);
+	CHECK(n == NULL && d->errors == 1);
+
+	/* Typed reads. */
+	diag_free(d);
+	d = diag_new();
+	n = parse("i: 42\nneg: -3\nf: 4.5\ns: \"7\"\nb: yes\nnul: ~\nempty:\n", d);
+	CHECK(n != NULL);
+	CHECK(yml_int(yml_get(n, "i"), &y) && y == 42);
+	CHECK(yml_int(yml_get(n, "neg"), &y) && y == -3);
+	CHECK(!yml_int(yml_get(n, "f"), &y));
+	bool bv = false;
+	CHECK(yml_bool(yml_get(n, "b"), &bv) && bv);
+	CHECK(!yml_bool(yml_get(n, "i"), &bv));
+	CHECK(yml_is_null(yml_get(n, "nul")));
+	CHECK(yml_is_null(yml_get(n, "empty")));
+	CHECK(!yml_is_null(yml_get(n, "s")));
+	yml_free(n);
+
+	/* Front matter line offsets shift positions. */
+	n = yml_parse("p.md", "x: [", 4, 5, d);
+	CHECK(n == NULL && d->errors == 1 && d->items[0].line >= 5);
+	diag_free(d);
+	TEST_MAIN_END();
+}
