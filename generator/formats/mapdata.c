@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/esc.h"
+#include "core/paths.h"
 
 static void field(buf *b, const char *key, const char *v, bool *first)
 {
@@ -63,7 +64,14 @@ void mapdata_js(const model *m, buf *b)
 		else
 			buf_printf(b, "%zu", s->filters[i]);
 	}
-	buf_printf(b, "],\"text\":\"map-text.js\",\"reports\":%zu,\n\"facets\":[", m->nrecs);
+	/* The map's script builds its links from these patterns, so the URL
+	 * scheme is spelled once (core/paths). */
+	buf_puts(b, "],\"paths\":{");
+	bool pf = true;
+	field(b, "study", paths_study_pattern, &pf);
+	field(b, "code", paths_code_pattern, &pf);
+	field(b, "cell", paths_cell_pattern, &pf);
+	buf_printf(b, "},\"text\":\"map-text.js\",\"reports\":%zu,\n\"facets\":[", m->nrecs);
 	for (size_t f = 0; f < s->nfacets; f++) {
 		const cfg_facet *fc = &s->facets[f];
 		bool first = true;

@@ -5,13 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/paths.h"
 #include "load/note.h"
 #include "load/schema.h"
 #include "load/yml.h"
-
-const char *const model_reserved_paths[] = {"studies", "data", "assets", "cells", "prisma",
-                                            "overview", "feed.xml", "sitemap.xml", "404",
-                                            "index", NULL};
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -149,8 +146,8 @@ static void load_pages(model *m, const char *dir, diag *d)
 		}
 		char *slug = base_of(names[i], ".md");
 		bool reserved = false;
-		for (size_t k = 0; model_reserved_paths[k]; k++)
-			reserved |= strcmp(slug, model_reserved_paths[k]) == 0;
+		for (size_t k = 0; paths_reserved[k]; k++)
+			reserved |= strcmp(slug, paths_reserved[k]) == 0;
 		for (size_t k = 0; m->site && k < m->site->nfacets; k++)
 			reserved |= strcmp(slug, m->site->facets[k].path) == 0;
 		if (!schema_valid_id(slug) || reserved) {
@@ -517,8 +514,8 @@ static void check_paths(model *m, diag *d, bool *ok)
 	const cfg_site *site = m->site;
 	for (size_t f = 0; f < site->nfacets; f++) {
 		const char *p = site->facets[f].path;
-		for (size_t k = 0; model_reserved_paths[k]; k++)
-			if (strcmp(p, model_reserved_paths[k]) == 0) {
+		for (size_t k = 0; paths_reserved[k]; k++)
+			if (strcmp(p, paths_reserved[k]) == 0) {
 				diag_error(d, "site.yaml", site->facets[f].path_line, site->facets[f].path_col,
 				           "facet \"%s\" has path \"%s\", which the site's own pages use; set "
 				           "another \"path\"",

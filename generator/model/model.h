@@ -69,7 +69,4 @@ const idx_list *model_cell(const model *m, size_t row_code, size_t col_code);
 void model_count_code(const model *m, size_t facet, size_t code, size_t *studies,
                       size_t *reports);
 
-/* Folders of the output that facet paths and page slugs may not take. */
-extern const char *const model_reserved_paths[];
-
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/paths.h"
 #include "tmpl/tmpl.h"
 
 struct render_ctx {
@@ -43,37 +44,37 @@ render_job *render_jobs(const model *m, size_t nflows, size_t *njobs)
 	render_job *v = NULL;
 	size_t n = 0, cap = 0;
 	const cfg_site *s = m->site;
-	add_job(&v, &n, &cap, RJ_INDEX, 0, 0, xstrdup("index.html"), "index");
-	add_job(&v, &n, &cap, RJ_STUDIES, 0, 0, xstrdup("studies/index.html"), "studies");
+	add_job(&v, &n, &cap, RJ_INDEX, 0, 0, xstrdup(PATHS_INDEX), "index");
+	add_job(&v, &n, &cap, RJ_STUDIES, 0, 0, xstrdup(PATHS_STUDIES), "studies");
 	for (size_t i = 0; i < m->nstudies; i++)
 		add_job(&v, &n, &cap, RJ_STUDY, i, 0,
-		        xasprintf("studies/%s/index.html", m->recs[m->studies[i].primary]->id), "study");
+		        paths_study(m->recs[m->studies[i].primary]->id), "study");
 	/* Further reports get a page of their own that leads to their study. */
 	for (size_t r = 0; r < m->nrecs; r++)
 		if (m->studies[m->study_of[r]].primary != r)
 			add_job(&v, &n, &cap, RJ_STUDY, m->study_of[r], r + 1,
-			        xasprintf("studies/%s/index.html", m->recs[r]->id), "study");
+			        paths_study(m->recs[r]->id), "study");
 	for (size_t f = 0; f < s->nfacets; f++) {
 		const cfg_facet *fc = &s->facets[f];
-		add_job(&v, &n, &cap, RJ_FACET, f, 0, xasprintf("%s/index.html", fc->path), "facet");
+		add_job(&v, &n, &cap, RJ_FACET, f, 0, paths_facet(fc->path), "facet");
 		for (size_t c = 0; c < fc->ncodes; c++)
 			add_job(&v, &n, &cap, RJ_CODE, f, c,
-			        xasprintf("%s/%s/index.html", fc->path, fc->codes[c].id), "code");
+			        paths_code(fc->path, fc->codes[c].id), "code");
 	}
 	const cfg_facet *rows = &s->facets[s->rows], *cols = &s->facets[s->columns];
 	for (size_t r = 0; r < rows->ncodes; r++)
 		for (size_t c = 0; c < cols->ncodes; c++)
 			if (model_cell(m, r, c)->n)
 				add_job(&v, &n, &cap, RJ_CELL, r, c,
-				        xasprintf("cells/%s/%s/index.html", rows->codes[r].id, cols->codes[c].id),
+				        paths_cell(rows->codes[r].id, cols->codes[c].id),
 				        "cell");
 	for (size_t p = 0; p < m->npages; p++)
-		add_job(&v, &n, &cap, RJ_PAGE, p, 0, xasprintf("%s/index.html", m->pages[p].slug),
+		add_job(&v, &n, &cap, RJ_PAGE, p, 0, paths_page(m->pages[p].slug),
 		        "page");
 	if (nflows)
-		add_job(&v, &n, &cap, RJ_PRISMA, 0, 0, xstrdup("prisma/index.html"), "prisma");
-	add_job(&v, &n, &cap, RJ_DATA, 0, 0, xstrdup("data/index.html"), "data");
-	add_job(&v, &n, &cap, RJ_OVERVIEW, 0, 0, xstrdup("overview/index.html"), "overview");
+		add_job(&v, &n, &cap, RJ_PRISMA, 0, 0, xstrdup(PATHS_PRISMA), "prisma");
+	add_job(&v, &n, &cap, RJ_DATA, 0, 0, xstrdup(PATHS_DATA), "data");
+	add_job(&v, &n, &cap, RJ_OVERVIEW, 0, 0, xstrdup(PATHS_OVERVIEW), "overview");
 	add_job(&v, &n, &cap, RJ_404, 0, 0, xstrdup("404.html"), "404");
 	*njobs = n;
 	return v;
@@ -191,7 +192,7 @@ static void push_report(lua_State *L, const model *m, size_t ri, int facets)
 	const cfg_site *s = m->site;
 	lua_createtable(L, 0, 32);
 	set_str(L, "id", r->id);
-	char *url = xasprintf("studies/%s/index.html", r->id);
+	char *url = paths_study(r->id);
 	set_str(L, "url", url);
 	free(url);
 	set_str(L, "file", r->file);
@@ -265,7 +266,7 @@ static void push_facets(lua_State *L, const model *m)
 		set_str(L, "label", fc->label);
 		set_str(L, "plural", fc->plural);
 		set_str(L, "path", fc->path);
-		char *url = xasprintf("%s/index.html", fc->path);
+		char *url = paths_facet(fc->path);
 		set_str(L, "url", url);
 		free(url);
 		set_str(L, "definition", fc->definition);
@@ -281,7 +282,7 @@ static void push_facets(lua_State *L, const model *m)
 			set_int(L, "index", (long long)c + 1);
 			set_str(L, "label", cd->label);
 			set_str(L, "definition", cd->definition);
-			url = xasprintf("%s/%s/index.html", fc->path, cd->id);
+			url = paths_code(fc->path, cd->id);
 			set_str(L, "url", url);
 			free(url);
 			size_t ns, nr;
@@ -395,7 +396,7 @@ static void push_data(lua_State *L, const model *m, const render_flow *flows, si
 		const record *p = m->recs[st->primary];
 		lua_createtable(L, 0, 16);
 		set_str(L, "id", p->id);
-		char *url = xasprintf("studies/%s/index.html", p->id);
+		char *url = paths_study(p->id);
 		set_str(L, "url", url);
 		free(url);
 		set_int(L, "year", st->year);
@@ -491,8 +492,7 @@ static void push_data(lua_State *L, const model *m, const render_flow *flows, si
 			push_code_ref(L, facets, s->columns, c);
 			lua_setfield(L, -2, "column");
 			if (l->n) {
-				char *url = xasprintf("cells/%s/%s/index.html", rows->codes[r].id,
-				                      cols->codes[c].id);
+				char *url = paths_cell(rows->codes[r].id, cols->codes[c].id);
 				set_str(L, "url", url);
 				free(url);
 			}
@@ -520,7 +520,7 @@ static void push_data(lua_State *L, const model *m, const render_flow *flows, si
 		set_str(L, "description", pg->description);
 		set_int(L, "menu", pg->menu);
 		set_str(L, "html", pg->html);
-		char *url = xasprintf("%s/index.html", pg->slug);
+		char *url = paths_page(pg->slug);
 		set_str(L, "url", url);
 		free(url);
 		lua_rawseti(L, -2, (lua_Integer)p + 1);

@@ -1,7 +1,7 @@
 /* gapmap: the interactive evidence-gap map.
  *
  * Progressive enhancement of the static table in templates/index.html: when
- * data/map.js has set window.GAPMAP_DATA (see generator/mapdata.h), this
+ * data/map.js has set window.GAPMAP_DATA (see generator/formats/mapdata.h), this
  * builds bubble, heat and list views with filters, a cell panel and
  * downloads inside #gapmap-app, and hides the static table (which still
  * prints). Facets are data: nothing here knows a facet or code by name.
@@ -113,8 +113,10 @@
 	const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 	const fmt = (n) => (n < 1000 ? String(n) : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ','));
 	const unitWord = (n, unit) => (unit === 'reports' ? (n === 1 ? 'report' : 'reports') : (n === 1 ? 'study' : 'studies'));
-	const codeUrl = (f, k) => F[f].path + '/' + F[f].codes[k].id + '/index.html';
-	const studyUrl = (s) => 'studies/' + s.id + '/index.html';
+	/* Links follow the patterns the generator gives (core/paths): each {} is filled in order. */
+	const fillPath = (pattern, ...args) => pattern.replace(/\{\}/g, () => args.shift());
+	const codeUrl = (f, k) => fillPath(D.paths.code, F[f].path, F[f].codes[k].id);
+	const studyUrl = (s) => fillPath(D.paths.study, s.id);
 	const labels = (s, f) => s.codes[f].map((k) => F[f].codes[k].label).join('; ');
 	function el(tag, attrs, html) {
 		const e = document.createElement(tag);

@@ -1,0 +1,58 @@
+#include "core/sink.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+static void write_buf(sink *s, const char *p, size_t n)
+{
+	buf_put(s->target, p, n);
+}
+
+static void write_file(sink *s, const char *p, size_t n)
+{
+	if (s->failed || n == 0)
+		return;
+	if (fwrite(p, 1, n, s->target) != n) {
+		s->failed = true;
+		s->err = errno ? errno : EIO;
+	}
+}
+
+sink sink_for_buf(buf *b)
+{
+	return (sink){write_buf, b, false, 0};
+}
+
+sink sink_for_file(FILE *f)
+{
+	return (sink){write_file, f, false, 0};
+}
+
+void sink_put(sink *s, const char *p, size_t n)
+{
+	s->write(s, p, n);
+}
+
+void sink_puts(sink *s, const char *str)
+{
+	s->write(s, str, strlen(str));
+}
+
+void sink_putc(sink *s, char c)
+{
+	s->write(s, &c, 1);
+}
+
+void sink_printf(sink *s, const char *fmt, ...)
+{
+	/* Formatted pieces are short (numbers, fixed words); user text goes
+	 * through sink_put, so one small growable scratch buffer is enough. */
+	buf tmp = BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&tmp, fmt, ap);
+	va_end(ap);
+	s->write(s, tmp.data ? tmp.data : "", tmp.len);
+	buf_free(&tmp);
+}
