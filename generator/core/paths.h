@@ -10,10 +10,10 @@
 #ifndef GM_PATHS_H
 #define GM_PATHS_H
 
-#define PATHS_INDEX "index.html"
-#define PATHS_STUDIES "studies/index.html"
-#define PATHS_PRISMA "prisma/index.html"
-#define PATHS_DATA "data/index.html"
+#define PATHS_INDEX    "index.html"
+#define PATHS_STUDIES  "studies/index.html"
+#define PATHS_PRISMA   "prisma/index.html"
+#define PATHS_DATA     "data/index.html"
 #define PATHS_OVERVIEW "overview/index.html"
 
 extern const char *const paths_study_pattern; /* "studies/{}/index.html" */
