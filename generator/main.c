@@ -109,7 +109,7 @@ static int cmd_build(int argc, char **argv, const char *home)
 	if (f.npos)
 		return usage_error("build takes no argument '%s' (use -C DIR)", f.positional[0]);
 	char *out = f.out ? strdup(f.out) : path_join(f.dir, "_site");
-	build_opts o = {f.dir, out, home, false, f.jobs, f.base_url};
+	build_opts o = {f.dir, out, home, false, f.jobs, false, f.base_url};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -130,7 +130,7 @@ static int cmd_check(int argc, char **argv, const char *home)
 		return EXIT_USAGE;
 	if (f.npos)
 		return usage_error("check takes no argument '%s' (use -C DIR)", f.positional[0]);
-	build_opts o = {f.dir, NULL, home, true, f.jobs, NULL};
+	build_opts o = {f.dir, NULL, home, true, f.jobs, false, NULL};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -255,7 +255,7 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 	}
 	if (!str_ends_with(out, ".png") && !str_ends_with(out, ".svg"))
 		return usage_error("-o must name a .png or .svg file, not '%s'", out);
-	build_opts o = {dir, NULL, home, true, 1, NULL};
+	build_opts o = {dir, NULL, home, true, 1, false, NULL};
 	diag *d = diag_new();
 	int rc = build_prisma(&o, flow, out, dpi, d);
 	if (rc == 0 && !quiet)
@@ -272,6 +272,7 @@ static int cmd_serve(int argc, char **argv, const char *home)
 	flags f = {.dir = "."};
 	const char *host = "127.0.0.1";
 	long port = 8080;
+	bool drafts = false;
 	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
 	int nrest = 0;
 	rest[nrest++] = argv[0];
@@ -290,6 +291,8 @@ static int cmd_serve(int argc, char **argv, const char *home)
 				return usage_error("%s needs an address", a);
 			}
 			host = argv[i];
+		} else if (!strcmp(a, "--drafts")) {
+			drafts = true;
 		} else {
 			rest[nrest++] = argv[i];
 		}
@@ -312,7 +315,15 @@ static int cmd_serve(int argc, char **argv, const char *home)
 		fprintf(stderr, "gapmap: cannot catch signals: %s\n", strerror(errno));
 		return EXIT_CONTENT;
 	}
-	serve_opts o = {{f.dir, f.out, home, false, f.jobs, f.base_url}, host, (int)port, f.quiet};
+	serve_opts o = {.build = {.content_dir = f.dir,
+	                          .out_dir = f.out,
+	                          .home = home,
+	                          .jobs = f.jobs,
+	                          .drafts = drafts,
+	                          .base_url = f.base_url},
+	                .host = host,
+	                .port = (int)port,
+	                .quiet = f.quiet};
 	int rc = serve_run(&o, sfd);
 	close(sfd);
 	return rc ? EXIT_CONTENT : 0;
@@ -362,12 +373,13 @@ static const verb verbs[] = {
 	 "The included counts are checked against the records first.",
 	 cmd_prisma},
 	{"serve",
-	 "gapmap serve [-C DIR] [-o OUT] [--port N] [--host ADDR] [--base-url URL] [-j N] [--quiet]",
+	 "gapmap serve [-C DIR] [-o OUT] [--port N] [--host ADDR] [--drafts] [--base-url URL] [-j N]",
 	 "Builds DIR, serves it at http://127.0.0.1:8080/ (or the next free port; printed) and\n"
 	 "rebuilds whenever the content, its templates or the theme change. Open pages reload by\n"
 	 "themselves; while the content is broken they show the problems over the last good\n"
 	 "site. The site is built into a temporary folder (or OUT), never into DIR/_site.\n"
-	 "--host 0.0.0.0 makes it reachable from other machines. Ctrl-C stops it.",
+	 "--drafts shows records marked draft: true. --host 0.0.0.0 makes it reachable from\n"
+	 "other machines. Ctrl-C stops it.",
 	 cmd_serve},
 	{"clean", "gapmap clean [-C DIR] [-o OUT]",
 	 "Removes the site in OUT (default DIR/_site), only if gapmap wrote it: a folder without\n"
