@@ -62,6 +62,7 @@ bool updates_read(const yml_node *node, cfg_updates *out, diag *d)
 		return false;
 	}
 	bool ok = true;
+	const cfg_update *last = NULL; /* the latest with a valid date */
 	out->v = xcalloc(node->count ? node->count : 1, sizeof *out->v);
 	for (size_t i = 0; i < node->count; i++) {
 		const yml_node *n = node->items[i];
@@ -89,26 +90,28 @@ bool updates_read(const yml_node *node, cfg_updates *out, diag *d)
 			           u->searched, u->date);
 			uok = false;
 		}
-		for (size_t k = 0; uok && k + 1 < out->n; k++) {
+		for (size_t k = 0; u->version && k + 1 < out->n; k++) {
 			const cfg_update *p = &out->v[k];
 			if (p->version && !strcmp(p->version, u->version)) {
 				const yml_node *v = yml_get(n, "version");
 				diag_error(d, v->file, v->line, v->col,
 				           "version \"%s\" is listed twice", u->version);
 				uok = false;
+				break;
 			}
 		}
-		if (uok && out->n > 1) {
-			const cfg_update *p = &out->v[out->n - 2];
-			if (p->date && strcmp(u->date, p->date) <= 0) {
+		if (u->date) {
+			if (last && strcmp(u->date, last->date) <= 0) {
 				const yml_node *dt = yml_get(n, "date");
 				diag_error(d, dt->file, dt->line, dt->col,
 				           "updates should be listed oldest first: %s is not after "
 				           "%s (version "
 				           "%s)",
-				           u->date, p->date, p->version);
+				           u->date, last->date,
+				           last->version ? last->version : "?");
 				uok = false;
 			}
+			last = u;
 		}
 		ok &= uok;
 	}
