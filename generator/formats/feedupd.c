@@ -12,8 +12,8 @@ void feedupd_anchor(const char *version, buf *out)
 	for (const char *p = version; *p; p++) {
 		char c = *p;
 		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		            (c >= '0' && c <= '9') || c == '.' || c == '-';
-		buf_putc(out, keep ? c : '-');
+		            (c >= '0' && c <= '9') || c == '-';
+		buf_putc(out, keep ? c : '_');
 	}
 }
 

@@ -23,7 +23,8 @@ size_t feedupd_entries(const model *m, const char *base, const char *date, size_
 const char *feedupd_latest(const model *m);
 
 /* The fragment naming an update's section on the What's new page:
- * letters, digits, '.' and '-' kept, anything else becomes '-'. */
+ * "v", then the version with letters, digits and '-' kept and anything
+ * else as '_' (ids HTML validators accept). */
 void feedupd_anchor(const char *version, buf *out);
 
 #endif

@@ -45,15 +45,15 @@ O=$TMP/o
 check_eq "build with updates" "$?" 0
 W=$O/updates/index.html
 check "What's new page written" test -f "$W"
-check_grep "What's new lists the latest update first" "$W" '<h2 id="update-1.1">Version 1.1 (latest)</h2>'
+check_grep "What's new lists the latest update first" "$W" '<h2 id="update-1_1">Version 1.1 (latest)</h2>'
 check_grep "with its dates and counts" "$W" 'Published <time datetime="2024-03-01">2024-03-01</time> · searches up to <time datetime="2024-02-15">2024-02-15</time> · 1 study added, 1 withdrawn'
 check_grep "its summary, escaped" "$W" '<p>One study added &amp; one &lt;withdrawn&gt;.</p>'
 check_grep "the withdrawn study and why" "$W" '<li>An old study: Retracted by the journal.</li>'
-check_grep "the earlier update" "$W" '<h2 id="update-1.0">Version 1.0</h2>'
-check_grep "studies pending the next update" "$W" '<h2 id="update-pending">Since version 1.1</h2>'
-v11=$(sed -n '/id="update-1.1"/,/<\/section>/p' "$W")
-v10=$(sed -n '/id="update-1.0"/,/<\/section>/p' "$W")
-pend=$(sed -n '/id="update-pending"/,/<\/section>/p' "$W")
+check_grep "the earlier update" "$W" '<h2 id="update-1_0">Version 1.0</h2>'
+check_grep "studies pending the next update" "$W" '<h2 id="updates-pending">Since version 1.1</h2>'
+v11=$(sed -n '/id="update-1_1"/,/<\/section>/p' "$W")
+v10=$(sed -n '/id="update-1_0"/,/<\/section>/p' "$W")
+pend=$(sed -n '/id="updates-pending"/,/<\/section>/p' "$W")
 case $v11 in *'studies/brown-2019/index.html'*) pass ;; *) fail "brown-2019 (added 2024-01-11) belongs to 1.1" ;; esac
 case $v10 in *'studies/smith-2020/index.html'*) pass ;; *) fail "smith-2020 (added 2024-01-10, the day of 1.0) belongs to 1.0" ;; esac
 case $v10 in *'brown-2019'*) fail "brown-2019 is not in 1.0" ;; *) pass ;; esac
@@ -75,8 +75,8 @@ check_grep "sitemap lists What's new" "$O/sitemap.xml" '<loc>https://example.org
 F=$O/feed.xml
 check "feed is well-formed" xmllint --noout "$F"
 check_grep "feed entry for 1.1" "$F" '<title>Version 1.1 of the map</title>'
-check_grep "linked to its section" "$F" '<link href="updates/index.html#v1.1"/>'
-check_grep "with an absolute id" "$F" '<id>https://example.org/map/updates/#v1.1</id>'
+check_grep "linked to its section" "$F" '<link href="updates/index.html#v1_1"/>'
+check_grep "with an absolute id" "$F" '<id>https://example.org/map/updates/#v1_1</id>'
 check_grep "summarising it" "$F" '<summary>One study added &amp; one &lt;withdrawn&gt;. 1 study added: Views of patients. 1 withdrawn: An old study (Retracted by the journal.).</summary>'
 check_grep "feed entry for 1.0" "$F" '<title>Version 1.0 of the map</title>'
 python3 - "$F" >"$TMP/feed.check" 2>&1 <<'PY'
