@@ -77,4 +77,18 @@ check_eq "a site reached through a link is refused" "$?" 1
 check "and kept" test -f "$TMP/plain/index.html"
 "$GAPMAP" clean extra 2>/dev/null
 check_eq "clean with an argument: usage error" "$?" 2
+
+# -- the ready workflow file: YAML, and it runs the verbs and flags that exist
+WF=$ROOT/docs/publish-github-pages.yml
+if python3 -c 'import yaml' 2>/dev/null; then
+	check "workflow is valid YAML with build and deploy jobs" python3 -c '
+import sys, yaml
+w = yaml.safe_load(open(sys.argv[1]))
+assert set(w["jobs"]) == {"build", "deploy"}
+assert w["jobs"]["deploy"]["needs"] == "build"
+' "$WF"
+fi
+check_grep "workflow checks the content" "$WF" 'build/gapmap" check -C "$CONTENT"'
+check_grep "workflow builds with the Pages address" "$WF" '--base-url "${{ steps.pages.outputs.base_url }}/"'
+check_grep "README points at it" "$ROOT/README.md" "docs/publish-github-pages.yml"
 finish
