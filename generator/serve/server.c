@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ struct server {
 	char *root;
 	reload_hub *hub;
 	int port;
+	bool loopback; /* listening on loopback only: Host must name it too */
 };
 
 static uint64_t fnv1a(const char *p, size_t n)
@@ -197,6 +199,38 @@ static enum MHD_Result send_own(server *s, struct MHD_Connection *c, const char 
 	return send_error(s, c, MHD_HTTP_NOT_FOUND, "Not found");
 }
 
+/* On loopback, a page of another site whose name was re-pointed at
+ * 127.0.0.1 (DNS rebinding) must not read the served map: its requests
+ * carry that site's name in Host, so only loopback names are answered. */
+static bool host_allowed(const server *s, struct MHD_Connection *c)
+{
+	if (!s->loopback)
+		return true;
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+	if (!h)
+		return true; /* HTTP/1.0 without Host: nothing to re-point */
+	size_t n = strlen(h);
+	if (h[0] == '[') {
+		const char *e = strchr(h, ']');
+		n = e ? (size_t)(e - h) + 1 : n;
+	} else {
+		const char *colon = strchr(h, ':');
+		n = colon ? (size_t)(colon - h) : n;
+	}
+	static const char *const names[] = {"localhost", "[::1]"};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i]) == n && !strncasecmp(h, names[i], n))
+			return true;
+	/* 127.0.0.0/8 written as a dotted quad. */
+	if (n > 4 && !strncmp(h, "127.", 4)) {
+		for (size_t i = 4; i < n; i++)
+			if (!(h[i] == '.' || (h[i] >= '0' && h[i] <= '9')))
+				return false;
+		return true;
+	}
+	return false;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **req)
@@ -217,6 +251,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		MHD_destroy_response(r);
 		return ret;
 	}
+	if (!host_allowed(s, c))
+		return send_text(c, MHD_HTTP_MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+		                 "gapmap serve answers only to localhost names\n", false);
 	if (str_starts_with(url, RELOAD_PREFIX))
 		return send_own(s, c, url, get);
 	files_file f;
@@ -304,6 +341,7 @@ server *server_start(const char *host, int port, const char *root, reload_hub *h
 	s->root = xstrdup(root);
 	s->hub = hub;
 	s->port = bound;
+	s->loopback = !strncmp(host, "127.", 4) || !strcmp(host, "::1");
 	/* One thread per connection: an event stream's reader may block. */
 	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 	                 MHD_USE_POLL | MHD_USE_ITC;

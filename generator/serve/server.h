@@ -4,7 +4,10 @@
  * reload script to HTML pages, answers GET and HEAD, sets Content-Type,
  * ETag and Cache-Control: no-cache, and answers If-None-Match with 304.
  * RELOAD_PREFIX paths are the server's own (script, style, status, event
- * stream) and never reach the site folder.
+ * stream) and never reach the site folder. Listening on loopback, it
+ * answers only requests whose Host is a loopback name (localhost,
+ * 127.x.x.x, [::1]), so a page whose domain was re-pointed at 127.0.0.1
+ * (DNS rebinding) cannot read the map being worked on: 421 otherwise.
  *
  * Ownership: server_start copies root; the hub is borrowed and must
  * outlive the server. server_stop ends every connection and frees. */

@@ -102,10 +102,11 @@ def request(port, path, method="GET", headers=None, timeout=20):
         c.close()
 
 
-def raw(port, target, timeout=20):
+def raw(port, target, timeout=20, host="127.0.0.1"):
     """Sends a request line exactly as given (no client normalisation)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" % target).encode())
+        s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
+                   % (target, host)).encode())
         data = b""
         while True:
             chunk = s.recv(65536)
@@ -128,7 +129,7 @@ class Events:
         self.events = []
         self.lock = threading.Lock()
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=60)
-        self.sock.sendall(b"GET /__gapmap/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.sock.sendall(b"GET /__gapmap/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
@@ -259,6 +260,15 @@ def main():
         check("refused: " + a, st in (400, 403, 404) and b"TOP-SECRET" not in data
               and b"root:" not in data, (st, data[:200]))
 
+    # -- DNS rebinding: only loopback names in Host
+    for host in ("localhost:%d" % port, "127.0.0.1", "[::1]:%d" % port, "LOCALHOST"):
+        st, _ = raw(port, "/", host=host)
+        check("Host %s answered" % host, st == 200, st)
+    for host in ("evil.example", "evil.example:%d" % port, "127.0.0.1.evil.example",
+                 "localhost.evil.example"):
+        st, data = raw(port, "/", host=host)
+        check("Host %s refused" % host, st == 421 and b"gm-map" not in data, (st, data[:120]))
+
     # -- 200 concurrent connections, all open at once
     n = 200
     socks = []
@@ -266,7 +276,7 @@ def main():
         for _ in range(n):
             socks.append(socket.create_connection(("127.0.0.1", port), timeout=60))
         for s in socks:
-            s.sendall(b"GET /data/studies.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            s.sendall(b"GET /data/studies.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         ok = 0
         for s in socks:
             data = b""
