@@ -1,16 +1,20 @@
 /* gapmap's command line: parse arguments, call one verb. The only place
  * with process-wide state (the environment, the terminal, exit codes). */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "serve/serve.h"
 #include "site/build.h"
+#include "site/clean.h"
 #include "load/config.h"
 #include "core/diag.h"
 #include "load/schema.h"
@@ -54,6 +58,7 @@ typedef struct flags {
 	bool quiet;
 	bool force;
 	int jobs;
+	const char *base_url;
 	const char *positional[4];
 	int npos;
 } flags;
@@ -76,6 +81,11 @@ static int parse_flags(int argc, char **argv, flags *f, bool allow_out)
 			if (!end || *end || n < 1 || n > 64)
 				return usage_error("%s takes a number of threads from 1 to 64", a), -1;
 			f->jobs = (int)n;
+		} else if (allow_out && !strcmp(a, "--base-url")) {
+			if (++i >= argc || (!str_starts_with(argv[i], "https://") &&
+			                    !str_starts_with(argv[i], "http://")))
+				return usage_error("%s takes an http:// or https:// address", a), -1;
+			f->base_url = argv[i];
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			f->quiet = true;
 		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
@@ -99,7 +109,7 @@ static int cmd_build(int argc, char **argv, const char *home)
 	if (f.npos)
 		return usage_error("build takes no argument '%s' (use -C DIR)", f.positional[0]);
 	char *out = f.out ? strdup(f.out) : path_join(f.dir, "_site");
-	build_opts o = {f.dir, out, home, false, f.jobs};
+	build_opts o = {f.dir, out, home, false, f.jobs, false, f.base_url};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -120,7 +130,7 @@ static int cmd_check(int argc, char **argv, const char *home)
 		return EXIT_USAGE;
 	if (f.npos)
 		return usage_error("check takes no argument '%s' (use -C DIR)", f.positional[0]);
-	build_opts o = {f.dir, NULL, home, true, f.jobs};
+	build_opts o = {f.dir, NULL, home, true, f.jobs, false, NULL};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -245,7 +255,7 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 	}
 	if (!str_ends_with(out, ".png") && !str_ends_with(out, ".svg"))
 		return usage_error("-o must name a .png or .svg file, not '%s'", out);
-	build_opts o = {dir, NULL, home, true, 1};
+	build_opts o = {dir, NULL, home, true, 1, false, NULL};
 	diag *d = diag_new();
 	int rc = build_prisma(&o, flow, out, dpi, d);
 	if (rc == 0 && !quiet)
@@ -254,13 +264,99 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 	return rc ? EXIT_CONTENT : drc;
 }
 
+/* serve's own options beside the common ones; SIGINT and SIGTERM become
+ * a descriptor the serve loop watches, so Ctrl-C stops it between two
+ * rebuilds and every connection is closed cleanly. */
+static int cmd_serve(int argc, char **argv, const char *home)
+{
+	flags f = {.dir = "."};
+	const char *host = "127.0.0.1";
+	long port = 8080;
+	bool drafts = false;
+	char **rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	int nrest = 0;
+	rest[nrest++] = argv[0];
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--port") || !strcmp(a, "-p")) {
+			char *end = NULL;
+			port = ++i < argc ? strtol(argv[i], &end, 10) : -1;
+			if (!end || *end || port < 0 || port > 65535) {
+				free(rest);
+				return usage_error("%s takes a port number from 0 to 65535", a);
+			}
+		} else if (!strcmp(a, "--host")) {
+			if (++i >= argc) {
+				free(rest);
+				return usage_error("%s needs an address", a);
+			}
+			host = argv[i];
+		} else if (!strcmp(a, "--drafts")) {
+			drafts = true;
+		} else {
+			rest[nrest++] = argv[i];
+		}
+	}
+	int prc = parse_flags(nrest, rest, &f, true);
+	free(rest);
+	if (prc != 0)
+		return EXIT_USAGE;
+	if (f.npos)
+		return usage_error("serve takes no argument '%s' (use -C DIR)", f.positional[0]);
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	/* Blocked before any thread starts, so every thread inherits it. */
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	int sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "gapmap: cannot catch signals: %s\n", strerror(errno));
+		return EXIT_CONTENT;
+	}
+	serve_opts o = {.build = {.content_dir = f.dir,
+	                          .out_dir = f.out,
+	                          .home = home,
+	                          .jobs = f.jobs,
+	                          .drafts = drafts,
+	                          .base_url = f.base_url},
+	                .host = host,
+	                .port = (int)port,
+	                .quiet = f.quiet};
+	int rc = serve_run(&o, sfd);
+	close(sfd);
+	return rc ? EXIT_CONTENT : 0;
+}
+
+static int cmd_clean(int argc, char **argv, const char *home)
+{
+	(void)home;
+	flags f = {.dir = "."};
+	if (parse_flags(argc, argv, &f, true) != 0)
+		return EXIT_USAGE;
+	if (f.npos)
+		return usage_error("clean takes no argument '%s' (use -C DIR)", f.positional[0]);
+	char *out = f.out ? xstrdup(f.out) : path_join(f.dir, "_site");
+	diag *d = diag_new();
+	int removed = 0;
+	int rc = site_clean(out, &removed, d);
+	if (rc == 0 && !f.quiet)
+		printf(removed ? "gapmap: removed %s\n" : "gapmap: no site at %s\n", out);
+	free(out);
+	int drc = finish(d);
+	return rc ? EXIT_CONTENT : drc;
+}
+
 static int cmd_help(int argc, char **argv, const char *home);
 
 static const verb verbs[] = {
-	{"build", "gapmap build [-C DIR] [-o OUT] [-j N] [--quiet]",
+	{"build", "gapmap build [-C DIR] [-o OUT] [-j N] [--base-url URL] [--quiet]",
 	 "Builds the content folder DIR (default .) into the static site OUT (default DIR/_site).\n"
 	 "The site is written beside OUT and swapped in only when complete; on any error the\n"
-	 "previous site is left as it was. Pages are rendered by one thread per core, or N.",
+	 "previous site is left as it was. Pages are rendered by one thread per core, or N.\n"
+	 "--base-url URL (or url: in site.yaml) gives the feed, sitemap and canonical links\n"
+	 "absolute addresses; links between pages stay relative.",
 	 cmd_build},
 	{"check", "gapmap check [-C DIR] [--quiet]",
 	 "Checks the content folder and its templates without writing anything, reporting every\n"
@@ -276,6 +372,19 @@ static const verb verbs[] = {
 	 "names one, at twice the screen size unless --dpi sets the resolution (e.g. 300).\n"
 	 "The included counts are checked against the records first.",
 	 cmd_prisma},
+	{"serve",
+	 "gapmap serve [-C DIR] [-o OUT] [--port N] [--host ADDR] [--drafts] [--base-url URL] [-j N]",
+	 "Builds DIR, serves it at http://127.0.0.1:8080/ (or the next free port; printed) and\n"
+	 "rebuilds whenever the content, its templates or the theme change. Open pages reload by\n"
+	 "themselves; while the content is broken they show the problems over the last good\n"
+	 "site. The site is built into a temporary folder (or OUT), never into DIR/_site.\n"
+	 "--drafts shows records marked draft: true. --host 0.0.0.0 makes it reachable from\n"
+	 "other machines. Ctrl-C stops it.",
+	 cmd_serve},
+	{"clean", "gapmap clean [-C DIR] [-o OUT]",
+	 "Removes the site in OUT (default DIR/_site), only if gapmap wrote it: a folder without\n"
+	 "gapmap's .gapmap-site marker is never touched.",
+	 cmd_clean},
 	{"help", "gapmap help [VERB]", "Shows help for gapmap or one verb.", cmd_help},
 };
 

@@ -1,4 +1,5 @@
 #include "formats/export.h"
+#include "formats/feedupd.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -409,6 +410,8 @@ void export_feed(const model *m, buf *out)
 	if (m->nrecs > 1)
 		qsort(keys, m->nrecs, sizeof *keys, cmp_feed);
 	const char *updated = m->nrecs ? keys[0].added : "1970-01-01";
+	if (feedupd_latest(m) && strcmp(feedupd_latest(m), updated) > 0)
+		updated = feedupd_latest(m);
 	buf base = BUF_INIT;
 	if (s->url) {
 		buf_puts(&base, s->url);
@@ -437,9 +440,14 @@ void export_feed(const model *m, buf *out)
 	buf_puts(out, "  <author><name>");
 	esc_xml(out, s->nauthors ? s->authors[0] : s->title);
 	buf_puts(out, "</name></author>\n  <generator>gapmap</generator>\n");
-	size_t n = m->nrecs < FEED_ENTRIES ? m->nrecs : FEED_ENTRIES;
-	for (size_t i = 0; i < n; i++) {
+	/* Update entries go before the studies added on or before their day. */
+	size_t next_update = 0, written = 0;
+	for (size_t i = 0; i < m->nrecs && written < FEED_ENTRIES; i++, written++) {
 		const record *r = m->recs[keys[i].rec];
+		written += feedupd_entries(m, buf_cstr(&base), r->added, &next_update,
+		                           FEED_ENTRIES - written, out);
+		if (written >= FEED_ENTRIES)
+			break;
 		buf_puts(out, "  <entry>\n    <title>");
 		esc_xml(out, r->title);
 		buf_printf(out, " (%ld)</title>\n    <link href=\"studies/", r->year);
@@ -462,6 +470,8 @@ void export_feed(const model *m, buf *out)
 		}
 		buf_puts(out, "  </entry>\n");
 	}
+	if (written < FEED_ENTRIES)
+		feedupd_entries(m, buf_cstr(&base), NULL, &next_update, FEED_ENTRIES - written, out);
 	buf_puts(out, "</feed>\n");
 	buf_free(&base);
 	free(keys);

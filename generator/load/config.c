@@ -13,7 +13,7 @@
 
 static const char *const site_keys[] = {
 	"title", "description", "authors", "licence", "licence_url", "language",
-	"theme", "url", "attribution", "map", "facets"};
+	"theme", "url", "attribution", "map", "facets", "updates"};
 static const char *const map_keys[] = {"rows", "columns", "segments", "filters", "thin"};
 static const char *const facet_keys[] = {"label", "plural", "path", "definition",
                                          "required", "multiple", "codes", "groups"};
@@ -301,6 +301,9 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 		ok = false;
 	}
 
+	if (!updates_read(yml_get(root, "updates"), &s->updates, d))
+		ok = false;
+
 	const yml_node *facets = yml_get(root, "facets");
 	if (!facets || yml_is_null(facets)) {
 		diag_error(d, label, root->line, root->col, "missing required field \"facets\"");
@@ -419,5 +422,6 @@ void cfg_free(cfg_site *s)
 	free(s->facets);
 	free(s->facet_ids);
 	free(s->filters);
+	updates_free(&s->updates);
 	free(s);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "load/updates.h"
 
 #define CFG_NONE ((size_t)-1)
 /* Bounds on a vocabulary: the map is rows x columns cells, each a page. */
@@ -71,6 +72,7 @@ typedef struct cfg_site {
 	size_t *filters;                /* facet indices or CFG_FILTER_YEAR */
 	size_t nfilters;
 	long thin; /* cells with fewer studies are "thin evidence" */
+	cfg_updates updates; /* the map's published updates, oldest first */
 } cfg_site;
 
 /* Reads site.yaml from path; label is its name in diagnostics. Returns NULL

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/paths.h"
+#include "render/whatsnew.h"
 #include "tmpl/tmpl.h"
 
 struct render_ctx {
@@ -75,6 +76,8 @@ render_job *render_jobs(const model *m, size_t nflows, size_t *njobs)
 		add_job(&v, &n, &cap, RJ_PRISMA, 0, 0, xstrdup(PATHS_PRISMA), "prisma");
 	add_job(&v, &n, &cap, RJ_DATA, 0, 0, xstrdup(PATHS_DATA), "data");
 	add_job(&v, &n, &cap, RJ_OVERVIEW, 0, 0, xstrdup(PATHS_OVERVIEW), "overview");
+	if (s->updates.n)
+		add_job(&v, &n, &cap, RJ_UPDATES, 0, 0, xstrdup(PATHS_UPDATES), "updates");
 	add_job(&v, &n, &cap, RJ_404, 0, 0, xstrdup("404.html"), "404");
 	*njobs = n;
 	return v;
@@ -437,6 +440,10 @@ static void push_data(lua_State *L, const model *m, const render_flow *flows, si
 	}
 	lua_pushvalue(L, studies);
 	lua_setfield(L, data, "studies");
+	lua_getfield(L, data, "site");
+	whatsnew_push(L, m, lua_gettop(L), reports, studies);
+	lua_setfield(L, data, "updates");
+	lua_pop(L, 1);
 	/* Facet code -> its studies, as tables shared with the list above. */
 	for (size_t f = 0; f < s->nfacets; f++) {
 		lua_rawgeti(L, facets, (lua_Integer)f + 1);
@@ -594,7 +601,7 @@ static void push_page_vars(lua_State *L, int data, const render_job *job, const 
 {
 	lua_createtable(L, 0, 24);
 	static const char *const shared[] = {"site", "facets", "facet", "reports", "studies",
-	                                     "map", "pages", "flows"};
+	                                     "map", "pages", "flows", "updates"};
 	for (size_t i = 0; i < sizeof shared / sizeof *shared; i++) {
 		lua_getfield(L, data, shared[i]);
 		lua_setfield(L, -2, shared[i]);
@@ -638,6 +645,7 @@ int render_page(render_ctx *rc, const render_job *job, buf *out, diag *d)
 	case RJ_PRISMA: title = "PRISMA flow diagrams"; break;
 	case RJ_DATA: title = "Data and downloads"; break;
 	case RJ_OVERVIEW: title = "Overview"; break;
+	case RJ_UPDATES: title = "What's new"; break;
 	case RJ_404: title = "Page not found"; break;
 	case RJ_INDEX:
 	case RJ_CELL: break;

@@ -30,6 +30,7 @@ typedef enum render_kind {
 	RJ_PRISMA,  /* the PRISMA diagrams page */
 	RJ_DATA,    /* downloads */
 	RJ_OVERVIEW, /* charts */
+	RJ_UPDATES, /* What's new: every update of the map */
 	RJ_404,
 } render_kind;
 

@@ -10,6 +10,7 @@
 
 #include "formats/export.h"
 #include "formats/mapdata.h"
+#include "model/history.h"
 #include "model/model.h"
 #include "site/output.h"
 #include "prisma/prisma.h"
@@ -395,6 +396,11 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	st.m = model_load(o->content_dir, d);
 	if (!st.m)
 		return 1;
+	if (o->base_url) { /* --base-url wins over site.yaml's url: */
+		free(st.m->site->url);
+		st.m->site->url = xstrdup(o->base_url);
+	}
+	history_check(st.m, d);
 	stats->studies = st.m->nstudies;
 	stats->reports = st.m->nrecs;
 	st.theme = find_theme(o, st.m->site->theme, d);

@@ -17,6 +17,8 @@ typedef struct build_opts {
 	const char *home;      /* folder holding templates/ and themes/ */
 	bool check_only;
 	int jobs; /* threads rendering pages; 0 = one per core */
+	bool drafts; /* include records marked `draft: true` (left out by default) */
+	const char *base_url; /* overrides site.yaml's url: when not NULL */
 } build_opts;
 
 typedef struct build_stats {
