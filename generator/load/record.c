@@ -192,6 +192,14 @@ static void read_facet_codes(const cfg_facet *f, const yml_node *v, rec_codes *o
 		*ok = false;
 		return;
 	}
+	if (v->kind == YML_SEQ && v->count == 0 && f->required) {
+		diag_error(d, v->file, v->line, v->col,
+		           "\"%s\" is required but its list is empty: name at least one code from "
+		           "site.yaml",
+		           f->id);
+		*ok = false;
+		return;
+	}
 	size_t n = v->kind == YML_SEQ ? v->count : 1;
 	if (n > 1 && !f->multiple) {
 		diag_error(d, v->file, v->line, v->col, "\"%s\" takes one code, not %zu", f->id, n);
@@ -294,6 +302,16 @@ static void read_findings(const cfg_site *site, record *r, const yml_node *v, bo
 	}
 }
 
+/* First occurrence of s in the len bytes at p, or NULL. */
+static const char *find_text(const char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; n <= len && i <= len - n; i++)
+		if (memcmp(p + i, s, n) == 0)
+			return p + i;
+	return NULL;
+}
+
 static void load_note(record *r, const char *path, const char *label, bool *ok, diag *d)
 {
 	char *md;
@@ -315,6 +333,17 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 		size_t skip = len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 		r->note_html = note_html(md + skip, len - skip, 1);
 		r->note_text = note_text(md + skip, len - skip);
+		r->note_links = note_links(md + skip, len - skip, 0, &r->nnote_links);
+		const char *scaffold = find_text(md + skip, len - skip, NOTE_SCAFFOLD_TEXT);
+		if (scaffold) {
+			int line, col;
+			diag_locate(md + skip, (size_t)(scaffold - (md + skip)), &line, &col);
+			diag_warning(
+			    d, label, line, col,
+			    "the note still holds the placeholder text of `gapmap new` (\"%s\"); "
+			    "replace it with what the study found",
+			    NOTE_SCAFFOLD_TEXT);
+		}
 	}
 	free(md);
 }
@@ -463,5 +492,6 @@ void rec_free(record *r)
 	free(r->findings);
 	free(r->note_html);
 	free(r->note_text);
+	note_links_free(r->note_links, r->nnote_links);
 	free(r);
 }
