@@ -16,7 +16,7 @@ const char *const rec_direction_names[] = {"not-reported", "improved", "no-chang
 static const char *const rec_keys[] = {
 	"title", "authors", "year", "type", "published_in", "publisher", "volume", "issue",
 	"pages", "doi", "url", "added", "study", "population", "intervention", "comparison",
-	"sample", "sample_size", "summary", "findings"};
+	"sample", "sample_size", "summary", "findings", "abstract"};
 static const char *const rec_types[] = {"article", "report", "chapter", "book",
                                         "thesis", "webpage", "conference", "other"};
 static const char *const finding_keys_fixed[] = {"direction", "detail"};
@@ -439,6 +439,18 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 	if (schema_int(root, "sample_size", false, 0, 1000000000LL, &size, &ok, d))
 		r->sample_size = (long)size;
 	schema_string(root, "summary", false, &r->summary, &ok, d);
+	char *abstract = NULL;
+	if (schema_string(root, "abstract", false, &abstract, &ok, d) && abstract) {
+		/* Markdown, like a note; its headings sit below the page's "Abstract". */
+		r->abstract_text = note_text(abstract, strlen(abstract));
+		if (r->abstract_text[0]) {
+			r->abstract_html = note_html(abstract, strlen(abstract), 2);
+		} else {
+			free(r->abstract_text);
+			r->abstract_text = NULL;
+		}
+		free(abstract);
+	}
 
 	r->codes = xcalloc(site->nfacets ? site->nfacets : 1, sizeof *r->codes);
 	r->ncodes = site->nfacets;
@@ -492,6 +504,8 @@ void rec_free(record *r)
 	free(r->findings);
 	free(r->note_html);
 	free(r->note_text);
+	free(r->abstract_html);
+	free(r->abstract_text);
 	note_links_free(r->note_links, r->nnote_links);
 	free(r);
 }

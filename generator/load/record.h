@@ -61,6 +61,8 @@ typedef struct record {
 	size_t ncodes;    /* == the site's nfacets */
 	rec_finding *findings;
 	size_t nfindings;
+	char *abstract_html; /* `abstract:` (Markdown) as HTML and as plain text; NULL when none */
+	char *abstract_text;
 	char *note_html; /* NULL when there is no note */
 	char *note_text;
 	note_link *note_links; /* relative links in the note, checked against the site */
