@@ -15,9 +15,8 @@ static const char *const site_keys[] = {
 	"title", "description", "authors", "licence", "licence_url", "language",
 	"theme", "url", "attribution", "map", "facets"};
 static const char *const map_keys[] = {"rows", "columns", "segments", "filters", "thin"};
-static const char *const facet_keys[] = {"label",    "plural",   "path",  "definition",
-                                         "required", "multiple", "codes", "groups",
-                                         "ordinal"};
+static const char *const facet_keys[] = {"label",    "plural", "path",   "definition", "required",
+                                         "multiple", "codes",  "groups", "ordinal"};
 static const char *const group_keys[] = {"id", "label", "definition", "codes"};
 static const char *const code_keys[] = {"id", "label", "definition", "provenance"};
 
@@ -229,16 +228,18 @@ static void read_facet(cfg_site *s, const yml_pair *p, bool *ok, diag *d)
 		/* A scale is one list in order: groups would split it. */
 		const yml_node *on = yml_get(n, "ordinal");
 		if (f.ngroups) {
-			diag_error(d, on->file, on->line, on->col,
-			           "facet \"%s\" is ordinal: list its codes in order under \"codes\", "
-			           "without groups",
-			           f.id);
+			diag_error(
+			    d, on->file, on->line, on->col,
+			    "facet \"%s\" is ordinal: list its codes in order under \"codes\", "
+			    "without groups",
+			    f.id);
 			*ok = false;
 		} else if (codes && f.ncodes < 2) {
-			diag_error(d, on->file, on->line, on->col,
-			           "facet \"%s\" is ordinal but has %zu code; a scale needs at least two, "
-			           "in order",
-			           f.id, f.ncodes);
+			diag_error(
+			    d, on->file, on->line, on->col,
+			    "facet \"%s\" is ordinal but has %zu code; a scale needs at least two, "
+			    "in order",
+			    f.id, f.ncodes);
 			*ok = false;
 		}
 	}
