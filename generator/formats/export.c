@@ -76,6 +76,10 @@ void export_json(const model *m, buf *b)
 		json_str_field(b, "label", fc->label, &first);
 		json_str_field(b, "plural", fc->plural, &first);
 		json_str_field(b, "definition", fc->definition, &first);
+		if (fc->ordinal) {
+			json_key(b, "ordinal", &first);
+			buf_puts(b, "true");
+		}
 		json_key(b, "groups", &first);
 		buf_putc(b, '[');
 		for (size_t g = 0; g < fc->ngroups; g++) {
@@ -168,6 +172,7 @@ void export_json(const model *m, buf *b)
 			buf_putc(b, '}');
 		}
 		buf_putc(b, ']');
+		json_str_field(b, "abstract", r->abstract_text, &first);
 		json_str_field(b, "note", r->note_text, &first);
 		buf_putc(b, '}');
 	}

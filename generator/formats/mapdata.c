@@ -81,7 +81,10 @@ void mapdata_js(const model *m, buf *b)
 		field(b, "plural", fc->plural, &first);
 		field(b, "path", fc->path, &first);
 		field(b, "definition", fc->definition, &first);
-		buf_printf(b, ",\"multiple\":%s,\"groups\":[", fc->multiple ? "true" : "false");
+		buf_printf(b, ",\"multiple\":%s,", fc->multiple ? "true" : "false");
+		if (fc->ordinal)
+			buf_puts(b, "\"ordinal\":true,");
+		buf_puts(b, "\"groups\":[");
 		for (size_t g = 0; g < fc->ngroups; g++) {
 			bool gf = true;
 			buf_puts(b, g ? ",{" : "{");
@@ -151,6 +154,11 @@ void mapdata_text_js(const model *m, buf *b)
 			if (k)
 				buf_putc(b, ',');
 			json_or_null(b, v[k]);
+		}
+		/* The abstract is an optional eleventh element, only where there is one. */
+		if (p->abstract_text) {
+			buf_putc(b, ',');
+			esc_json(b, p->abstract_text);
 		}
 		buf_putc(b, ']');
 	}

@@ -8,13 +8,15 @@
  *
  *   {"version":2, "thin":N, "rows":F, "columns":F, "segments":F|null,
  *    "filters":[F|"year",...], "text":"map-text.js", "reports":N,
- *    "facets":[{id,label,plural,path,definition,multiple,
+ *    "facets":[{id,label,plural,path,definition,multiple(,ordinal),
  *               groups:[{id,label,definition,first,count}],
  *               codes:[{id,label,definition,group}]}],
  *    "studies":[[id, year, nreports, [[codes of facet 0],[facet 1],...],
  *                title, "Author, A.; Author, B."(, reports)]]}
  *
- * where F is a facet index and, only for a study of several reports,
+ * where F is a facet index; "ordinal":true is there only for a facet
+ * declared ordinal, whose codes are a scale in the order of "codes"
+ * (first to last, as site.yaml lists them), and only for a study of several reports,
  * reports is [[[codes of facet 0],...], ...], one per report, primary
  * first, so the map can count reports as well as studies.
  *
@@ -23,7 +25,10 @@
  * array per study in the order of "studies":
  *
  *   [summary, note as plain text, doi, url, published_in, type, volume,
- *    issue, pages, publisher]   (null where the primary report has none)
+ *    issue, pages, publisher(, abstract)]   (null where the primary report has none)
+ *
+ * where abstract, the record's `abstract:` as plain text, is an eleventh
+ * element present only when the primary report has one.
  *
  * Both functions append to a buf the caller owns. */
 #ifndef GM_MAPDATA_H

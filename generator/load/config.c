@@ -15,8 +15,8 @@ static const char *const site_keys[] = {
 	"title", "description", "authors", "licence", "licence_url", "language",
 	"theme", "url", "attribution", "map", "facets", "updates"};
 static const char *const map_keys[] = {"rows", "columns", "segments", "filters", "thin"};
-static const char *const facet_keys[] = {"label", "plural", "path", "definition",
-                                         "required", "multiple", "codes", "groups"};
+static const char *const facet_keys[] = {"label",    "plural", "path",   "definition", "required",
+                                         "multiple", "codes",  "groups", "ordinal"};
 static const char *const group_keys[] = {"id", "label", "definition", "codes"};
 static const char *const code_keys[] = {"id", "label", "definition", "provenance"};
 
@@ -144,6 +144,7 @@ static void read_facet(cfg_site *s, const yml_pair *p, bool *ok, diag *d)
 	schema_string(n, "definition", false, &f.definition, ok, d);
 	schema_bool(n, "required", &f.required, ok, d);
 	schema_bool(n, "multiple", &f.multiple, ok, d);
+	schema_bool(n, "ordinal", &f.ordinal, ok, d);
 	if (!f.label)
 		f.label = xstrdup(f.id);
 	if (!f.plural)
@@ -223,6 +224,25 @@ static void read_facet(cfg_site *s, const yml_pair *p, bool *ok, diag *d)
 			           "facet \"%s\": \"%s\" is both a group and a code", f.id, f.groups[i].id);
 			*ok = false;
 		}
+	if (f.ordinal) {
+		/* A scale is one list in order: groups would split it. */
+		const yml_node *on = yml_get(n, "ordinal");
+		if (f.ngroups) {
+			diag_error(
+			    d, on->file, on->line, on->col,
+			    "facet \"%s\" is ordinal: list its codes in order under \"codes\", "
+			    "without groups",
+			    f.id);
+			*ok = false;
+		} else if (codes && f.ncodes < 2) {
+			diag_error(
+			    d, on->file, on->line, on->col,
+			    "facet \"%s\" is ordinal but has %zu code; a scale needs at least two, "
+			    "in order",
+			    f.id, f.ncodes);
+			*ok = false;
+		}
+	}
 	f.code_ids = xcalloc(f.ncodes, sizeof *f.code_ids);
 	for (size_t i = 0; i < f.ncodes; i++)
 		f.code_ids[i] = f.codes[i].id;

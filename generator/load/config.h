@@ -47,6 +47,7 @@ typedef struct cfg_facet {
 	char *definition;
 	bool required;
 	bool multiple;
+	bool ordinal; /* the codes form a scale, in the order listed (first to last) */
 	cfg_code *codes;
 	size_t ncodes;
 	cfg_group *groups;

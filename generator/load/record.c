@@ -16,7 +16,7 @@ const char *const rec_direction_names[] = {"not-reported", "improved", "no-chang
 static const char *const rec_keys[] = {
 	"title", "authors", "year", "type", "published_in", "publisher", "volume", "issue",
 	"pages", "doi", "url", "added", "study", "population", "intervention", "comparison",
-	"sample", "sample_size", "summary", "findings"};
+	"sample", "sample_size", "summary", "findings", "abstract"};
 static const char *const rec_types[] = {"article", "report", "chapter", "book",
                                         "thesis", "webpage", "conference", "other"};
 static const char *const finding_keys_fixed[] = {"direction", "detail"};
@@ -192,6 +192,14 @@ static void read_facet_codes(const cfg_facet *f, const yml_node *v, rec_codes *o
 		*ok = false;
 		return;
 	}
+	if (v->kind == YML_SEQ && v->count == 0 && f->required) {
+		diag_error(d, v->file, v->line, v->col,
+		           "\"%s\" is required but its list is empty: name at least one code from "
+		           "site.yaml",
+		           f->id);
+		*ok = false;
+		return;
+	}
 	size_t n = v->kind == YML_SEQ ? v->count : 1;
 	if (n > 1 && !f->multiple) {
 		diag_error(d, v->file, v->line, v->col, "\"%s\" takes one code, not %zu", f->id, n);
@@ -294,6 +302,16 @@ static void read_findings(const cfg_site *site, record *r, const yml_node *v, bo
 	}
 }
 
+/* First occurrence of s in the len bytes at p, or NULL. */
+static const char *find_text(const char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; n <= len && i <= len - n; i++)
+		if (memcmp(p + i, s, n) == 0)
+			return p + i;
+	return NULL;
+}
+
 static void load_note(record *r, const char *path, const char *label, bool *ok, diag *d)
 {
 	char *md;
@@ -315,6 +333,17 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 		size_t skip = len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 		r->note_html = note_html(md + skip, len - skip, 1);
 		r->note_text = note_text(md + skip, len - skip);
+		r->note_links = note_links(md + skip, len - skip, 0, &r->nnote_links);
+		const char *scaffold = find_text(md + skip, len - skip, NOTE_SCAFFOLD_TEXT);
+		if (scaffold) {
+			int line, col;
+			diag_locate(md + skip, (size_t)(scaffold - (md + skip)), &line, &col);
+			diag_warning(
+			    d, label, line, col,
+			    "the note still holds the placeholder text of `gapmap new` (\"%s\"); "
+			    "replace it with what the study found",
+			    NOTE_SCAFFOLD_TEXT);
+		}
 	}
 	free(md);
 }
@@ -410,6 +439,18 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 	if (schema_int(root, "sample_size", false, 0, 1000000000LL, &size, &ok, d))
 		r->sample_size = (long)size;
 	schema_string(root, "summary", false, &r->summary, &ok, d);
+	char *abstract = NULL;
+	if (schema_string(root, "abstract", false, &abstract, &ok, d) && abstract) {
+		/* Markdown, like a note; its headings sit below the page's "Abstract". */
+		r->abstract_text = note_text(abstract, strlen(abstract));
+		if (r->abstract_text[0]) {
+			r->abstract_html = note_html(abstract, strlen(abstract), 2);
+		} else {
+			free(r->abstract_text);
+			r->abstract_text = NULL;
+		}
+		free(abstract);
+	}
 
 	r->codes = xcalloc(site->nfacets ? site->nfacets : 1, sizeof *r->codes);
 	r->ncodes = site->nfacets;
@@ -463,5 +504,8 @@ void rec_free(record *r)
 	free(r->findings);
 	free(r->note_html);
 	free(r->note_text);
+	free(r->abstract_html);
+	free(r->abstract_text);
+	note_links_free(r->note_links, r->nnote_links);
 	free(r);
 }

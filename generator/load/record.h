@@ -13,6 +13,7 @@
 
 #include "load/config.h"
 #include "core/diag.h"
+#include "load/note.h"
 
 /* The largest record file accepted; a bigger one is a mistake or an attack. */
 #define REC_MAX_BYTES (1024 * 1024)
@@ -60,8 +61,12 @@ typedef struct record {
 	size_t ncodes;    /* == the site's nfacets */
 	rec_finding *findings;
 	size_t nfindings;
+	char *abstract_html; /* `abstract:` (Markdown) as HTML and as plain text; NULL when none */
+	char *abstract_text;
 	char *note_html; /* NULL when there is no note */
 	char *note_text;
+	note_link *note_links; /* relative links in the note, checked against the site */
+	size_t nnote_links;
 	rec_pos doi_pos, study_pos, id_pos;
 } record;
 

@@ -203,6 +203,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 		}
 		if (ok) {
 			pg.html = note_html(text + body, len - body, 0);
+			pg.links = note_links(text, len, body, &pg.nlinks);
 			if (!pg.title)
 				pg.title = note_first_heading(text + body, len - body);
 			if (!pg.title || !pg.title[0]) {
@@ -615,6 +616,7 @@ void model_free(model *m)
 		free(m->pages[i].title);
 		free(m->pages[i].description);
 		free(m->pages[i].html);
+		note_links_free(m->pages[i].links, m->pages[i].nlinks);
 	}
 	free(m->pages);
 	free_names(m->file_ids, m->nfile_ids);

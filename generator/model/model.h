@@ -15,6 +15,7 @@
 
 #include "load/config.h"
 #include "core/diag.h"
+#include "load/note.h"
 #include "load/record.h"
 
 typedef struct study {
@@ -32,6 +33,8 @@ typedef struct page {
 	char *description;
 	long menu; /* position in the menu; 0 = not in the menu */
 	char *html;
+	note_link *links; /* relative links, checked against the site */
+	size_t nlinks;
 } page;
 
 typedef struct idx_list {

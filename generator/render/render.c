@@ -232,6 +232,7 @@ static void push_report(lua_State *L, const model *m, size_t ri, int facets)
 		set_int(L, "sample_size", r->sample_size);
 	set_str(L, "summary", r->summary);
 	set_str(L, "note", r->note_html);
+	set_str(L, "abstract", r->abstract_html);
 	/* Codes per facet, both by facet id and as an ordered list. */
 	lua_createtable(L, 0, (int)s->nfacets);
 	for (size_t f = 0; f < s->nfacets; f++) {
@@ -274,6 +275,7 @@ static void push_facets(lua_State *L, const model *m)
 		free(url);
 		set_str(L, "definition", fc->definition);
 		set_bool(L, "multiple", fc->multiple);
+		set_bool(L, "ordinal", fc->ordinal);
 		set_bool(L, "is_rows", f == s->rows);
 		set_bool(L, "is_columns", f == s->columns);
 		set_bool(L, "is_segments", f == s->segments);

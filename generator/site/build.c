@@ -12,6 +12,7 @@
 #include "formats/mapdata.h"
 #include "model/history.h"
 #include "model/model.h"
+#include "site/links.h"
 #include "site/output.h"
 #include "prisma/prisma.h"
 #include "load/yml.h"
@@ -119,6 +120,42 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 	rc |= write_buf(w, "feed.xml", &b, d);
 	buf_free(&b);
 	return rc;
+}
+
+/* The files write_data and draw_flows write besides the pages, for the
+ * link check: the data files here, the flows' diagrams from st->flows. */
+static const char *const data_files[] = {
+    "data/studies.json", "data/map.js",      "data/map-text.js", "data/studies.csv",
+    "data/studies.ris",  "data/studies.bib", "sitemap.xml",      "feed.xml",
+};
+
+/* A theme asset as the site has it: assets/<folder>/<path> is a regular
+ * file <folder>/<path> of the theme (ctx). */
+static bool asset_exists(void *ctx, const char *rel)
+{
+	if (strncmp(rel, "assets/", 7) != 0 || !strchr(rel + 7, '/') ||
+	    !strncmp(rel + 7, "templates/", 10))
+		return false;
+	char *p = path_join(ctx, rel + 7);
+	struct stat sb;
+	bool ok = stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(p);
+	return ok;
+}
+
+static void check_links(build_state *st, const render_job *jobs, size_t njobs, diag *d)
+{
+	size_t n = sizeof data_files / sizeof *data_files;
+	const char **files = xcalloc(n + 2 * st->nflows, sizeof *files);
+	size_t nfiles = 0;
+	for (size_t i = 0; i < n; i++)
+		files[nfiles++] = data_files[i];
+	for (size_t i = 0; i < st->nflows; i++) {
+		files[nfiles++] = st->flows[i].png;
+		files[nfiles++] = st->flows[i].svg;
+	}
+	links_check(st->m, jobs, njobs, files, nfiles, asset_exists, st->theme, d);
+	free(files);
 }
 
 /* Copies the theme's static files (all but its templates and settings). */
@@ -435,6 +472,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 
 	size_t njobs;
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
+	check_links(&st, jobs, njobs, d);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	if (render_all(&st, w, jobs, njobs, done, d) == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
