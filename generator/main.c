@@ -15,6 +15,7 @@
 #include "core/diag.h"
 #include "load/schema.h"
 #include "core/version.h"
+#include "formats/yaml_write.h"
 
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2 };
 
@@ -53,6 +54,7 @@ typedef struct flags {
 	const char *out;
 	bool quiet;
 	bool force;
+	bool drafts;
 	int jobs;
 	const char *positional[4];
 	int npos;
@@ -80,6 +82,8 @@ static int parse_flags(int argc, char **argv, flags *f, bool allow_out)
 			f->quiet = true;
 		} else if (!strcmp(a, "-f") || !strcmp(a, "--force")) {
 			f->force = true;
+		} else if (!strcmp(a, "--drafts")) {
+			f->drafts = true;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("unknown option %s", a), -1;
 		} else if (f->npos < 4) {
@@ -99,7 +103,7 @@ static int cmd_build(int argc, char **argv, const char *home)
 	if (f.npos)
 		return usage_error("build takes no argument '%s' (use -C DIR)", f.positional[0]);
 	char *out = f.out ? strdup(f.out) : path_join(f.dir, "_site");
-	build_opts o = {f.dir, out, home, false, f.jobs};
+	build_opts o = {f.dir, out, home, false, f.jobs, f.drafts};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -120,7 +124,7 @@ static int cmd_check(int argc, char **argv, const char *home)
 		return EXIT_USAGE;
 	if (f.npos)
 		return usage_error("check takes no argument '%s' (use -C DIR)", f.positional[0]);
-	build_opts o = {f.dir, NULL, home, true, f.jobs};
+	build_opts o = {f.dir, NULL, home, true, f.jobs, f.drafts};
 	build_stats s;
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
@@ -171,27 +175,7 @@ static int cmd_new(int argc, char **argv, const char *home)
 	if (!site)
 		return finish(d);
 	buf y = BUF_INIT;
-	buf_printf(&y, "# A study record: see the README's \"content folder\" section.\n"
-	               "title: \n"
-	               "authors: []\n"
-	               "year: \n"
-	               "type: article\n"
-	               "published_in: \n"
-	               "doi: \n"
-	               "added: \n"
-	               "population: \n"
-	               "intervention: \n"
-	               "sample: \n"
-	               "summary: \n");
-	for (size_t i = 0; i < site->nfacets; i++) {
-		const cfg_facet *fc = &site->facets[i];
-		buf_printf(&y, "# %s%s: ", fc->label, fc->required ? " (required)" : "");
-		for (size_t c = 0; c < fc->ncodes && c < 12; c++)
-			buf_printf(&y, "%s%s", c ? ", " : "", fc->codes[c].id);
-		if (fc->ncodes > 12)
-			buf_printf(&y, ", ... (%zu codes in site.yaml)", fc->ncodes);
-		buf_printf(&y, "\n%s: %s\n", fc->id, fc->multiple ? "[]" : "");
-	}
+	yw_blank_record(&y, site);
 	cfg_free(site);
 	char *studies = path_join(f.dir, "studies");
 	mkdir(studies, 0755);
@@ -245,7 +229,7 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 	}
 	if (!str_ends_with(out, ".png") && !str_ends_with(out, ".svg"))
 		return usage_error("-o must name a .png or .svg file, not '%s'", out);
-	build_opts o = {dir, NULL, home, true, 1};
+	build_opts o = {dir, NULL, home, true, 1, false};
 	diag *d = diag_new();
 	int rc = build_prisma(&o, flow, out, dpi, d);
 	if (rc == 0 && !quiet)
@@ -257,14 +241,16 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 static int cmd_help(int argc, char **argv, const char *home);
 
 static const verb verbs[] = {
-	{"build", "gapmap build [-C DIR] [-o OUT] [-j N] [--quiet]",
+	{"build", "gapmap build [-C DIR] [-o OUT] [-j N] [--drafts] [--quiet]",
 	 "Builds the content folder DIR (default .) into the static site OUT (default DIR/_site).\n"
 	 "The site is written beside OUT and swapped in only when complete; on any error the\n"
-	 "previous site is left as it was. Pages are rendered by one thread per core, or N.",
+	 "previous site is left as it was. Pages are rendered by one thread per core, or N.\n"
+	 "Records marked `draft: true` are left out unless --drafts is given.",
 	 cmd_build},
-	{"check", "gapmap check [-C DIR] [--quiet]",
+	{"check", "gapmap check [-C DIR] [--drafts] [--quiet]",
 	 "Checks the content folder and its templates without writing anything, reporting every\n"
-	 "problem as file:line:col: error: message.",
+	 "problem as file:line:col: error: message, and lists the drafts (records marked\n"
+	 "`draft: true`, not yet coded); --drafts checks the site with them included.",
 	 cmd_check},
 	{"new", "gapmap new study ID [-C DIR] [--force]",
 	 "Writes studies/ID.yaml, with a field for every facet of site.yaml, and studies/ID.md.\n"
