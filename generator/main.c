@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "site/build.h"
@@ -16,6 +17,7 @@
 #include "load/schema.h"
 #include "core/version.h"
 #include "formats/yaml_write.h"
+#include "import/import.h"
 
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2 };
 
@@ -238,6 +240,98 @@ static int cmd_prisma(int argc, char **argv, const char *home)
 	return rc ? EXIT_CONTENT : drc;
 }
 
+/* Today as YYYY-MM-DD (UTC), or the day of SOURCE_DATE_EPOCH when set, so
+ * that imports can be reproduced. */
+static void today(char out[11])
+{
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	char *end = NULL;
+	long long t = sde && *sde ? strtoll(sde, &end, 10) : 0;
+	time_t now = end && !*end ? (time_t)t : time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Where an import option that takes a value keeps it; NULL for others. */
+static const char **import_value(import_opts *o, const char *a)
+{
+	if (!strcmp(a, "-C") || !strcmp(a, "--content"))
+		return &o->content_dir;
+	if (!strcmp(a, "--rows"))
+		return &o->rows;
+	if (!strcmp(a, "--columns"))
+		return &o->columns;
+	if (!strcmp(a, "--segments"))
+		return &o->segments;
+	return NULL;
+}
+
+static int cmd_import(int argc, char **argv, const char *home)
+{
+	(void)home;
+	import_opts o = {.content_dir = "."};
+	char **files = calloc((size_t)argc, sizeof *files);
+	size_t nfiles = 0;
+	bool quiet = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_value = i + 1 < argc;
+		const char **slot = import_value(&o, a);
+		if (slot) {
+			if (!has_value) {
+				free(files);
+				return usage_error("%s needs a value", a);
+			}
+			*slot = argv[++i];
+			continue;
+		}
+		if (!strcmp(a, "--dry-run"))
+			o.dry_run = true;
+		else if (!strcmp(a, "--force") || !strcmp(a, "-f"))
+			o.force = true;
+		else if (!strcmp(a, "--update"))
+			o.update = true;
+		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+			quiet = true;
+		else if (a[0] == '-' && a[1]) {
+			free(files);
+			return usage_error("import: unknown option %s", a);
+		} else if (!o.format)
+			o.format = a;
+		else
+			files[nfiles++] = argv[i];
+	}
+	if (!o.format || !nfiles) {
+		free(files);
+		return usage_error("%s", "usage: gapmap import FORMAT FILE... [-C DIR] [--dry-run] "
+		                         "[--update] [--force]");
+	}
+	if (!import_known_format(o.format)) {
+		free(files);
+		return usage_error("import: unknown format '%s' (ris or eppi)", o.format);
+	}
+	if ((o.rows || o.columns || o.segments) && strcmp(o.format, "eppi") != 0) {
+		free(files);
+		return usage_error("%s", "--rows, --columns and --segments come with the eppi format");
+	}
+	char day[11];
+	today(day);
+	o.today = day;
+	o.files = files;
+	o.nfiles = nfiles;
+	import_summary s;
+	buf report = BUF_INIT;
+	diag *d = diag_new();
+	int rc = import_run(&o, &s, &report, d);
+	if (!quiet)
+		fputs(buf_cstr(&report), stdout);
+	buf_free(&report);
+	free(files);
+	int drc = finish(d);
+	return rc ? EXIT_CONTENT : drc;
+}
+
 static int cmd_help(int argc, char **argv, const char *home);
 
 static const verb verbs[] = {
@@ -256,6 +350,18 @@ static const verb verbs[] = {
 	 "Writes studies/ID.yaml, with a field for every facet of site.yaml, and studies/ID.md.\n"
 	 "Existing files are never overwritten unless --force is given.",
 	 cmd_new},
+	{"import",
+	 "gapmap import FORMAT FILE... [-C DIR] [--dry-run] [--update] [--force]\n"
+	 "              [--rows NAME --columns NAME [--segments NAME]]",
+	 "Adds the references of review-tool exports to DIR/studies as records. FORMAT is ris\n"
+	 "(Zotero, EndNote, Mendeley, Rayyan, Covidence, Scopus, ...) or eppi (EPPI-Reviewer\n"
+	 "JSON). References already in the map (same EPPI ItemId, DOI, or title and year) are\n"
+	 "skipped: re-importing a grown export adds only the new ones. --update fills in what\n"
+	 "matching records lack (--force: replaces what they have). Records without the codes\n"
+	 "site.yaml requires are written as drafts. --dry-run writes nothing. With eppi,\n"
+	 "--rows and --columns (and --segments) name code sets that become site.yaml's facets\n"
+	 "and map.",
+	 cmd_import},
 	{"prisma", "gapmap prisma [-C DIR] [-o FILE.png|FILE.svg] [--flow ID] [--dpi N]",
 	 "Draws one PRISMA 2020 flow diagram from DIR/prisma.yaml without building the site:\n"
 	 "PNG or SVG by the file's suffix (default prisma.png), the first flow unless --flow\n"

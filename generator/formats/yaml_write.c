@@ -34,9 +34,20 @@ static bool numeric_like(const char *s)
 	return true;
 }
 
+/* YYYY-MM-DD, which gapmap's records write plain. */
+static bool is_date(const char *s)
+{
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9'))
+			return false;
+	return s[10] == '\0';
+}
+
 bool yw_plain_ok(const char *s)
 {
 	size_t n = strlen(s);
+	if (is_date(s))
+		return true;
 	if (!n || s[0] == ' ' || s[n - 1] == ' ')
 		return false;
 	unsigned char c0 = (unsigned char)s[0];
