@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -271,10 +272,17 @@ static rec_src *src_from_ref(run *ru, const imp_ref *r, const char *id)
 	rec_src_set(&s->issue, r->issue);
 	rec_src_set(&s->pages, r->pages);
 	char *doi = r->doi ? rec_normalise_doi(r->doi) : NULL;
+	if (r->doi && !doi)
+		diag_warning(ru->d, r->file, r->line, 0,
+		             "\"%s\" is not a DOI (a DOI starts with 10. and contains a /); left out",
+		             r->doi);
 	rec_src_set(&s->doi, doi);
-	free(doi);
-	if (r->url && rec_url_allowed(r->url))
+	/* A link that is only the DOI's says nothing the DOI does not. */
+	bool doi_link = doi && r->url && strstr(r->url, "doi.org/") &&
+	                strcasecmp(strstr(r->url, "doi.org/") + 8, doi) == 0;
+	if (r->url && rec_url_allowed(r->url) && !doi_link)
 		rec_src_set(&s->url, r->url);
+	free(doi);
 	rec_src_set(&s->added, ru->o->today);
 	rec_src_set(&s->eppi_id, r->eppi_id);
 	set_codes(ru, r, s);
