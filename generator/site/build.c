@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "formats/eppi.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
 #include "model/model.h"
@@ -110,6 +111,9 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 	buf_reset(&b);
 	export_bibtex(m, NULL, 0, &b);
 	rc |= write_buf(w, "data/studies.bib", &b, d);
+	buf_reset(&b);
+	export_eppi(m, &b);
+	rc |= write_buf(w, "data/studies-eppi.json", &b, d);
 	buf_reset(&b);
 	export_sitemap(m, pages, npages, &b);
 	rc |= write_buf(w, "sitemap.xml", &b, d);

@@ -135,6 +135,17 @@ check_grep "unknown code set named" "$TMP/eppi4.err" 'no code set or parent code
 "$GAPMAP" import eppi "$S/ris/quirks.ris" -C "$E" >/dev/null 2>"$TMP/eppi5.err"
 check_grep "RIS given as eppi" "$TMP/eppi5.err" "this is RIS, not EPPI-Reviewer JSON"
 
+# -- round trip: EPPI JSON -> import -> the site's EPPI JSON download ->
+#    import again gives the same records, codes and facets
+check "EPPI JSON download written" test -f "$W/data/studies-eppi.json"
+E2=$TMP/e2
+mkdir -p "$E2"
+"$GAPMAP" import eppi "$W/data/studies-eppi.json" -C "$E2" --rows Outcome --columns Setting --segments "Study design" \
+	>/dev/null 2>"$TMP/e2.err"
+check_eq "re-import of the export exits 0" "$?" 0
+check_eq "same records and codes after the round trip" "$(diff -r "$E/studies" "$E2/studies")" ""
+check_eq "same facets after the round trip" "$(diff "$E/site.yaml" "$E2/site.yaml")" ""
+
 # -- round trip: the site's RIS download, imported into an empty map, gives
 #    back the same titles, authors, years and DOIs
 RT=$TMP/rt
