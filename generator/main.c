@@ -309,7 +309,7 @@ static int cmd_import(int argc, char **argv, const char *home)
 	}
 	if (!import_known_format(o.format)) {
 		free(files);
-		return usage_error("import: unknown format '%s' (ris or eppi)", o.format);
+		return usage_error("import: unknown format '%s' (ris, bibtex or eppi)", o.format);
 	}
 	if ((o.rows || o.columns || o.segments) && strcmp(o.format, "eppi") != 0) {
 		free(files);
@@ -354,8 +354,8 @@ static const verb verbs[] = {
 	 "gapmap import FORMAT FILE... [-C DIR] [--dry-run] [--update] [--force]\n"
 	 "              [--rows NAME --columns NAME [--segments NAME]]",
 	 "Adds the references of review-tool exports to DIR/studies as records. FORMAT is ris\n"
-	 "(Zotero, EndNote, Mendeley, Rayyan, Covidence, Scopus, ...) or eppi (EPPI-Reviewer\n"
-	 "JSON). References already in the map (same EPPI ItemId, DOI, or title and year) are\n"
+	 "(Zotero, EndNote, Mendeley, Rayyan, Covidence, Scopus, ...), bibtex (Zotero, JabRef,\n"
+	 "Scopus) or eppi (EPPI-Reviewer JSON). References already in the map (same EPPI ItemId, DOI, or title and year) are\n"
 	 "skipped: re-importing a grown export adds only the new ones. --update fills in what\n"
 	 "matching records lack (--force: replaces what they have). Records without the codes\n"
 	 "site.yaml requires are written as drafts. --dry-run writes nothing. With eppi,\n"

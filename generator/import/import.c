@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "formats/yaml_write.h"
+#include "import/bibtex.h"
 #include "import/eppi.h"
 #include "import/ris.h"
 #include "import/siteyaml.h"
@@ -26,7 +27,7 @@
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
 
 static const char *const formats[][2] = {
-	{"ris", "ris"}, {"eppi", "json"},
+	{"ris", "ris"}, {"bibtex", "bibtex"}, {"eppi", "json"},
 };
 
 bool import_known_format(const char *format)
@@ -182,12 +183,8 @@ static char *id_base(const imp_ref *r)
 	if (r->nauthors) {
 		const char *a = r->authors[0];
 		const char *comma = strchr(a, ',');
-		if (comma)
-			fam = xstrndup(a, (size_t)(comma - a));
-		else {
-			const char *sp = strrchr(a, ' ');
-			fam = xstrdup(sp ? sp + 1 : a);
-		}
+		/* Without a comma a name is an organisation's ("NHS England"). */
+		fam = comma ? xstrndup(a, (size_t)(comma - a)) : xstrdup(a);
 	} else if (r->title) {
 		fam = xstrdup(r->title);
 		char *sp = fam;
@@ -543,6 +540,9 @@ static void parse_file(const import_opts *o, const char *path, imp_refs *refs,
 	} else if (strcmp(o->format, "ris") == 0) {
 		if (ris_parse(path, text, refs, d) == 0)
 			diag_error(d, path, 0, 0, "no RIS reference in the file (no \"TY  - \" line)");
+	} else if (strcmp(o->format, "bibtex") == 0) {
+		if (bibtex_parse(path, text, refs, d) == 0)
+			diag_error(d, path, 0, 0, "no BibTeX entry in the file (no \"@article{\" or the like)");
 	} else if (strcmp(o->format, "eppi") == 0) {
 		eppi_parse(path, text, len, refs, codes, d);
 	}
