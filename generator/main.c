@@ -264,6 +264,8 @@ static const char **import_value(import_opts *o, const char *a)
 		return &o->columns;
 	if (!strcmp(a, "--segments"))
 		return &o->segments;
+	if (!strcmp(a, "--split"))
+		return &o->split;
 	return NULL;
 }
 
@@ -272,15 +274,26 @@ static int cmd_import(int argc, char **argv, const char *home)
 	(void)home;
 	import_opts o = {.content_dir = "."};
 	char **files = calloc((size_t)argc, sizeof *files);
-	size_t nfiles = 0;
+	char **maps = calloc((size_t)argc, sizeof *maps);
+	size_t nfiles = 0, nmaps = 0;
 	bool quiet = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_value = i + 1 < argc;
+		if (!strcmp(a, "--map")) {
+			if (!has_value) {
+				free(files);
+				free(maps);
+				return usage_error("%s needs COLUMN=FIELD", a);
+			}
+			maps[nmaps++] = argv[++i];
+			continue;
+		}
 		const char **slot = import_value(&o, a);
 		if (slot) {
 			if (!has_value) {
 				free(files);
+				free(maps);
 				return usage_error("%s needs a value", a);
 			}
 			*slot = argv[++i];
@@ -296,6 +309,7 @@ static int cmd_import(int argc, char **argv, const char *home)
 			quiet = true;
 		else if (a[0] == '-' && a[1]) {
 			free(files);
+			free(maps);
 			return usage_error("import: unknown option %s", a);
 		} else if (!o.format)
 			o.format = a;
@@ -304,15 +318,18 @@ static int cmd_import(int argc, char **argv, const char *home)
 	}
 	if (!o.format || !nfiles) {
 		free(files);
+		free(maps);
 		return usage_error("%s", "usage: gapmap import FORMAT FILE... [-C DIR] [--dry-run] "
 		                         "[--update] [--force]");
 	}
 	if (!import_known_format(o.format)) {
 		free(files);
-		return usage_error("import: unknown format '%s' (ris, bibtex or eppi)", o.format);
+		free(maps);
+		return usage_error("import: unknown format '%s' (ris, bibtex, csv or eppi)", o.format);
 	}
 	if ((o.rows || o.columns || o.segments) && strcmp(o.format, "eppi") != 0) {
 		free(files);
+		free(maps);
 		return usage_error("%s", "--rows, --columns and --segments come with the eppi format");
 	}
 	char day[11];
@@ -320,6 +337,8 @@ static int cmd_import(int argc, char **argv, const char *home)
 	o.today = day;
 	o.files = files;
 	o.nfiles = nfiles;
+	o.map = maps;
+	o.nmap = nmaps;
 	import_summary s;
 	buf report = BUF_INIT;
 	diag *d = diag_new();
@@ -328,6 +347,7 @@ static int cmd_import(int argc, char **argv, const char *home)
 		fputs(buf_cstr(&report), stdout);
 	buf_free(&report);
 	free(files);
+	free(maps);
 	int drc = finish(d);
 	return rc ? EXIT_CONTENT : drc;
 }
@@ -352,10 +372,13 @@ static const verb verbs[] = {
 	 cmd_new},
 	{"import",
 	 "gapmap import FORMAT FILE... [-C DIR] [--dry-run] [--update] [--force]\n"
-	 "              [--rows NAME --columns NAME [--segments NAME]]",
+	 "              [--map COLUMN=FIELD]... [--split SEP] [--rows NAME --columns NAME\n"
+	 "              [--segments NAME]]",
 	 "Adds the references of review-tool exports to DIR/studies as records. FORMAT is ris\n"
 	 "(Zotero, EndNote, Mendeley, Rayyan, Covidence, Scopus, ...), bibtex (Zotero, JabRef,\n"
-	 "Scopus) or eppi (EPPI-Reviewer JSON). References already in the map (same EPPI ItemId, DOI, or title and year) are\n"
+	 "Scopus), csv (Covidence and Rayyan exports, or any sheet: --map COLUMN=FIELD names\n"
+	 "a column's record field or facet, --split SEP what separates codes in a cell,\n"
+	 "default ;) or eppi (EPPI-Reviewer JSON). References already in the map (same EPPI ItemId, DOI, or title and year) are\n"
 	 "skipped: re-importing a grown export adds only the new ones. --update fills in what\n"
 	 "matching records lack (--force: replaces what they have). Records without the codes\n"
 	 "site.yaml requires are written as drafts. --dry-run writes nothing. With eppi,\n"

@@ -12,6 +12,7 @@
 
 #include "formats/yaml_write.h"
 #include "import/bibtex.h"
+#include "import/csv.h"
 #include "import/eppi.h"
 #include "import/ris.h"
 #include "import/siteyaml.h"
@@ -27,7 +28,7 @@
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
 
 static const char *const formats[][2] = {
-	{"ris", "ris"}, {"bibtex", "bibtex"}, {"eppi", "json"},
+	{"ris", "ris"}, {"bibtex", "bibtex"}, {"csv", "csv"}, {"eppi", "json"},
 };
 
 bool import_known_format(const char *format)
@@ -525,8 +526,8 @@ static char *read_input(const char *path, size_t *len, diag *d)
 }
 
 /* Parses one file into refs (and the code tree for EPPI). */
-static void parse_file(const import_opts *o, const char *path, imp_refs *refs,
-                       eppi_codes *codes, diag *d)
+static void parse_file(const import_opts *o, const cfg_site *site, const char *path,
+                       imp_refs *refs, eppi_codes *codes, diag *d)
 {
 	size_t len;
 	char *text = read_input(path, &len, d);
@@ -543,6 +544,10 @@ static void parse_file(const import_opts *o, const char *path, imp_refs *refs,
 	} else if (strcmp(o->format, "bibtex") == 0) {
 		if (bibtex_parse(path, text, refs, d) == 0)
 			diag_error(d, path, 0, 0, "no BibTeX entry in the file (no \"@article{\" or the like)");
+	} else if (strcmp(o->format, "csv") == 0) {
+		csv_opts co = {o->map, o->nmap, o->split};
+		if (csv_parse(path, text, &co, site, refs, d) == 0)
+			diag_error(d, path, 0, 0, "no rows under the header line");
 	} else if (strcmp(o->format, "eppi") == 0) {
 		eppi_parse(path, text, len, refs, codes, d);
 	}
@@ -556,8 +561,18 @@ int import_run(const import_opts *o, import_summary *s, buf *report, diag *d)
 	imp_refs refs = {0};
 	eppi_codes codes = {0};
 	size_t errors_before = d->errors;
+	/* A spreadsheet's columns may be named after the site's facets. */
+	cfg_site *before = NULL;
+	if (strcmp(o->format, "csv") == 0) {
+		char *sp = path_join(o->content_dir, "site.yaml");
+		diag *scratch = diag_new();
+		before = cfg_load(sp, "site.yaml", scratch);
+		diag_free(scratch);
+		free(sp);
+	}
 	for (size_t i = 0; i < o->nfiles; i++)
-		parse_file(o, o->files[i], &refs, &codes, d);
+		parse_file(o, before, o->files[i], &refs, &codes, d);
+	cfg_free(before);
 	s->read = refs.n;
 	int rc = d->errors != errors_before ? 1 : 0;
 	char *site_path = path_join(o->content_dir, "site.yaml");

@@ -32,6 +32,9 @@ typedef struct import_opts {
 	bool dry_run, force, update;
 	const char *rows, *columns, *segments; /* eppi: facets for the map (or NULL) */
 	const char *today;                     /* YYYY-MM-DD, the `added` date of new records */
+	char *const *map;                      /* csv: "COLUMN=FIELD" each */
+	size_t nmap;
+	const char *split; /* csv: separator of codes and authors in a cell (NULL: ";") */
 } import_opts;
 
 typedef struct import_summary {

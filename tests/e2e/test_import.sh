@@ -115,6 +115,32 @@ check_eq "organisation as author" "$(field "$B/studies/nhs-england-2021.yaml" au
 check_eq "\\c and \\u accents" "$(field "$B/studies/ohare-2019.yaml" authors)" "authors: [\"O'Hare, Çağla\"]"
 check "entry after the broken one read" test -f "$B/studies/novak-2023.yaml"
 
+# -- CSV: Covidence and Rayyan by their headers; any sheet with --map and
+#    --split, codes by id or label, quoted cells with separators, quotes
+#    and line breaks
+V=$TMP/v
+cp -R "$ROOT/tests/bad/base" "$V"
+"$GAPMAP" import csv "$S/csv/covidence.csv" "$S/csv/rayyan.csv" -C "$V" >"$TMP/csv.out" 2>"$TMP/csv.err"
+check_eq "csv import exits 0" "$?" 0
+check_grep "Covidence recognised" "$TMP/csv.err" "covidence.csv:1: note: read as a Covidence export"
+check_grep "Rayyan recognised" "$TMP/csv.err" "rayyan.csv:1: note: read as a Rayyan export"
+R=$V/studies/smith-2020b.yaml
+check_eq "doubled quotes, a clash with smith-2020" "$(field "$R" title)" 'title: "Link workers and pain: a \"pragmatic\" trial"'
+check_eq "Covidence authors" "$(field "$R" authors)" 'authors: ["Smith, J.", "Jones, B."]'
+check_eq "Covidence Published Year" "$(field "$R" year)" "year: 2020"
+check_eq "Rayyan authors split at and" "$(field "$V/studies/lee-2019.yaml" authors)" 'authors: ["Lee, Kim", "Park, Su"]'
+"$GAPMAP" import csv "$S/csv/sheet.csv" -C "$V" --map "Study title=title" --map "First authors=authors" \
+	--map Kind=type --split '|' >"$TMP/sheet.out" 2>"$TMP/sheet.err"
+check_eq "sheet import exits 0" "$?" 0
+R=$V/studies/brown-2022.yaml
+check_eq "semicolon-separated, quoted ; kept" "$(field "$R" title)" "title: A trial; with a semicolon"
+check_eq "codes by label and id, split at |" "$(field "$R" outcome)" "outcome: [pain, quality-of-life]"
+check_eq "a coded record is no draft" "$(field "$R" draft)" ""
+check_grep "unknown code warned" "$TMP/sheet.err" 'sheet.csv:2: warning: "hunger" is no outcome code (by id or label); left out'
+check_eq "code by label" "$(field "$V/studies/grey-2023.yaml" setting)" "setting: [general-practice]"
+"$GAPMAP" import csv "$S/csv/sheet.csv" -C "$V" --map "Nope=title" >/dev/null 2>"$TMP/map.err"
+check_grep "--map of a missing column" "$TMP/map.err" 'no column "Nope" in the header'
+
 # -- EPPI-Reviewer JSON: facets from code sets, cells counted by hand.
 #    review.json codes (ItemId: codes):
 #      9001 Pain, Primary care, RCT       9002 Pain, Quality of life, Community
