@@ -200,6 +200,8 @@ RT=$TMP/rt
 mkdir -p "$RT"
 cp "$ROOT/content/site.yaml" "$RT/"
 "$GAPMAP" build -C "$ROOT/content" -o "$TMP/default" -q
+check_no_grep "site RIS has no et al. authors" "$TMP/default/data/studies.ris" "AU  - et al"
+check_eq "site RIS splits en-dash pages (281–292)" "$(grep -A1 '^SP  - 281' "$TMP/default/data/studies.ris" | tr -d '\r' | tail -n 1)" "EP  - 292"
 "$GAPMAP" import ris "$TMP/default/data/studies.ris" -C "$RT" >/dev/null 2>"$TMP/rt.err"
 check_eq "round trip import exits 0" "$?" 0
 "$GAPMAP" build -C "$RT" -o "$TMP/rtsite" -q --drafts
