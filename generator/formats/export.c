@@ -289,11 +289,17 @@ void export_ris(const model *m, const size_t *recs, size_t n, buf *out)
 		ris_line(out, "VL", r->volume);
 		ris_line(out, "IS", r->issue);
 		if (r->pages) {
-			const char *dash = strchr(r->pages, '-');
+			/* "101-110" or, as sources print it, "101–110" (an en dash). */
+			const char *dash = strchr(r->pages, '-'), *en = strstr(r->pages, "\xE2\x80\x93");
+			size_t dlen = 1;
+			if (en && (!dash || en < dash)) {
+				dash = en;
+				dlen = 3;
+			}
 			if (dash) {
 				char *sp = xstrndup(r->pages, (size_t)(dash - r->pages));
 				ris_line(out, "SP", sp);
-				ris_line(out, "EP", dash + 1);
+				ris_line(out, "EP", dash + dlen);
 				free(sp);
 			} else {
 				ris_line(out, "SP", r->pages);

@@ -73,14 +73,12 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		return;
 	}
 	schema_check_keys(n, code_keys, N(code_keys), NULL, 0, "a code", d);
-	cfg_code c = {NULL, NULL, NULL, group};
+	cfg_code c = {NULL, NULL, NULL, group, NULL};
 	bool good = true;
 	schema_string(n, "id", true, &c.id, &good, d);
 	schema_string(n, "label", true, &c.label, &good, d);
 	schema_string(n, "definition", false, &c.definition, &good, d);
-	char *prov = NULL;
-	schema_string(n, "provenance", false, &prov, &good, d);
-	free(prov);
+	schema_string(n, "provenance", false, &c.provenance, &good, d);
 	const yml_node *idn = yml_get(n, "id");
 	if (c.id && !check_id(idn, "code", d))
 		good = false;
@@ -93,6 +91,7 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		free(c.id);
 		free(c.label);
 		free(c.definition);
+		free(c.provenance);
 		*ok = false;
 		return;
 	}
@@ -103,6 +102,7 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		free(c.id);
 		free(c.label);
 		free(c.definition);
+		free(c.provenance);
 		*ok = false;
 		return;
 	}
@@ -429,6 +429,7 @@ void cfg_free(cfg_site *s)
 			free(f->codes[k].id);
 			free(f->codes[k].label);
 			free(f->codes[k].definition);
+			free(f->codes[k].provenance);
 		}
 		for (size_t k = 0; k < f->ngroups; k++) {
 			free(f->groups[k].id);

@@ -28,6 +28,7 @@ typedef struct cfg_code {
 	char *label;
 	char *definition; /* may be NULL */
 	size_t group;     /* index into the facet's groups, or CFG_NONE */
+	char *provenance; /* where the code came from (e.g. an EPPI AttributeId); may be NULL */
 } cfg_code;
 
 typedef struct cfg_group {

@@ -533,13 +533,39 @@ static void check_paths(model *m, diag *d, bool *ok)
 	}
 }
 
+/* Moves drafts out of recs (kept in id order) unless they are wanted. */
+static void set_drafts_apart(model *m, bool keep)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nrecs; i++) {
+		record *r = m->recs[i];
+		if (r->draft && !keep) {
+			m->drafts = xrealloc(m->drafts, (m->ndrafts + 1) * sizeof *m->drafts);
+			m->drafts[m->ndrafts++] = r;
+		} else {
+			m->recs[n++] = r;
+		}
+	}
+	m->nrecs = n;
+}
+
 model *model_load(const char *content_dir, diag *d)
+{
+	size_t before = d->errors;
+	model *m = model_open(content_dir, NULL, d);
+	if (m && d->errors != before) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+model *model_open(const char *content_dir, const model_opts *opts, diag *d)
 {
 	model *m = xcalloc(1, sizeof *m);
 	char *site_path = path_join(content_dir, "site.yaml");
 	m->site = cfg_load(site_path, "site.yaml", d);
 	free(site_path);
-	size_t errors_before = d->errors;
 	if (!m->site) {
 		model_free(m);
 		return NULL;
@@ -553,13 +579,12 @@ model *model_load(const char *content_dir, diag *d)
 	if (m->npages > 1)
 		qsort(m->pages, m->npages, sizeof *m->pages, cmp_pages);
 	check_dois(m, d);
+	m->nfailed = m->nfile_ids - m->nrecs;
+	set_drafts_apart(m, opts && opts->drafts);
+	/* Everything below works on the records that loaded; what failed has
+	 * been reported, and the rest is still checked. */
 	build_studies(m, d, &ok);
 	build_indexes(m);
-	(void)errors_before;
-	if (!ok || d->errors) {
-		model_free(m);
-		return NULL;
-	}
 	return m;
 }
 
@@ -610,6 +635,9 @@ void model_free(model *m)
 	for (size_t i = 0; i < m->nrecs; i++)
 		rec_free(m->recs[i]);
 	free(m->recs);
+	for (size_t i = 0; i < m->ndrafts; i++)
+		rec_free(m->drafts[i]);
+	free(m->drafts);
 	for (size_t i = 0; i < m->npages; i++) {
 		free(m->pages[i].slug);
 		free(m->pages[i].file);

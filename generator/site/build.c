@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "formats/eppi.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
 #include "model/history.h"
@@ -113,6 +114,9 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 	export_bibtex(m, NULL, 0, &b);
 	rc |= write_buf(w, "data/studies.bib", &b, d);
 	buf_reset(&b);
+	export_eppi(m, &b);
+	rc |= write_buf(w, "data/studies-eppi.json", &b, d);
+	buf_reset(&b);
 	export_sitemap(m, pages, npages, &b);
 	rc |= write_buf(w, "sitemap.xml", &b, d);
 	buf_reset(&b);
@@ -215,6 +219,15 @@ static void load_prisma(build_state *st, diag *d)
 		return;
 	const model *m = st->m;
 	const cfg_site *s = m->site;
+	if (m->nfailed) {
+		/* Counts without the broken records would only add false alarms. */
+		diag_at(d, DIAG_NOTE, "prisma.yaml", 0, 0,
+		        "included counts not compared with the records while %zu record%s cannot be "
+		        "loaded",
+		        m->nfailed, m->nfailed == 1 ? "" : "s");
+		prisma_check(st->prisma, d);
+		return;
+	}
 	for (size_t i = 0; i < prisma_flow_count(st->prisma); i++) {
 		const prisma_match *pm = prisma_flow_match(st->prisma, i);
 		size_t studies = m->nstudies, reports = m->nrecs;
@@ -284,7 +297,7 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
                  diag *d)
 {
 	build_state st = {.o = o};
-	st.m = model_load(o->content_dir, d);
+	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
 	if (!st.m)
 		return 1;
 	int result = 1;
@@ -425,12 +438,34 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 	return rc;
 }
 
+/* Each draft as a note, saying which required codes it still lacks. */
+static void list_drafts(const model *m, diag *d)
+{
+	record **sets[] = {m->drafts, m->recs};
+	size_t counts[] = {m->ndrafts, m->nrecs};
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++) {
+			const record *r = sets[k][i];
+			if (!r->draft)
+				continue;
+			buf lack = BUF_INIT;
+			for (size_t f = 0; f < m->site->nfacets; f++)
+				if (m->site->facets[f].required && !r->codes[f].n)
+					buf_printf(&lack, "%s%s", lack.len ? ", " : "", m->site->facets[f].id);
+			diag_at(d, DIAG_NOTE, r->file, 0, 0, "draft%s%s%s; %s",
+			        lack.len ? ", not yet coded (no " : "", buf_cstr(&lack), lack.len ? ")" : "",
+			        k == 0 ? "left out of the site (--drafts includes it)"
+			               : "included because of --drafts");
+			buf_free(&lack);
+		}
+}
+
 int build_run(const build_opts *o, build_stats *stats, diag *d)
 {
 	double t0 = now_seconds();
 	memset(stats, 0, sizeof *stats);
 	build_state st = {.o = o};
-	st.m = model_load(o->content_dir, d);
+	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
 	if (!st.m)
 		return 1;
 	if (o->base_url) { /* --base-url wins over site.yaml's url: */
@@ -440,6 +475,11 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	history_check(st.m, d);
 	stats->studies = st.m->nstudies;
 	stats->reports = st.m->nrecs;
+	for (size_t i = 0; i < st.m->nrecs; i++)
+		stats->drafts += st.m->recs[i]->draft;
+	stats->drafts += st.m->ndrafts;
+	if (o->check_only)
+		list_drafts(st.m, d);
 	st.theme = find_theme(o, st.m->site->theme, d);
 	if (!st.theme) {
 		state_free(&st);
@@ -447,12 +487,10 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	}
 	load_theme_settings(&st, d);
 	load_prisma(&st, d);
-	if (d->errors) {
-		state_free(&st);
-		return 1;
-	}
+	/* With errors already found, go on checking (the diagrams, every
+	 * template and page) but write nothing. */
 	out_writer *w = NULL;
-	if (!o->check_only) {
+	if (!o->check_only && !d->errors) {
 		w = out_begin(o->out_dir, o->content_dir, d);
 		if (!w) {
 			state_free(&st);
