@@ -469,6 +469,12 @@ prisma_set *prisma_parse(const char *label, const char *data, size_t len, diag *
 	s->label = xstrdup(label);
 	s->flows = xcalloc(flows->count ? flows->count : 1, sizeof *s->flows);
 	for (size_t i = 0; i < flows->count; i++) {
+		if (i == PRISMA_MAX_FLOWS) {
+			const yml_node *it = flows->items[i];
+			diag_error(d, label, it->line, it->col,
+			           "more than %d flows, the limit for one prisma.yaml", PRISMA_MAX_FLOWS);
+			break;
+		}
 		flow *f = &s->flows[s->count];
 		memset(f, 0, sizeof *f);
 		if (!parse_flow(&p, flows->items[i], f)) {
@@ -498,9 +504,12 @@ prisma_set *prisma_load(const char *path, const char *label, diag *d)
 {
 	char *data;
 	size_t len;
-	if (read_file(path, 16u << 20, &data, &len) != 0) {
-		if (errno != ENOENT)
-			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+	if (read_file(path, PRISMA_MAX_BYTES, &data, &len) != 0) {
+		if (errno == EFBIG)
+			diag_error(d, label, 0, 0, "larger than 1 MiB (%d bytes), the limit for prisma.yaml",
+			           PRISMA_MAX_BYTES);
+		else if (errno != ENOENT)
+			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 		return NULL;
 	}
 	prisma_set *s = prisma_parse(label, data, len, d);
@@ -1679,6 +1688,14 @@ prisma_diagram *prisma_layout(prisma_set *s, size_t fi, const prisma_style *styl
 		free(lb[i].lines);
 	free(lb);
 	free_content(&c, true);
+	if (g->w > PRISMA_MAX_SIDE || g->h > PRISMA_MAX_SIDE) {
+		diag_error(d, s->label, f->line, f->col,
+		           "the diagram of flow \"%s\" would be %.0f x %.0f px, more than %d px across "
+		           "or down, the limit for one diagram: shorten its texts or lists",
+		           f->id, g->w, g->h, PRISMA_MAX_SIDE);
+		prisma_diagram_free(g);
+		return NULL;
+	}
 	return g;
 }
 
