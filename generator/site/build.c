@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/files.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
 #include "model/model.h"
@@ -353,17 +354,12 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
 		rc = prisma_render_png(st.prisma, i, &st.style, st.font_dir,
 		                       dpi > 0 ? prisma_scale_for_dpi(dpi) : 2.0, &b, d);
 	if (rc == 0) {
-		/* Write beside, then rename: an interrupted run keeps an older file. */
-		char *tmp = xasprintf("%s.tmp-gapmap", out_file);
-		FILE *f = fopen(tmp, "wb");
-		if (!f || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0 ||
-		    rename(tmp, out_file) != 0) {
-			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, strerror(errno));
-			remove(tmp);
-		} else {
+		/* A fresh temporary name, then rename: an interrupted run keeps an
+		 * older file, and no link is written through. */
+		if (file_create(out_file, b.data, b.len, true) != 0)
+			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, file_create_error(errno));
+		else
 			result = 0;
-		}
-		free(tmp);
 	}
 	buf_free(&b);
 done:
