@@ -1,0 +1,3 @@
+mkdir ../elsewhere
+mv pages ../elsewhere/pages
+ln -s ../elsewhere/pages pages

@@ -1,0 +1,3 @@
+mkdir ../elsewhere
+mv studies ../elsewhere/studies
+ln -s ../elsewhere/studies studies
