@@ -37,9 +37,15 @@ int file_create(const char *path, const void *data, size_t len, bool replace)
 		return -1;
 	}
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	free(dir);
-	if (dfd < 0)
+	if (dfd < 0) {
+		/* O_DIRECTORY|O_NOFOLLOW on a link gives ENOTDIR: say ELOOP. */
+		struct stat st;
+		err = errno == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode) ? ELOOP : errno;
+		free(dir);
+		errno = err;
 		return -1;
+	}
+	free(dir);
 	/* A fresh name: O_EXCL fails on anything already there, a planted link
 	 * included, so the next name is tried. */
 	char *tmp = NULL;
