@@ -731,17 +731,6 @@ static void check_flow(check_ctx *c)
 	if (f->other.present)
 		check_arm(c, &f->other, true);
 
-	/* Stated included counts against the records. */
-	if (f->records) {
-		if (f->inc_studies.given && f->inc_studies.n != f->rec_studies)
-			bad(c, &f->inc_studies, true,
-			    "\"Studies included in review\" is %lld here but the records include %lld",
-			    f->inc_studies.n, f->rec_studies);
-		if (f->inc_reports.given && f->inc_reports.n != f->rec_reports)
-			bad(c, &f->inc_reports, true,
-			    "\"Reports of included studies\" is %lld here but the records include %lld",
-			    f->inc_reports.n, f->rec_reports);
-	}
 	included in = included_counts(f);
 	if (in.studies.given && in.reports.given && in.studies.n > in.reports.n)
 		bad(c, f->inc_studies.given ? &f->inc_studies : NULL, false,
@@ -783,12 +772,45 @@ static void check_flow(check_ctx *c)
 		}
 		any = true;
 	}
+
+	/* Stated included counts against the records, which are what the
+	 * diagram shows: one message saying what to write in prisma.yaml (with
+	 * the arms' counts that must then add up too), rather than two or
+	 * three that seemed to contradict each other. */
+	bool told_reports = false;
+	bool off_studies = f->records && f->inc_studies.given && f->inc_studies.n != f->rec_studies;
+	bool off_reports = f->records && f->inc_reports.given && f->inc_reports.n != f->rec_reports;
+	if (off_studies || off_reports) {
+		buf what = BUF_INIT, says = BUF_INIT, set = BUF_INIT, also = BUF_INIT;
+		if (off_studies) {
+			buf_printf(&what, "%lld studies", f->rec_studies);
+			buf_printf(&says, "%lld", f->inc_studies.n);
+			buf_printf(&set, "\"studies: %lld\"", f->rec_studies);
+		}
+		if (off_reports) {
+			buf_printf(&what, "%s%lld reports", off_studies ? " in " : "", f->rec_reports);
+			buf_printf(&says, "%s%lld", off_studies ? " and " : "", f->inc_reports.n);
+			buf_printf(&set, "%s\"reports: %lld\"", off_studies ? " and " : "",
+			           f->rec_reports);
+			if (!f->has_previous && any && complete && sum != f->rec_reports)
+				buf_printf(&also, ", and make the arms' counts give %lld reports (now %s = %lld)",
+				           f->rec_reports, how.data, sum);
+			told_reports = !f->has_previous;
+		}
+		bad(c, off_studies ? &f->inc_studies : &f->inc_reports, true,
+		    "the records include %s, but prisma.yaml says %s: set %s under \"included\"%s",
+		    what.data, says.data, set.data, buf_cstr(&also));
+		buf_free(&also);
+		buf_free(&what);
+		buf_free(&says);
+		buf_free(&set);
+	}
 	/* An arm that gives no share still contributes none or more, so the
 	 * shares that are given bound the total from below. Only stated shares
 	 * are held to that: before per-arm counts existed, a partial
 	 * assessed − excluded was never checked, and a review that counted
 	 * studies there should not start failing. */
-	if (any && !complete && stated && target->given && sum > target->n) {
+	if (!told_reports && any && !complete && stated && target->given && sum > target->n) {
 		const count *where = f->has_previous ? (f->new_reports.given ? &f->new_reports : at)
 		                                     : (f->inc_reports.given ? &f->inc_reports : at);
 		const char *source = f->records && !(f->has_previous && f->new_reports.given)
@@ -797,7 +819,7 @@ static void check_flow(check_ctx *c)
 		bad(c, where, true, "\"%s\" should be at least %lld (%s) but is %lld%s", box, sum,
 		    how.data, target->n, source);
 	}
-	if (any && complete && target->given && sum != target->n) {
+	if (!told_reports && any && complete && target->given && sum != target->n) {
 		const count *where = f->has_previous ? (f->new_reports.given ? &f->new_reports : at)
 		                                     : (f->inc_reports.given ? &f->inc_reports : at);
 		const char *source = f->records && !(f->has_previous && f->new_reports.given)
