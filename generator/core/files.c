@@ -28,7 +28,8 @@ static int write_all(int fd, const char *data, size_t len)
 int file_create(const char *path, const void *data, size_t len, bool replace)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+	char *dir =
+	    slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
 	const char *base = slash ? slash + 1 : path;
 	int err = 0;
 	if (!*base) {
@@ -40,7 +41,8 @@ int file_create(const char *path, const void *data, size_t len, bool replace)
 	if (dfd < 0) {
 		/* O_DIRECTORY|O_NOFOLLOW on a link gives ENOTDIR: say ELOOP. */
 		struct stat st;
-		err = errno == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode) ? ELOOP : errno;
+		err =
+		    errno == ENOTDIR && lstat(dir, &st) == 0 && S_ISLNK(st.st_mode) ? ELOOP : errno;
 		free(dir);
 		errno = err;
 		return -1;
