@@ -14,20 +14,20 @@
 #include "model/model.h"
 
 static const char site_yaml[] =
-	"title: Fuzz\n"
-	"map: { rows: outcome, columns: setting, segments: design, filters: [design, year] }\n"
-	"facets:\n"
-	"  outcome:\n"
-	"    label: Outcome\n"
-	"    required: true\n"
-	"    codes: [ { id: pain, label: Pain }, { id: mood, label: Mood } ]\n"
-	"  setting:\n"
-	"    label: Setting\n"
-	"    codes: [ { id: gp, label: GP }, { id: home, label: Home } ]\n"
-	"  design:\n"
-	"    label: Design\n"
-	"    multiple: false\n"
-	"    codes: [ { id: rct, label: RCT } ]\n";
+    "title: Fuzz\n"
+    "map: { rows: outcome, columns: setting, segments: design, filters: [design, year] }\n"
+    "facets:\n"
+    "  outcome:\n"
+    "    label: Outcome\n"
+    "    required: true\n"
+    "    codes: [ { id: pain, label: Pain }, { id: mood, label: Mood } ]\n"
+    "  setting:\n"
+    "    label: Setting\n"
+    "    codes: [ { id: gp, label: GP }, { id: home, label: Home } ]\n"
+    "  design:\n"
+    "    label: Design\n"
+    "    multiple: false\n"
+    "    codes: [ { id: rct, label: RCT } ]\n";
 
 static const char record_yaml[] = "title: A trial\n"
                                   "authors: [\"Smith, A.\"]\n"
@@ -51,8 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mkdir(sub, 0700);
 		fuzz_write("site.yaml", (const uint8_t *)site_yaml, sizeof site_yaml - 1, path,
 		           sizeof path);
-		fuzz_write("studies/fuzz.yaml", (const uint8_t *)record_yaml, sizeof record_yaml - 1,
-		           path, sizeof path);
+		fuzz_write("studies/fuzz.yaml", (const uint8_t *)record_yaml,
+		           sizeof record_yaml - 1, path, sizeof path);
 		ready = true;
 	}
 	const uint8_t *sep = memchr(data, 0xFF, size);

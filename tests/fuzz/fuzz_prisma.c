@@ -1,9 +1,9 @@
 /* libFuzzer harness for prisma.yaml: any bytes must give flows or
  * diagnostics, and every flow that loads must check, describe itself, lay
- * out with the default theme's fonts (or be refused as too large) and draw as SVG and as a small PNG,
- * never crashing, leaking or hanging (the flow and box caps bound the
- * work). The included counts the records would give are taken from the
- * input's length, so both a matching and a mismatching count are tried. */
+ * out with the default theme's fonts (or be refused as too large) and draw as SVG and as a small
+ * PNG, never crashing, leaking or hanging (the flow and box caps bound the work). The included
+ * counts the records would give are taken from the input's length, so both a matching and a
+ * mismatching count are tried. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)prisma_flow_template(s, i);
 			(void)prisma_flow_match(s, i);
 			if (size & 1)
-				prisma_set_included(s, i, (long long)(size % 7), (long long)(size % 11));
+				prisma_set_included(s, i, (long long)(size % 7),
+				                    (long long)(size % 11));
 		}
 		prisma_check(s, d);
 		for (size_t i = 0; i < prisma_flow_count(s); i++) {
