@@ -1,3 +1,3 @@
-mkdir ../elsewhere
-mv pages ../elsewhere/pages
-ln -s ../elsewhere/pages pages
+mkdir ../pages-elsewhere
+mv pages ../pages-elsewhere/pages
+ln -s ../pages-elsewhere/pages pages

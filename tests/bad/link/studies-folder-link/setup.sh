@@ -1,3 +1,3 @@
-mkdir ../elsewhere
-mv studies ../elsewhere/studies
-ln -s ../elsewhere/studies studies
+mkdir ../studies-elsewhere
+mv studies ../studies-elsewhere/studies
+ln -s ../studies-elsewhere/studies studies

@@ -1,4 +1,4 @@
 printf 'theme: mine\n' >>site.yaml
-mkdir ../elsewhere themes
-cp -R "$GAPMAP_HOME/themes/default" ../elsewhere/mine
-ln -s ../../elsewhere/mine themes/mine
+mkdir ../theme-elsewhere themes
+cp -R "$GAPMAP_HOME/themes/default" ../theme-elsewhere/mine
+ln -s ../../theme-elsewhere/mine themes/mine

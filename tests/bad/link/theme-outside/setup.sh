@@ -1,3 +1,3 @@
 printf 'theme: ../elsewhere\n' >>site.yaml
-mkdir ../elsewhere
+mkdir -p ../elsewhere
 cp -R "$GAPMAP_HOME/themes/default/." ../elsewhere/

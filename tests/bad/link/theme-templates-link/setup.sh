@@ -1,4 +1,4 @@
 printf 'theme: mine\n' >>site.yaml
-mkdir -p themes/mine ../elsewhere/templates
+mkdir -p themes/mine ../templates-elsewhere
 cp -R "$GAPMAP_HOME/themes/default/." themes/mine/
-ln -s ../../../elsewhere/templates themes/mine/templates
+ln -s ../../../templates-elsewhere themes/mine/templates
