@@ -240,23 +240,16 @@ static void check_flow(check_ctx *c)
 	 * are held to that: before per-arm counts existed, a partial
 	 * assessed − excluded was never checked, and a review that counted
 	 * studies there should not start failing. */
+	/* Where the sum is reported, and whether the total came from the records. */
+	const count *where = f->has_previous ? (f->new_reports.given ? &f->new_reports : at)
+	                                     : (f->inc_reports.given ? &f->inc_reports : at);
+	const char *source =
+	    f->records && !(f->has_previous && f->new_reports.given) ? " (from the records)" : "";
 	if (!told_reports && any && !complete && stated && target->given && sum > target->n) {
-		const count *where = f->has_previous
-		                         ? (f->new_reports.given ? &f->new_reports : at)
-		                         : (f->inc_reports.given ? &f->inc_reports : at);
-		const char *source = f->records && !(f->has_previous && f->new_reports.given)
-		                         ? " (from the records)"
-		                         : "";
 		bad(c, where, true, "\"%s\" should be at least %lld (%s) but is %lld%s", box, sum,
 		    how.data, target->n, source);
 	}
 	if (!told_reports && any && complete && target->given && sum != target->n) {
-		const count *where = f->has_previous
-		                         ? (f->new_reports.given ? &f->new_reports : at)
-		                         : (f->inc_reports.given ? &f->inc_reports : at);
-		const char *source = f->records && !(f->has_previous && f->new_reports.given)
-		                         ? " (from the records)"
-		                         : "";
 		const count *studies = f->has_previous ? &in.new_studies : &in.studies;
 		/* A review that counts studies where PRISMA counts reports is a
 		 * common, harmless slip: warn rather than fail. */

@@ -25,6 +25,13 @@ static void num(buf *b, double v)
 	buf_puts(b, s);
 }
 
+/* text, then v as num writes it: one attribute's tail and the next's value. */
+static void text_num(buf *b, const char *text, double v)
+{
+	buf_puts(b, text);
+	num(b, v);
+}
+
 static void colour(buf *b, uint32_t c)
 {
 	buf_printf(b, "#%06X", (unsigned)(c & 0xFFFFFF));
@@ -35,10 +42,8 @@ void prisma_diagram_svg(const prisma_diagram *g, buf *b)
 	buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
 	num(b, g->w);
-	buf_puts(b, "\" height=\"");
-	num(b, g->h);
-	buf_puts(b, "\" viewBox=\"0 0 ");
-	num(b, g->w);
+	text_num(b, "\" height=\"", g->h);
+	text_num(b, "\" viewBox=\"0 0 ", g->w);
 	buf_putc(b, ' ');
 	num(b, g->h);
 	buf_puts(b, "\" role=\"img\" aria-labelledby=\"prisma-title prisma-desc\" "
@@ -54,17 +59,12 @@ void prisma_diagram_svg(const prisma_diagram *g, buf *b)
 		const ditem *it = &g->items[i];
 		switch (it->kind) {
 		case D_RECT:
-			buf_puts(b, "<rect x=\"");
-			num(b, it->x0);
-			buf_puts(b, "\" y=\"");
-			num(b, it->y0);
-			buf_puts(b, "\" width=\"");
-			num(b, it->x1 - it->x0);
-			buf_puts(b, "\" height=\"");
-			num(b, it->y1 - it->y0);
+			text_num(b, "<rect x=\"", it->x0);
+			text_num(b, "\" y=\"", it->y0);
+			text_num(b, "\" width=\"", it->x1 - it->x0);
+			text_num(b, "\" height=\"", it->y1 - it->y0);
 			if (it->radius > 0) {
-				buf_puts(b, "\" rx=\"");
-				num(b, it->radius);
+				text_num(b, "\" rx=\"", it->radius);
 			}
 			buf_puts(b, "\" fill=\"");
 			if (it->fill_on)
@@ -74,24 +74,18 @@ void prisma_diagram_svg(const prisma_diagram *g, buf *b)
 			if (it->stroke_on) {
 				buf_puts(b, "\" stroke=\"");
 				colour(b, it->stroke);
-				buf_puts(b, "\" stroke-width=\"");
-				num(b, it->lw);
+				text_num(b, "\" stroke-width=\"", it->lw);
 			}
 			buf_puts(b, "\"/>\n");
 			break;
 		case D_LINE:
-			buf_puts(b, "<line x1=\"");
-			num(b, it->x0);
-			buf_puts(b, "\" y1=\"");
-			num(b, it->y0);
-			buf_puts(b, "\" x2=\"");
-			num(b, it->x1);
-			buf_puts(b, "\" y2=\"");
-			num(b, it->y1);
+			text_num(b, "<line x1=\"", it->x0);
+			text_num(b, "\" y1=\"", it->y0);
+			text_num(b, "\" x2=\"", it->x1);
+			text_num(b, "\" y2=\"", it->y1);
 			buf_puts(b, "\" stroke=\"");
 			colour(b, it->stroke);
-			buf_puts(b, "\" stroke-width=\"");
-			num(b, it->lw);
+			text_num(b, "\" stroke-width=\"", it->lw);
 			buf_puts(b, "\" stroke-linecap=\"square\"/>\n");
 			break;
 		case D_TRI:
@@ -106,25 +100,20 @@ void prisma_diagram_svg(const prisma_diagram *g, buf *b)
 			buf_puts(b, "\"/>\n");
 			break;
 		case D_TEXT:
-			buf_puts(b, "<text x=\"");
-			num(b, it->x0);
-			buf_puts(b, "\" y=\"");
-			num(b, it->y0);
+			text_num(b, "<text x=\"", it->x0);
+			text_num(b, "\" y=\"", it->y0);
 			if (it->rotated) {
-				buf_puts(b, "\" transform=\"rotate(-90 ");
-				num(b, it->x0);
+				text_num(b, "\" transform=\"rotate(-90 ", it->x0);
 				buf_putc(b, ' ');
 				num(b, it->y0);
 				buf_putc(b, ')');
 			}
-			buf_puts(b, "\" font-size=\"");
-			num(b, it->size);
+			text_num(b, "\" font-size=\"", it->size);
 			if (it->face == FONT_BOLD)
 				buf_puts(b, "\" font-weight=\"bold");
 			/* The PNG's measured width: with a fallback font the line
 			 * is stretched or squeezed to it, so it never leaves its box. */
-			buf_puts(b, "\" textLength=\"");
-			num(b, it->width);
+			text_num(b, "\" textLength=\"", it->width);
 			buf_puts(b, "\" lengthAdjust=\"spacingAndGlyphs\" fill=\"");
 			colour(b, it->fill);
 			buf_puts(b, "\">");
