@@ -32,8 +32,8 @@ static bool no_link(const char *p, const char *label, bool *linked, diag *d)
 		return false;
 	if (S_ISLNK(st.st_mode)) {
 		diag_error(d, label, 0, 0,
-		           "is a symbolic link: gapmap follows no links in themes; put the theme's "
-		           "files in the folder itself");
+		           "is a symbolic link: gapmap follows no links in themes and templates; put "
+		           "the files in the folder itself");
 		*linked = true;
 		return false;
 	}
@@ -496,7 +496,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		st.dirs[st.ndirs++] = (render_dir){st.base_templates, "templates"};
 	if (is_dir(st.theme_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.theme_templates, st.theme_templates};
-	if (is_dir(st.site_templates))
+	bool linked = false;
+	if (no_link(st.site_templates, "templates", &linked, d) && is_dir(st.site_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.site_templates, "templates"};
 
 	size_t njobs;
