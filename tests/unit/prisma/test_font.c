@@ -85,7 +85,7 @@ int main(void)
 	CHECK(d->count && strstr(d->items[0].message, "cannot read font"));
 	f = font_open(FONTS, "LICENSE-DejaVu.txt", "DejaVuSans-Bold.ttf", d);
 	CHECK(f == NULL && d->errors == 2);
-	CHECK(strstr(d->items[1].message, "not a scalable font"));
+	CHECK(d->count > 1 && strstr(d->items[1].message, "not a scalable font"));
 	char dir[] = "/tmp/gapmap-font-XXXXXX";
 	CHECK(mkdtemp(dir) != NULL);
 	char *link = xasprintf("%s/linked.ttf", dir);
@@ -93,7 +93,8 @@ int main(void)
 	CHECK(target && symlink(target, link) == 0);
 	f = font_open(dir, "linked.ttf", "linked.ttf", d);
 	CHECK(f == NULL && d->errors == 3);
-	CHECK(strstr(d->items[2].message, "it is a symbolic link"));
+	font_close(f);
+	CHECK(d->count > 2 && strstr(d->items[2].message, "it is a symbolic link"));
 	unlink(link);
 	rmdir(dir);
 	free(link);
