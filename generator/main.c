@@ -18,6 +18,7 @@
 #include "site/clean.h"
 #include "load/config.h"
 #include "core/diag.h"
+#include "core/files.h"
 #include "load/schema.h"
 #include "core/version.h"
 #include "formats/yaml_write.h"
@@ -149,22 +150,15 @@ static int cmd_check(int argc, char **argv, const char *home)
 	return rc ? EXIT_CONTENT : drc;
 }
 
-/* Writes path only when it does not exist (or force); O_EXCL makes the
- * check and the creation one step. */
+/* Writes path only when it does not exist (or force), never through a
+ * link (core/files.h). */
 static int write_new(const char *path, const char *text, bool force)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL), 0644);
-	if (fd < 0) {
+	if (file_create(path, text, strlen(text), force) != 0) {
 		if (errno == EEXIST)
 			fprintf(stderr, "gapmap: %s exists; not overwriting it (use --force)\n", path);
 		else
-			fprintf(stderr, "gapmap: cannot write %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	size_t len = strlen(text);
-	ssize_t n = write(fd, text, len);
-	if (close(fd) != 0 || n < 0 || (size_t)n != len) {
-		fprintf(stderr, "gapmap: cannot write %s\n", path);
+			fprintf(stderr, "gapmap: cannot write %s: %s\n", path, file_create_error(errno));
 		return -1;
 	}
 	return 0;

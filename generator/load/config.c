@@ -280,7 +280,7 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 			diag_error(d, label, 0, 0, "larger than 4 MiB (%d bytes), the limit for site.yaml",
 			           CFG_MAX_BYTES);
 		else
-			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 		return NULL;
 	}
 	size_t before = d->errors;
@@ -343,8 +343,17 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 		ok = false;
 	}
 	s->facet_ids = xcalloc(s->nfacets, sizeof *s->facet_ids);
-	for (size_t i = 0; i < s->nfacets; i++)
+	size_t all_codes = 0;
+	for (size_t i = 0; i < s->nfacets; i++) {
 		s->facet_ids[i] = s->facets[i].id;
+		all_codes += s->facets[i].ncodes;
+	}
+	if (all_codes > CFG_MAX_ALL_CODES) {
+		diag_error(d, facets->file, facets->line, facets->col,
+		           "the facets have %zu codes together, more than %d, the limit for one site",
+		           all_codes, CFG_MAX_ALL_CODES);
+		ok = false;
+	}
 
 	s->rows = s->columns = s->segments = CFG_NONE;
 	s->thin = 2;
@@ -365,6 +374,17 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 			const yml_node *n = yml_get(map, "columns");
 			diag_error(d, n->file, n->line, n->col, "map rows and columns are the same facet");
 			ok = false;
+		}
+		if (s->rows != CFG_NONE && s->columns != CFG_NONE && s->rows != s->columns) {
+			size_t nr = s->facets[s->rows].ncodes, nc = s->facets[s->columns].ncodes;
+			if (nr * nc > CFG_MAX_CELLS) {
+				const yml_node *n = yml_get(map, "columns");
+				diag_error(d, n->file, n->line, n->col,
+				           "the map would have %zu cells (%zu rows x %zu columns), more than "
+				           "%d, the limit for one map",
+				           nr * nc, nr, nc, CFG_MAX_CELLS);
+				ok = false;
+			}
 		}
 		const yml_node *filters = yml_get(map, "filters");
 		if (filters && filters->kind == YML_SEQ) {

@@ -20,6 +20,11 @@
 /* Bounds on a vocabulary: the map is rows x columns cells, each a page. */
 #define CFG_MAX_FACETS 64
 #define CFG_MAX_CODES 1000
+/* Codes of all facets together, and cells of the map (row codes x column
+ * codes): each code and each cell is a page, so these bound a build's time
+ * and memory whatever the vocabulary. */
+#define CFG_MAX_ALL_CODES 5000
+#define CFG_MAX_CELLS 10000
 /* The built-in "year" filter, which is no facet. */
 #define CFG_FILTER_YEAR ((size_t)-2)
 

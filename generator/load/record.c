@@ -329,7 +329,7 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 			diag_error(d, label, 0, 0, "note is larger than 1 MiB (%d bytes), the limit for one note",
 			           REC_MAX_BYTES);
 		else
-			diag_error(d, label, 0, 0, "cannot read note: %s", strerror(errno));
+			diag_error(d, label, 0, 0, "cannot read note: %s", read_file_error(errno));
 		*ok = false;
 		return;
 	}
@@ -366,7 +366,7 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 			           "long texts belong in the note (studies/%s.md)",
 			           REC_MAX_BYTES, id);
 		else
-			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 		return NULL;
 	}
 	size_t before = d->errors;

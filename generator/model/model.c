@@ -2,8 +2,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/paths.h"
 #include "load/note.h"
@@ -15,13 +18,23 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Directory entries, sorted, so the build never depends on readdir order. */
-static char **list_dir(const char *dir, size_t *n, bool *missing)
+/* Directory entries, sorted, so the build never depends on readdir order.
+ * A folder that is a symbolic link is an error at label (its files could
+ * lie anywhere) and counts as missing. */
+static char **list_dir(const char *dir, const char *label, size_t *n, bool *missing, diag *d)
 {
 	*n = 0;
 	*missing = false;
-	DIR *dp = opendir(dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!dp) {
+		struct stat st;
+		if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+			diag_error(d, label, 0, 0,
+			           "is a symbolic link: gapmap follows no links in the content folder; "
+			           "put the files in the folder itself");
+		if (fd >= 0)
+			close(fd);
 		*missing = true;
 		return NULL;
 	}
@@ -63,9 +76,11 @@ static void load_records(model *m, const char *dir, diag *d)
 	char *sdir = path_join(dir, "studies");
 	size_t n;
 	bool missing;
-	char **names = list_dir(sdir, &n, &missing);
+	size_t before = d->errors;
+	char **names = list_dir(sdir, "studies", &n, &missing, d);
 	if (missing) {
-		diag_warning(d, "studies", 0, 0, "no studies folder: the map is empty");
+		if (d->errors == before)
+			diag_warning(d, "studies", 0, 0, "no studies folder: the map is empty");
 		free(sdir);
 		return;
 	}
@@ -131,7 +146,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 	char *pdir = path_join(dir, "pages");
 	size_t n;
 	bool missing;
-	char **names = list_dir(pdir, &n, &missing);
+	char **names = list_dir(pdir, "pages", &n, &missing, d);
 	if (missing) {
 		free(pdir);
 		return;
@@ -170,7 +185,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 				           "page is larger than 1 MiB (%d bytes), the limit for one page",
 				           REC_MAX_BYTES);
 			else
-				diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+				diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 			free(path);
 			free(slug);
 			free(label);

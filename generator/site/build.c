@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "formats/eppi.h"
+#include "core/files.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
 #include "model/history.h"
@@ -25,31 +26,105 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Whether p (shown as label) exists without being a symbolic link; a link
+ * is an error naming it, since a theme publishes what it holds. */
+static bool no_link(const char *p, const char *label, bool *linked, diag *d)
+{
+	struct stat st;
+	if (lstat(p, &st) != 0)
+		return false;
+	if (S_ISLNK(st.st_mode)) {
+		diag_error(d, label, 0, 0,
+		           "is a symbolic link: gapmap follows no links in themes and templates; put "
+		           "the files in the folder itself");
+		*linked = true;
+		return false;
+	}
+	return true;
+}
+
+/* Checks a found theme folder: it and the parts read from it (templates,
+ * fonts, settings, assets) are no links. Returns p, or NULL after freeing
+ * it with the errors in d. */
+static char *checked_theme(char *p, const char *shown, diag *d)
+{
+	static const char *const parts[] = {"templates", "fonts", "theme.yaml", "css", "js", "images"};
+	bool linked = false;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		char *sub = path_join(p, parts[i]);
+		char *label = path_join(shown, parts[i]);
+		no_link(sub, label, &linked, d);
+		free(label);
+		free(sub);
+	}
+	if (linked) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* A theme is a name looked up in the content folder's themes/, then the
- * installed themes/; or a path (containing '/') relative to the content. */
+ * installed themes/; or a relative path (containing '/') to a folder inside
+ * the content folder. No part of the way may be a symbolic link. */
 static char *find_theme(const build_opts *o, const char *name, diag *d)
 {
+	bool linked = false;
 	if (strchr(name, '/')) {
-		char *p = name[0] == '/' ? xstrdup(name) : path_join(o->content_dir, name);
-		if (is_dir(p))
-			return p;
+		bool inside = name[0] != '/' && strcmp(name, "..") != 0 && !str_starts_with(name, "../") &&
+		              !strstr(name, "/../") && !str_ends_with(name, "/..");
+		if (!inside) {
+			diag_error(d, "site.yaml", 0, 0,
+			           "theme \"%s\" is outside the content folder: a theme is a name in "
+			           "themes/ or a relative path to a folder inside the content folder",
+			           name);
+			return NULL;
+		}
+		/* Every folder on the way, from the content folder down. */
+		char *rel = xstrdup(name);
+		bool ok = true;
+		for (char *slash = rel; ok && slash;) {
+			slash = strchr(slash + 1, '/');
+			if (slash)
+				*slash = '\0';
+			char *p = path_join(o->content_dir, rel);
+			ok = no_link(p, rel, &linked, d);
+			free(p);
+			if (slash)
+				*slash = '/';
+		}
+		char *p = path_join(o->content_dir, name);
+		free(rel);
+		if (ok && is_dir(p))
+			return checked_theme(p, name, d);
 		free(p);
 	} else if (name[0] && strcmp(name, ".") && strcmp(name, "..")) {
 		char *local = path_join(o->content_dir, "themes");
 		char *p = path_join(local, name);
+		char *shown = xasprintf("themes/%s", name);
+		bool ok = no_link(local, "themes", &linked, d) && no_link(p, shown, &linked, d);
 		free(local);
-		if (is_dir(p))
-			return p;
+		if (ok && is_dir(p)) {
+			char *r = checked_theme(p, shown, d);
+			free(shown);
+			return r;
+		}
 		free(p);
 		char *global = path_join(o->home, "themes");
 		p = path_join(global, name);
 		free(global);
-		if (is_dir(p))
-			return p;
+		if (!linked && no_link(p, p, &linked, d) && is_dir(p)) {
+			char *r = checked_theme(p, p, d);
+			free(shown);
+			return r;
+		}
+		free(shown);
 		free(p);
 	}
-	diag_error(d, "site.yaml", 0, 0, "theme \"%s\" not found (looked in %s/themes and %s/themes)",
-	           name, o->content_dir, o->home);
+	if (!linked)
+		diag_error(d, "site.yaml", 0, 0,
+		           "theme \"%s\" not found (looked in %s/themes and %s/themes)", name,
+		           o->content_dir, o->home);
 	return NULL;
 }
 
@@ -130,7 +205,7 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
  * link check: the data files here, the flows' diagrams from st->flows. */
 static const char *const data_files[] = {
     "data/studies.json", "data/map.js",      "data/map-text.js", "data/studies.csv",
-    "data/studies.ris",  "data/studies.bib", "sitemap.xml",      "feed.xml",
+    "data/studies.ris",  "data/studies.bib", "data/studies-eppi.json", "sitemap.xml", "feed.xml",
 };
 
 /* A theme asset as the site has it: assets/<folder>/<path> is a regular
@@ -162,10 +237,12 @@ static void check_links(build_state *st, const render_job *jobs, size_t njobs, d
 	free(files);
 }
 
-/* Copies the theme's static files (all but its templates and settings). */
+/* Copies the theme's static files (all but its templates and settings).
+ * fonts/ holds the fonts PRISMA diagrams are drawn with at build time; no
+ * page loads them, so they are not published. */
 static int copy_assets(out_writer *w, const char *theme, diag *d)
 {
-	static const char *const folders[] = {"css", "js", "fonts", "images"};
+	static const char *const folders[] = {"css", "js", "images"};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof folders / sizeof *folders; i++) {
 		char *src = path_join(theme, folders[i]);
@@ -328,17 +405,12 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
 		rc = prisma_render_png(st.prisma, i, &st.style, st.font_dir,
 		                       dpi > 0 ? prisma_scale_for_dpi(dpi) : 2.0, &b, d);
 	if (rc == 0) {
-		/* Write beside, then rename: an interrupted run keeps an older file. */
-		char *tmp = xasprintf("%s.tmp-gapmap", out_file);
-		FILE *f = fopen(tmp, "wb");
-		if (!f || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0 ||
-		    rename(tmp, out_file) != 0) {
-			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, strerror(errno));
-			remove(tmp);
-		} else {
+		/* A fresh temporary name, then rename: an interrupted run keeps an
+		 * older file, and no link is written through. */
+		if (file_create(out_file, b.data, b.len, true) != 0)
+			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, file_create_error(errno));
+		else
 			result = 0;
-		}
-		free(tmp);
 	}
 	buf_free(&b);
 done:
@@ -505,7 +577,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		st.dirs[st.ndirs++] = (render_dir){st.base_templates, "templates"};
 	if (is_dir(st.theme_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.theme_templates, st.theme_templates};
-	if (is_dir(st.site_templates))
+	bool linked = false;
+	if (no_link(st.site_templates, "templates", &linked, d) && is_dir(st.site_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.site_templates, "templates"};
 
 	size_t njobs;

@@ -1923,9 +1923,10 @@ static int add_dir(tmpl_env *e, const char *dir, const char *rel, const char *pr
 			diag_error(d, label, 0, 0, "cannot read template: %s", strerror(errno));
 			rc = -1;
 		} else if (S_ISLNK(st.st_mode)) {
-			diag_warning(d, label, 0, 0,
-			             "symbolic link skipped: templates are read only from the theme's "
-			             "own files");
+			diag_error(d, label, 0, 0,
+			           "is a symbolic link: templates are read only from the theme's own "
+			           "files, and gapmap follows no links");
+			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth >= MAX_DIR_DEPTH) {
 				diag_error(d, label, 0, 0, "template folders nested too deep");

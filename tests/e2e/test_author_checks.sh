@@ -2,7 +2,7 @@
 # The author's path through `gapmap new` (issue 13): the note it scaffolds
 # is flagged until the author replaces its placeholder, and an empty list
 # for a required facet (as a scaffold leaves it) is an error in check and
-# build. The exact diagnostics for hand-written cases are in tests/bad/80-83.
+# build. The exact diagnostics for hand-written cases are in tests/bad/record/80-*, 83-* and tests/bad/note/81-*, 82-*.
 . "$(dirname "$0")/lib.sh"
 C=$TMP/content
 cp -R "$ROOT/tests/bad/base" "$C"
