@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/esc.h"
+
 #define JSON_MAX_DEPTH 100
 /* ---- values as text ------------------------------------------------------- */
 
@@ -70,47 +72,32 @@ static const char *to_text(lua_State *L, int idx, char *tmp, size_t size, size_t
 	}
 }
 
-static void put_html(lua_State *L, wbuf *w, const char *s, size_t n)
+/* A sink into a wbuf, so the core escaper (core/esc.h) writes template
+ * output directly; a write past the memory budget raises the limit error
+ * out of the escaper, which holds nothing that would leak. */
+typedef struct wsink {
+	sink s;
+	lua_State *L;
+	wbuf *w;
+} wsink;
+
+static void wsink_write(sink *s, const char *p, size_t n)
 {
-	size_t start = 0;
-	sb_charge_scan(L, w->e, n);
-	for (size_t i = 0; i < n; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		case '\'':
-			rep = "&#39;";
-			break;
-		default:
-			continue;
-		}
-		wbuf_put(L, w, s + start, i - start);
-		wbuf_puts(L, w, rep);
-		start = i + 1;
-	}
-	wbuf_put(L, w, s + start, n - start);
+	wsink *ws = (wsink *)s;
+	wbuf_put(ws->L, ws->w, p, n);
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 when s starts with an
- * invalid or truncated one. */
-static size_t utf8_seq(const char *s, size_t n)
+static wsink wsink_for(lua_State *L, wbuf *w)
 {
-	unsigned char c = (unsigned char)s[0];
-	size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-	if (len > n)
-		return 0;
-	return utf8_valid_prefix(s, len) == len ? len : 0;
+	wsink ws = {{wsink_write, NULL, false, 0}, L, w};
+	return ws;
+}
+
+static void put_html(lua_State *L, wbuf *w, const char *s, size_t n)
+{
+	sb_charge_scan(L, w->e, n);
+	wsink ws = wsink_for(L, w);
+	esc_markup_to(&ws.s, s, n);
 }
 
 /* ---- the writers compiled templates call ----------------------------------- */
@@ -163,140 +150,33 @@ static int bi_escape(lua_State *L)
 
 static int bi_urlencode(lua_State *L)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	tmpl_env *e = sb_env(L);
 	char tmp[64];
 	size_t n;
 	const char *s = to_text(L, 1, tmp, sizeof tmp, &n);
 	wbuf *w = wbuf_new(L, e);
-	if (s)
+	if (s) {
 		sb_charge_scan(L, e, n);
-	for (size_t i = 0; s && i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		    c == '-' || c == '.' || c == '_' || c == '~') {
-			wbuf_putc(L, w, (char)c);
-		} else {
-			char pct[3] = {'%', hex[c >> 4], hex[c & 15]};
-			wbuf_put(L, w, pct, 3);
-		}
+		wsink ws = wsink_for(L, w);
+		esc_url_to(&ws.s, s, n, false);
 	}
 	wbuf_push(L, w);
 	return 1;
 }
 
-/* XML 1.0 text and attribute values: the five entities, invalid UTF-8
- * replaced by U+FFFD and control characters XML forbids dropped, so a feed
- * or SVG stays well-formed whatever the content holds. */
+/* XML 1.0 text and attribute values: the same escaping as HTML (core/esc.h),
+ * which also replaces what XML forbids, so a feed or SVG stays well-formed
+ * whatever the content holds. */
 static int bi_xml(lua_State *L)
 {
-	tmpl_env *e = sb_env(L);
-	char tmp[64];
-	size_t n;
-	const char *s = to_text(L, 1, tmp, sizeof tmp, &n);
-	wbuf *w = wbuf_new(L, e);
-	if (s)
-		sb_charge_scan(L, e, n);
-	for (size_t i = 0; s && i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80) {
-			size_t k = utf8_seq(s + i, n - i);
-			if (k) {
-				wbuf_put(L, w, s + i, k);
-				i += k;
-			} else {
-				wbuf_puts(L, w, "\xEF\xBF\xBD");
-				i++;
-			}
-			continue;
-		}
-		i++;
-		switch (c) {
-		case '&':
-			wbuf_puts(L, w, "&amp;");
-			break;
-		case '<':
-			wbuf_puts(L, w, "&lt;");
-			break;
-		case '>':
-			wbuf_puts(L, w, "&gt;");
-			break;
-		case '"':
-			wbuf_puts(L, w, "&quot;");
-			break;
-		case '\'':
-			wbuf_puts(L, w, "&apos;");
-			break;
-		default:
-			if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-				wbuf_putc(L, w, (char)c);
-		}
-	}
-	wbuf_push(L, w);
-	return 1;
+	return bi_escape(L);
 }
 
 static void json_string(lua_State *L, wbuf *w, const char *s, size_t n)
 {
 	sb_charge_scan(L, w->e, n);
-	wbuf_putc(L, w, '"');
-	for (size_t i = 0; i < n;) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80) {
-			size_t k = utf8_seq(s + i, n - i);
-			if (!k) {
-				wbuf_puts(L, w, "\\ufffd");
-				i++;
-			} else if (k == 3 && c == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
-			           ((unsigned char)s[i + 2] == 0xA8 ||
-			            (unsigned char)s[i + 2] == 0xA9)) {
-				/* U+2028/2029 end a line inside a JavaScript string. */
-				wbuf_puts(L, w,
-				          (unsigned char)s[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
-				i += 3;
-			} else {
-				wbuf_put(L, w, s + i, k);
-				i += k;
-			}
-			continue;
-		}
-		i++;
-		char esc[8];
-		switch (c) {
-		case '"':
-			wbuf_puts(L, w, "\\\"");
-			break;
-		case '\\':
-			wbuf_puts(L, w, "\\\\");
-			break;
-		case '\n':
-			wbuf_puts(L, w, "\\n");
-			break;
-		case '\r':
-			wbuf_puts(L, w, "\\r");
-			break;
-		case '\t':
-			wbuf_puts(L, w, "\\t");
-			break;
-		/* < > & end a <script> or start an entity; ' ends a
-		 * single-quoted attribute. */
-		case '<':
-		case '>':
-		case '&':
-		case '\'':
-			snprintf(esc, sizeof esc, "\\u%04x", c);
-			wbuf_puts(L, w, esc);
-			break;
-		default:
-			if (c < 0x20) {
-				snprintf(esc, sizeof esc, "\\u%04x", c);
-				wbuf_puts(L, w, esc);
-			} else {
-				wbuf_putc(L, w, (char)c);
-			}
-		}
-	}
-	wbuf_putc(L, w, '"');
+	wsink ws = wsink_for(L, w);
+	esc_json_to(&ws.s, s, n);
 }
 
 static void json_number(lua_State *L, wbuf *w, int idx)
