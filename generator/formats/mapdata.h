@@ -25,14 +25,15 @@
  *   [summary, note as plain text, doi, url, published_in, type, volume,
  *    issue, pages, publisher]   (null where the primary report has none)
  *
- * Both functions append to a buf the caller owns. */
+ * Both functions write to a sink the caller owns (core/sink.h), through the
+ * JSON writer of core/json.h. */
 #ifndef GM_MAPDATA_H
 #define GM_MAPDATA_H
 
 #include "model/model.h"
-#include "core/util.h"
+#include "core/sink.h"
 
-void mapdata_js(const model *m, buf *out);
-void mapdata_text_js(const model *m, buf *out);
+void mapdata_js(const model *m, sink *out);
+void mapdata_text_js(const model *m, sink *out);
 
 #endif
