@@ -349,13 +349,14 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 	pthread_t *tid = xcalloc(n, sizeof *tid);
 	bool *started = xcalloc(n, sizeof *started);
 	int rc = 0;
+	tmpl_budget budget = {0, 0}; /* what templates keep, all threads together */
 	/* The first context compiles and checks the templates and reports their
 	 * errors once; the others would only repeat them. */
 	for (size_t i = 0; i < n; i++) {
 		diag *scratch = i ? diag_new() : d;
 		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL};
 		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
-		                      "gapmap " GAPMAP_VERSION, scratch);
+		                      "gapmap " GAPMAP_VERSION, &budget, scratch);
 		if (i)
 			diag_free(scratch);
 		if (!rw[i].rc) {

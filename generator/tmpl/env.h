@@ -36,6 +36,8 @@
 
 #define MSG_INSTR "template instruction limit exceeded"
 #define MSG_MEM   "template memory limit exceeded"
+#define MSG_BUILD "template memory limit for the whole build exceeded"
+#define MSG_CPU   "template CPU time limit exceeded"
 
 typedef struct tmpl_entry {
 	char *name;
@@ -51,6 +53,9 @@ struct tmpl_env {
 	int scopes_ref;   /* depth -> scope of the render at that depth */
 	size_t max_instr, max_mem;
 	int tick;
+	long long max_cpu_ns; /* 0: no CPU-time limit */
+	tmpl_budget *shared;  /* the build's budget, or NULL */
+	size_t shared_held;   /* what this env has charged to it */
 
 	/* Memory is always counted; the budget is enforced only while
 	 * rendering. */
@@ -61,8 +66,12 @@ struct tmpl_env {
 	/* Per-render state, reset by tmpl_render. */
 	size_t instr_used;
 	size_t alloc_bytes; /* allocated since the hook last charged them */
-	bool instr_over;
+	bool instr_over;    /* the instruction or the CPU-time limit */
+	bool cpu_over;      /* ... the CPU-time one */
 	bool mem_over;
+	bool build_over;      /* the memory limit hit was the build's */
+	long long cpu_start;  /* the thread's CPU clock at the start, in ns */
+	long long wall_check; /* monotonic ns of the last CPU clock read */
 	const char *mem_file; /* template running when memory ran out */
 	char *limit_msg;      /* "file:line: ..." where a limit was first hit */
 	/* Lua retries a failed allocation once after an emergency collection,
@@ -72,6 +81,7 @@ struct tmpl_env {
 	const void *deny_ptr;
 	size_t deny_old, deny_new;
 	const char *deny_file;
+	bool deny_build; /* ... by the build's budget */
 	int depth;
 	const char *frames[TMPL_MAX_DEPTH + 1]; /* file of each render, [1] = top */
 };
@@ -96,6 +106,10 @@ void sb_mark_mem_over(tmpl_env *e, const char *file);
 void sb_settle(tmpl_env *e);
 void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 void sb_hook(lua_State *L, lua_Debug *ar);
+/* The message of the limit the render hit. */
+const char *sb_over_msg(const tmpl_env *e);
+/* Starts the per-render clocks. */
+void sb_start_clock(tmpl_env *e);
 /* Raises msg as a limit error at the nearest template line. */
 void sb_raise_here(lua_State *L, tmpl_env *e, const char *msg);
 size_t sb_sat_add(size_t a, size_t b);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lualib.h>
 
@@ -23,6 +24,8 @@
  * sees: `s = s .. x` in a loop is a few instructions per step but quadratic
  * in bytes. Each this many bytes allocated during a render is charged as
  * one instruction (roughly what copying them costs). */
+/* Wall time between two reads of the thread's CPU clock (see cpu_spent). */
+#define CPU_CHECK_NS    10000000LL
 #define BYTES_PER_INSTR 64
 /* A pattern-matching step (lpattern.h: one call or loop of the matcher, one
  * character tried) takes about as long as this many Lua instructions, so a
@@ -68,15 +71,49 @@ void sb_mark_mem_over(tmpl_env *e, const char *file)
 	}
 }
 
+static void settle_now(tmpl_env *e)
+{
+	if (!e->mem_over)
+		e->build_over = e->deny_build;
+	sb_mark_mem_over(e, e->deny_file);
+}
+
 void sb_settle(tmpl_env *e)
 {
 	if (e->deny_pending) {
 		e->deny_pending = false;
-		sb_mark_mem_over(e, e->deny_file);
+		settle_now(e);
 	}
 }
 
 /* ---- allocator ---------------------------------------------------------- */
+
+/* Charges n bytes a render allocates to the build's budget; false (and
+ * nothing charged) when it has no room. */
+static bool take_shared(tmpl_env *e, size_t n)
+{
+	if (!e->shared)
+		return true;
+	size_t before = atomic_fetch_add(&e->shared->used, n);
+	if (before > e->shared->max || n > e->shared->max - before) {
+		atomic_fetch_sub(&e->shared->used, n);
+		return false;
+	}
+	e->shared_held += n;
+	return true;
+}
+
+/* Memory the state freed goes back to the build's budget, up to what this
+ * env charged to it (the caller's own data was never charged). */
+static void give_back(tmpl_env *e, size_t n)
+{
+	if (!e->shared || !e->shared_held)
+		return;
+	if (n > e->shared_held)
+		n = e->shared_held;
+	e->shared_held -= n;
+	atomic_fetch_sub(&e->shared->used, n);
+}
 
 void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -85,6 +122,7 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (nsize == 0) {
 		free(ptr);
 		e->mem_used -= old;
+		give_back(e, old);
 		return NULL;
 	}
 	/* Lua assumes shrinking never fails, so only growth is refused. */
@@ -94,14 +132,17 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			retry = ptr == e->deny_ptr && old == e->deny_old && nsize == e->deny_new;
 			e->deny_pending = false;
 			if (!retry)
-				sb_mark_mem_over(e, e->deny_file);
+				settle_now(e);
 		}
 		size_t room = e->mem_used < e->mem_limit ? e->mem_limit - e->mem_used : 0;
-		if (nsize - old > room) {
+		bool build = nsize - old <= room && !take_shared(e, nsize - old);
+		if (nsize - old > room || build) {
 			if (retry) {
+				e->build_over = build;
 				sb_mark_mem_over(e, sb_cur_file(e));
 			} else {
 				e->deny_pending = true;
+				e->deny_build = build;
 				e->deny_ptr = ptr;
 				e->deny_old = old;
 				e->deny_new = nsize;
@@ -111,12 +152,55 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		}
 	}
 	void *p = realloc(ptr, nsize);
-	if (!p)
+	if (!p) {
+		if (nsize > old && e->rendering)
+			give_back(e, nsize - old);
 		return NULL;
+	}
 	e->mem_used = e->mem_used - old + nsize;
 	if (nsize > old)
 		e->alloc_bytes += nsize - old;
+	else
+		give_back(e, old - nsize);
 	return p;
+}
+
+/* ---- CPU time ---------------------------------------------------------------- */
+
+static long long clock_ns(clockid_t id)
+{
+	struct timespec ts;
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void sb_start_clock(tmpl_env *e)
+{
+	e->cpu_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	e->wall_check = clock_ns(CLOCK_MONOTONIC);
+}
+
+/* Whether the render has used up its CPU time. The thread's CPU clock is a
+ * system call, so it is read only when CPU_CHECK_NS of wall time have
+ * passed (the monotonic clock is cheap): a render stops at most that much
+ * wall time, or one hook tick, after its limit. */
+static bool cpu_spent(tmpl_env *e)
+{
+	if (!e->max_cpu_ns)
+		return false;
+	long long now = clock_ns(CLOCK_MONOTONIC);
+	if (now - e->wall_check < CPU_CHECK_NS)
+		return false;
+	e->wall_check = now;
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID) - e->cpu_start >= e->max_cpu_ns;
+}
+
+const char *sb_over_msg(const tmpl_env *e)
+{
+	if (e->mem_over)
+		return e->build_over ? MSG_BUILD : MSG_MEM;
+	return e->cpu_over ? MSG_CPU : MSG_INSTR;
 }
 
 /* ---- instruction limit ---------------------------------------------------- */
@@ -162,16 +246,17 @@ void sb_hook(lua_State *L, lua_Debug *ar)
 	sb_settle(e);
 	const char *msg;
 	if (e->mem_over) {
-		msg = MSG_MEM;
+		msg = sb_over_msg(e);
 	} else if (e->instr_over) {
-		msg = MSG_INSTR;
+		msg = sb_over_msg(e);
 	} else {
 		e->instr_used += (size_t)e->tick + e->alloc_bytes / BYTES_PER_INSTR;
 		e->alloc_bytes %= BYTES_PER_INSTR;
-		if (e->instr_used < e->max_instr)
+		if (e->instr_used < e->max_instr && !cpu_spent(e))
 			return;
+		e->cpu_over = e->instr_used < e->max_instr;
 		e->instr_over = true;
-		msg = MSG_INSTR;
+		msg = sb_over_msg(e);
 	}
 	/* A template can catch this with pcall; firing on every instruction
 	 * from now on re-raises it before the template gets any further. */
@@ -208,7 +293,7 @@ size_t sb_charge(lua_State *L, tmpl_env *e, size_t cost)
 	}
 	/* As in sb_hook: a pcall that catches this gets no further. */
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, 1);
-	sb_raise_here(L, e, e->mem_over ? MSG_MEM : MSG_INSTR);
+	sb_raise_here(L, e, sb_over_msg(e));
 	return 0;
 }
 
@@ -250,7 +335,7 @@ void wbuf_grow(lua_State *L, wbuf *w, size_t extra)
 	if (w->cap - w->len >= extra)
 		return;
 	if (extra > SIZE_MAX / 4 - w->len)
-		sb_raise_here(L, w->e, MSG_MEM);
+		sb_raise_here(L, w->e, sb_over_msg(w->e));
 	size_t need = w->len + extra;
 	size_t cap = w->cap ? w->cap : 256;
 	while (cap < need)
@@ -264,7 +349,7 @@ void wbuf_grow(lua_State *L, wbuf *w, size_t extra)
 	if (!p) {
 		sb_settle(w->e);
 		sb_mark_mem_over(w->e, sb_cur_file(w->e));
-		sb_raise_here(L, w->e, MSG_MEM);
+		sb_raise_here(L, w->e, sb_over_msg(w->e));
 	}
 	w->p = p;
 	w->cap = cap;
@@ -322,10 +407,16 @@ static int str_rep_capped(lua_State *L)
 	luaL_optlstring(L, 3, "", &lsep);
 	if (e->rendering && n > 0) {
 		size_t room = e->mem_used < e->mem_limit ? e->mem_limit - e->mem_used : 0;
+		size_t used = e->shared ? atomic_load(&e->shared->used) : 0;
+		size_t shared = !e->shared              ? SIZE_MAX
+		                : used < e->shared->max ? e->shared->max - used
+		                                        : 0;
 		double total = (double)l * (double)n + (double)lsep * (double)(n - 1);
-		if (total > (double)room) {
+		if (total > (double)room || total > (double)shared) {
+			if (!e->mem_over)
+				e->build_over = total <= (double)room;
 			sb_mark_mem_over(e, sb_cur_file(e));
-			sb_raise_here(L, e, MSG_MEM);
+			sb_raise_here(L, e, sb_over_msg(e));
 		}
 		sb_charge(L, e, (size_t)n / REP_PIECES_PER_INSTR);
 	}
@@ -653,8 +744,28 @@ void sb_open(tmpl_env *e)
 	    {"codes", COST_CODES}, {NULL, COST_NONE},
 	};
 	meter_lib(L, str, str_costs);
+	/* Arithmetic on a string converts it in C ("1...1" + 0 reads every
+	 * digit), through the string metatable's __add etc.: meter those by
+	 * the bytes of their operands too. */
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	static const char *const arith[] = {"__add", "__sub", "__mul", "__div",
+	                                    "__mod", "__pow", "__unm", "__idiv"};
+	for (size_t i = 0; i < sizeof arith / sizeof *arith; i++) {
+		lua_CFunction f =
+		    lua_getfield(L, -1, arith[i]) == LUA_TFUNCTION ? lua_tocfunction(L, -1) : NULL;
+		lua_pop(L, 1);
+		if (!f)
+			continue;
+		push_metered(L, f, COST_ARGS);
+		lua_setfield(L, -2, arith[i]);
+	}
+	lua_pop(L, 2);
 	meter_lib(L, tab, tab_costs);
 	meter_lib(L, utf8, utf8_costs);
+	/* math's functions convert string arguments, a byte at a time. */
+	static const lib_cost math_costs[] = {{NULL, COST_NONE}};
+	meter_lib(L, math, math_costs);
 	lua_pushnil(L);
 	lua_setfield(L, math, "random");
 	lua_pushnil(L);
@@ -666,9 +777,10 @@ void sb_open(tmpl_env *e)
 		lua_getfield(L, g, base_names[i]);
 		lua_setfield(L, b, base_names[i]);
 	}
-	/* tonumber reads all of a string; rawequal compares two long
-	 * strings byte by byte. The others are O(1) or bounded by a stack. */
-	static const char *const scanning[] = {"tonumber", "rawequal"};
+	/* tonumber and select read all of a string (select converts its
+	 * first argument); rawequal compares two long strings byte by byte.
+	 * The others are O(1) or bounded by a stack. */
+	static const char *const scanning[] = {"tonumber", "rawequal", "select"};
 	for (size_t i = 0; i < sizeof scanning / sizeof *scanning; i++) {
 		lua_getfield(L, b, scanning[i]);
 		push_metered(L, lua_tocfunction(L, -1), COST_ARGS);

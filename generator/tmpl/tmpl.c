@@ -107,7 +107,7 @@ static int top_entry(lua_State *L)
 	sb_settle(e);
 	/* The template may have caught a limit error and finished anyway. */
 	if (e->mem_over || e->instr_over)
-		return luaL_error(L, "%s", e->mem_over ? MSG_MEM : MSG_INSTR);
+		return luaL_error(L, "%s", sb_over_msg(e));
 	if (w->len)
 		buf_put(out, w->p, w->len);
 	return 0;
@@ -176,6 +176,12 @@ tmpl_env *tmpl_new(const tmpl_limits *limits)
 	                                                  : TMPL_DEFAULT_INSTRUCTIONS;
 	e->max_mem = limits && limits->max_memory ? limits->max_memory : TMPL_DEFAULT_MEMORY;
 	e->tick = e->max_instr < HOOK_TICK ? (int)e->max_instr : HOOK_TICK;
+	unsigned long cpu_ms =
+	    limits && limits->max_cpu_ms ? limits->max_cpu_ms : TMPL_DEFAULT_CPU_MS;
+	e->max_cpu_ns = (long long)cpu_ms * 1000000;
+	e->shared = limits ? limits->shared : NULL;
+	if (e->shared && !e->shared->max)
+		e->shared->max = TMPL_DEFAULT_BUILD_MEMORY;
 	e->L = lua_newstate(sb_alloc, e);
 	if (!e->L) {
 		free(e);
@@ -220,9 +226,9 @@ static void report_render_error(tmpl_env *e, size_t ti, const char *what, diag *
 		if (e->limit_msg)
 			tm_report(e, d, e->limit_msg, fallback, what);
 		else if (e->mem_over)
-			tm_report(e, d, MSG_MEM, e->mem_file ? e->mem_file : fallback, what);
+			tm_report(e, d, sb_over_msg(e), e->mem_file ? e->mem_file : fallback, what);
 		else
-			tm_report(e, d, MSG_INSTR, fallback, what);
+			tm_report(e, d, sb_over_msg(e), fallback, what);
 		return;
 	}
 	const char *msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : NULL;
@@ -257,13 +263,14 @@ int tmpl_render(tmpl_env *e, const char *name, int ctx, const char *what, buf *o
 
 	e->instr_used = 0;
 	e->alloc_bytes = 0;
-	e->instr_over = e->mem_over = e->deny_pending = false;
+	e->instr_over = e->cpu_over = e->mem_over = e->build_over = e->deny_pending = false;
 	e->mem_file = NULL;
 	free(e->limit_msg);
 	e->limit_msg = NULL;
 	e->depth = 0;
 	e->mem_limit = e->max_mem > SIZE_MAX - e->mem_used ? SIZE_MAX : e->mem_used + e->max_mem;
 	e->rendering = true;
+	sb_start_clock(e);
 	lua_sethook(L, sb_hook, LUA_MASKCOUNT, e->tick);
 
 	lua_pushcfunction(L, top_entry);

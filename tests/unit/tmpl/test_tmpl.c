@@ -815,7 +815,7 @@ static void test_call_limits(tmpl_env *e)
 
 static void test_limits(void)
 {
-	tmpl_limits lim = {1000 * 1000, 8 * 1024 * 1024};
+	tmpl_limits lim = {.max_instructions = 1000 * 1000, .max_memory = 8 * 1024 * 1024};
 	tmpl_env *e = tmpl_new(&lim);
 	CHECK(e != NULL);
 	const char *ok = "<%= 1 + 1 %>";
