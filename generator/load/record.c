@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/url.h"
 #include "load/note.h"
 #include "load/schema.h"
 #include "load/yml.h"
@@ -55,29 +56,14 @@ char *rec_normalise_doi(const char *s)
 
 bool rec_url_allowed(const char *url)
 {
-	if (!(strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0 ||
-	      strncasecmp(url, "mailto:", 7) == 0))
-		return false;
-	for (const char *p = url; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-			return false;
-	return strlen(url) > 8;
+	/* The one allow-list (core/url.h), absolute addresses only. */
+	return url_allowed(url, false) && strlen(url) > 8;
 }
 
 bool rec_is_et_al(const char *author)
 {
 	return strcasecmp(author, "et al.") == 0 || strcasecmp(author, "et al") == 0 ||
 	       strcasecmp(author, "others") == 0;
-}
-
-/* The scheme of url ("javascript" of "javascript:x"), for messages; NULL
- * when url has none. Caller frees. */
-static char *scheme_of(const char *url)
-{
-	size_t n = 0;
-	while (url[n] && (isalnum((unsigned char)url[n]) || strchr("+-.", url[n])))
-		n++;
-	return n && n < 40 && url[n] == ':' ? xstrndup(url, n) : NULL;
 }
 
 /* A doi: URL becomes its https://doi.org/ link (browsers cannot follow
@@ -102,7 +88,7 @@ static void check_url(record *r, const yml_node *n, bool *ok, diag *d)
 	}
 	if (rec_url_allowed(r->url))
 		return;
-	char *scheme = scheme_of(r->url);
+	char *scheme = url_scheme(r->url);
 	bool known = scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https") ||
 	                        !strcasecmp(scheme, "mailto"));
 	if (!scheme)
