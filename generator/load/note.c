@@ -19,8 +19,7 @@ static cmark_node *parse(const char *md, size_t len, int shift)
 		cmark_event_type ev;
 		while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 			cmark_node *n = cmark_iter_get_node(it);
-			if (ev == CMARK_EVENT_ENTER &&
-			    cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+			if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_HEADING) {
 				int level = cmark_node_get_heading_level(n) + shift;
 				cmark_node_set_heading_level(n, level > 6 ? 6 : level);
 			}
@@ -74,8 +73,8 @@ char *note_text(const char *markdown, size_t len)
 		cmark_node_type t = cmark_node_get_type(n);
 		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
 			buf_puts(&b, cmark_node_get_literal(n));
-		} else if ((ev == CMARK_EVENT_EXIT &&
-		            (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)) ||
+		} else if ((ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH ||
+		                                      t == CMARK_NODE_HEADING)) ||
 		           (ev == CMARK_EVENT_ENTER &&
 		            (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK))) {
 			if (b.len && b.data[b.len - 1] != ' ')
