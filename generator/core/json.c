@@ -1,6 +1,7 @@
 #include "core/json.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/esc.h"
@@ -91,16 +92,22 @@ void jw_str_or_null(jw *w, const char *v)
 		jw_null(w);
 }
 
+/* Numbers are formatted on the stack (a 64-bit integer fits in 21
+ * characters): sink_printf would allocate for each. */
 void jw_int(jw *w, long long v)
 {
+	char tmp[32];
 	item(w);
-	sink_printf(w->s, "%lld", v);
+	int n = snprintf(tmp, sizeof tmp, "%lld", v);
+	sink_put(w->s, tmp, (size_t)n);
 }
 
 void jw_uint(jw *w, unsigned long long v)
 {
+	char tmp[32];
 	item(w);
-	sink_printf(w->s, "%llu", v);
+	int n = snprintf(tmp, sizeof tmp, "%llu", v);
+	sink_put(w->s, tmp, (size_t)n);
 }
 
 void jw_bool(jw *w, bool v)
