@@ -146,3 +146,11 @@ void jw_field_uint(jw *w, const char *k, unsigned long long v)
 	jw_key(w, k);
 	jw_uint(w, v);
 }
+
+void jw_obj_labelled(jw *w, const char *id, const char *label, const char *definition)
+{
+	jw_obj(w);
+	jw_field_str(w, "id", id);
+	jw_field_str(w, "label", label);
+	jw_field_str(w, "definition", definition);
+}

@@ -41,6 +41,11 @@ void jw_bool(jw *w, bool v);
 void jw_null(jw *w);
 void jw_nl(jw *w);
 
+/* Opens an object with the fields every facet, group and code has: "id",
+ * "label", "definition" (each left out when NULL); the caller adds the
+ * rest and closes it. */
+void jw_obj_labelled(jw *w, const char *id, const char *label, const char *definition);
+
 /* key: value, or nothing when v is NULL. */
 void jw_field_str(jw *w, const char *k, const char *v);
 void jw_field_int(jw *w, const char *k, long long v);

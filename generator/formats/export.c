@@ -42,20 +42,14 @@ static void json_facet(jw *w, const cfg_facet *fc)
 	jw_key(w, "groups");
 	jw_arr(w);
 	for (size_t g = 0; g < fc->ngroups; g++) {
-		jw_obj(w);
-		jw_field_str(w, "id", fc->groups[g].id);
-		jw_field_str(w, "label", fc->groups[g].label);
-		jw_field_str(w, "definition", fc->groups[g].definition);
+		jw_obj_labelled(w, fc->groups[g].id, fc->groups[g].label, fc->groups[g].definition);
 		jw_obj_end(w);
 	}
 	jw_arr_end(w);
 	jw_key(w, "codes");
 	jw_arr(w);
 	for (size_t c = 0; c < fc->ncodes; c++) {
-		jw_obj(w);
-		jw_field_str(w, "id", fc->codes[c].id);
-		jw_field_str(w, "label", fc->codes[c].label);
-		jw_field_str(w, "definition", fc->codes[c].definition);
+		jw_obj_labelled(w, fc->codes[c].id, fc->codes[c].label, fc->codes[c].definition);
 		if (fc->codes[c].group != CFG_NONE)
 			jw_field_str(w, "group", fc->groups[fc->codes[c].group].id);
 		jw_obj_end(w);

@@ -34,10 +34,7 @@ static void facet(jw *w, const cfg_facet *fc)
 	jw_key(w, "groups");
 	jw_arr(w);
 	for (size_t g = 0; g < fc->ngroups; g++) {
-		jw_obj(w);
-		jw_field_str(w, "id", fc->groups[g].id);
-		jw_field_str(w, "label", fc->groups[g].label);
-		jw_field_str(w, "definition", fc->groups[g].definition);
+		jw_obj_labelled(w, fc->groups[g].id, fc->groups[g].label, fc->groups[g].definition);
 		jw_field_uint(w, "first", fc->groups[g].first);
 		jw_field_uint(w, "count", fc->groups[g].count);
 		jw_obj_end(w);
@@ -47,10 +44,7 @@ static void facet(jw *w, const cfg_facet *fc)
 	jw_arr(w);
 	for (size_t c = 0; c < fc->ncodes; c++) {
 		jw_nl(w);
-		jw_obj(w);
-		jw_field_str(w, "id", fc->codes[c].id);
-		jw_field_str(w, "label", fc->codes[c].label);
-		jw_field_str(w, "definition", fc->codes[c].definition);
+		jw_obj_labelled(w, fc->codes[c].id, fc->codes[c].label, fc->codes[c].definition);
 		if (fc->codes[c].group != CFG_NONE)
 			jw_field_uint(w, "group", fc->codes[c].group);
 		jw_obj_end(w);

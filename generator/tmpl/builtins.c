@@ -111,26 +111,28 @@ int tm_out_lit(lua_State *L)
 	return 0;
 }
 
-int tm_out_esc(lua_State *L)
+/* <%= v %> (escaped) and <%- v %> (raw): v as text, nil as nothing. */
+static int out_text(lua_State *L, bool escaped)
 {
 	wbuf *w = luaL_checkudata(L, 1, WBUF_META);
 	char tmp[64];
 	size_t n;
 	const char *s = to_text(L, 2, tmp, sizeof tmp, &n);
-	if (s)
+	if (s && escaped)
 		put_html(L, w, s, n);
+	else if (s)
+		wbuf_put(L, w, s, n);
 	return 0;
+}
+
+int tm_out_esc(lua_State *L)
+{
+	return out_text(L, true);
 }
 
 int tm_out_raw(lua_State *L)
 {
-	wbuf *w = luaL_checkudata(L, 1, WBUF_META);
-	char tmp[64];
-	size_t n;
-	const char *s = to_text(L, 2, tmp, sizeof tmp, &n);
-	if (s)
-		wbuf_put(L, w, s, n);
-	return 0;
+	return out_text(L, false);
 }
 
 /* ---- builtins ------------------------------------------------------------------ */
