@@ -21,15 +21,17 @@
  *   partial(name [, tbl])  another template's output, rendered with tbl or
  *                          the caller's variables; a raw string, so write
  *                          it with <%- %>. Nesting is bounded (TMPL_MAX_DEPTH).
- *   escape(v)      HTML: & < > " ' as entities
+ *   escape(v)      HTML: & < > " ' as entities (what <%= %> writes)
  *   urlencode(v)   percent-encodes all but A-Z a-z 0-9 - . _ ~ (a path
  *                  segment or query value; "/" is encoded too)
  *   json(v)        keys sorted, an empty table as [], NaN and inf as null;
  *                  < > & ' U+2028 U+2029 escaped, so <%- json(v) %> is
  *                  safe in a <script> or a single-quoted attribute (use
  *                  <%= json(v) %> in a double-quoted one)
- *   xml(v)         & < > " ' as entities, invalid UTF-8 as U+FFFD, control
- *                  characters XML forbids dropped
+ *   xml(v)         the same as escape(v): HTML and XML share one escaping
+ * All of them, and <%= %>, go through the one escaper (core/esc.h), with
+ * its one rule: invalid UTF-8, C0 controls but tab and newlines, U+FFFE
+ * and U+FFFF become U+FFFD (\ufffd in JSON, %EF%BF%BD in a URL).
  *   thousands(n)   "1,866"; "-1,234.5"
  *   sorted_keys(t) numbers ascending, then strings in byte order
  *   and the safe part of the standard library: assert, error, ipairs, next,
