@@ -61,8 +61,10 @@ static void describe(const model *m, size_t k, buf *out)
 }
 
 size_t feedupd_entries(const model *m, const char *base, const char *date, size_t *next,
-                       size_t budget, buf *out)
+                       size_t budget, sink *to)
 {
+	/* An entry is short: built in a buffer, then streamed to the sink. */
+	buf entry = BUF_INIT, *out = &entry;
 	const cfg_updates *u = &m->site->updates;
 	size_t written = 0;
 	while (*next < u->n && written < budget) {
@@ -90,8 +92,11 @@ size_t feedupd_entries(const model *m, const char *base, const char *date, size_
 		describe(m, k, out);
 		buf_puts(out, "</summary>\n  </entry>\n");
 		buf_free(&anchor);
+		sink_put(to, entry.data, entry.len);
+		buf_reset(&entry);
 		(*next)++;
 		written++;
 	}
+	buf_free(&entry);
 	return written;
 }

@@ -3,12 +3,13 @@
  * listing what it added and withdrew. export_feed interleaves them with
  * the study entries, newest first, within its size limit.
  *
- * Ownership: writes into the caller's buf. */
+ * Ownership: writes into the caller's sink or buf. */
 #ifndef GM_FEEDUPD_H
 #define GM_FEEDUPD_H
 
 #include <stddef.h>
 
+#include "core/sink.h"
 #include "core/util.h"
 #include "model/model.h"
 
@@ -17,7 +18,7 @@
  * at most budget of them; advances *next and returns how many were
  * written. base is the site's absolute URL ending in '/', or "". */
 size_t feedupd_entries(const model *m, const char *base, const char *date, size_t *next,
-                       size_t budget, buf *out);
+                       size_t budget, sink *out);
 
 /* The latest update's date, or NULL. */
 const char *feedupd_latest(const model *m);

@@ -30,14 +30,15 @@
  * where abstract, the record's `abstract:` as plain text, is an eleventh
  * element present only when the primary report has one.
  *
- * Both functions append to a buf the caller owns. */
+ * Both functions write to a sink the caller owns (core/sink.h), through the
+ * JSON writer of core/json.h. */
 #ifndef GM_MAPDATA_H
 #define GM_MAPDATA_H
 
 #include "model/model.h"
-#include "core/util.h"
+#include "core/sink.h"
 
-void mapdata_js(const model *m, buf *out);
-void mapdata_text_js(const model *m, buf *out);
+void mapdata_js(const model *m, sink *out);
+void mapdata_text_js(const model *m, sink *out);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "load/note.h"
+#include "core/url.h"
 #include "load/schema.h"
 #include "load/yml.h"
 
@@ -268,6 +269,31 @@ static size_t axis(cfg_site *s, const yml_node *map, const char *key, bool requi
 	free(id);
 	return i;
 }
+/* A URL of site.yaml against the one allow-list (core/url.h). */
+static void check_url(const yml_node *root, const char *key, const char *url, bool relative_ok,
+                      bool *ok, diag *d)
+{
+	url_verdict v = url_check(url, relative_ok);
+	if (v == URL_OK)
+		return;
+	const yml_node *n = yml_get(root, key);
+	const char *what = relative_ok ? "an http, https or mailto address or a relative link"
+	                               : "an http, https or mailto address";
+	char *scheme = url_scheme(url);
+	if (v == URL_BAD_SCHEME)
+		diag_error(d, n->file, n->line, n->col, "%s must be %s, not a \"%s:\" link", key,
+		           what, scheme ? scheme : "");
+	else if (v == URL_BAD_CHAR)
+		diag_error(d, n->file, n->line, n->col,
+		           "%s must have no spaces, control characters, quotes, < > or \\ in it "
+		           "(write a space as %%20)",
+		           key);
+	else
+		diag_error(d, n->file, n->line, n->col, "%s must be %s", key, what);
+	free(scheme);
+	*ok = false;
+}
+
 
 cfg_site *cfg_load(const char *path, const char *label, diag *d)
 {
@@ -319,7 +345,11 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 		const yml_node *n = yml_get(root, "url");
 		diag_error(d, n->file, n->line, n->col, "url should start with https:// or http://");
 		ok = false;
+	} else if (s->url) {
+		check_url(root, "url", s->url, false, &ok, d);
 	}
+	if (s->licence_url)
+		check_url(root, "licence_url", s->licence_url, true, &ok, d);
 
 	if (!updates_read(yml_get(root, "updates"), &s->updates, d))
 		ok = false;

@@ -1,6 +1,7 @@
-/* note: CommonMark to HTML through cmark, in safe mode: raw HTML is dropped
- * and links or images with javascript:, vbscript:, file: or data: (other
- * than images) URLs are emptied by cmark. Headings in notes are shifted so
+/* note: CommonMark to HTML through cmark, in safe mode: raw HTML is dropped,
+ * and a link or image whose URL the one allow-list (core/url.h: http, https,
+ * mailto, relative) refuses gets an empty URL — javascript:, data:, file:,
+ * ms-msdt:, search-ms: and any other scheme. Headings in notes are shifted so
  * that a note's "#" never competes with the page's own <h1>.
  *
  * Ownership: returned strings are the caller's, released with free(). */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/url.h"
 #include "load/note.h"
 #include "load/rules.h"
 #include "load/schema.h"
@@ -55,13 +56,8 @@ char *rec_normalise_doi(const char *s)
 
 bool rec_url_allowed(const char *url)
 {
-	if (!(strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0 ||
-	      strncasecmp(url, "mailto:", 7) == 0))
-		return false;
-	for (const char *p = url; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-			return false;
-	return strlen(url) > 8;
+	/* The one allow-list (core/url.h), absolute addresses only. */
+	return url_allowed(url, false) && strlen(url) > 8;
 }
 
 bool rec_is_et_al(const char *author)

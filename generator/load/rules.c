@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/url.h"
 #include "load/note.h"
 #include "load/schema.h"
 
@@ -22,16 +23,6 @@ static void error_at(diag *d, const rec_src *s, rec_pos p, const char *fmt, cons
                      const char *b)
 {
 	diag_error(d, s->file, p.line, p.col, fmt, a, b);
-}
-
-/* The scheme of url ("javascript" of "javascript:x"), for messages; NULL
- * when url has none. Caller frees. */
-static char *scheme_of(const char *url)
-{
-	size_t n = 0;
-	while (url[n] && (isalnum((unsigned char)url[n]) || strchr("+-.", url[n])))
-		n++;
-	return n && n < 40 && url[n] == ':' ? xstrndup(url, n) : NULL;
 }
 
 /* A doi: URL becomes its https://doi.org/ link (browsers cannot follow
@@ -58,7 +49,7 @@ static void check_url(record *r, const rec_src *s, bool *ok, diag *d)
 	}
 	if (rec_url_allowed(r->url))
 		return;
-	char *scheme = scheme_of(r->url);
+	char *scheme = url_scheme(r->url);
 	bool known = scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https") ||
 	                        !strcasecmp(scheme, "mailto"));
 	if (!scheme)

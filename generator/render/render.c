@@ -556,11 +556,12 @@ static void push_data(lua_State *L, const model *m, const render_flow *flows, si
 
 render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
                        const render_flow *flows, size_t nflows, const char *generator,
-                       diag *d)
+                       tmpl_budget *budget, diag *d)
 {
 	/* The data tables of a large map are big: give the env room for them;
 	 * the per-render memory limit applies to what templates allocate. */
-	tmpl_env *env = tmpl_new(NULL);
+	tmpl_limits lim = {.shared = budget};
+	tmpl_env *env = tmpl_new(&lim);
 	size_t before = d->errors;
 	for (size_t i = 0; i < ndirs; i++)
 		tmpl_add_dir(env, dirs[i].dir, dirs[i].label, d);

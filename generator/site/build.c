@@ -171,31 +171,32 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 {
 	int rc = 0;
 	buf b = BUF_INIT;
-	export_json(m, &b);
+	sink bs = sink_for_buf(&b);
+	export_json(m, &bs);
 	rc |= write_buf(w, "data/studies.json", &b, d);
 	buf_reset(&b);
-	mapdata_js(m, &b);
+	mapdata_js(m, &bs);
 	rc |= write_buf(w, "data/map.js", &b, d);
 	buf_reset(&b);
-	mapdata_text_js(m, &b);
+	mapdata_text_js(m, &bs);
 	rc |= write_buf(w, "data/map-text.js", &b, d);
 	buf_reset(&b);
-	export_csv(m, NULL, 0, &b);
+	export_csv(m, NULL, 0, &bs);
 	rc |= write_buf(w, "data/studies.csv", &b, d);
 	buf_reset(&b);
-	export_ris(m, NULL, 0, &b);
+	export_ris(m, NULL, 0, &bs);
 	rc |= write_buf(w, "data/studies.ris", &b, d);
 	buf_reset(&b);
-	export_bibtex(m, NULL, 0, &b);
+	export_bibtex(m, NULL, 0, &bs);
 	rc |= write_buf(w, "data/studies.bib", &b, d);
 	buf_reset(&b);
 	export_eppi(m, &b);
 	rc |= write_buf(w, "data/studies-eppi.json", &b, d);
 	buf_reset(&b);
-	export_sitemap(m, pages, npages, &b);
+	export_sitemap(m, pages, npages, &bs);
 	rc |= write_buf(w, "sitemap.xml", &b, d);
 	buf_reset(&b);
-	export_feed(m, &b);
+	export_feed(m, &bs);
 	rc |= write_buf(w, "feed.xml", &b, d);
 	buf_free(&b);
 	return rc;
@@ -471,13 +472,14 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 	pthread_t *tid = xcalloc(n, sizeof *tid);
 	bool *started = xcalloc(n, sizeof *started);
 	int rc = 0;
+	tmpl_budget budget = {0, 0}; /* what templates keep, all threads together */
 	/* The first context compiles and checks the templates and reports their
 	 * errors once; the others would only repeat them. */
 	for (size_t i = 0; i < n; i++) {
 		diag *scratch = i ? diag_new() : d;
 		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL};
 		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
-		                      "gapmap " GAPMAP_VERSION, scratch);
+		                      "gapmap " GAPMAP_VERSION, &budget, scratch);
 		if (i)
 			diag_free(scratch);
 		if (!rw[i].rc) {
