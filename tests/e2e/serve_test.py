@@ -102,17 +102,22 @@ def request(port, path, method="GET", headers=None, timeout=20):
         c.close()
 
 
+def recv_all(s):
+    """Reads until the server closes (each socket has a timeout)."""
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def raw(port, target, timeout=20, host="127.0.0.1"):
     """Sends a request line exactly as given (no client normalisation)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
                    % (target, host)).encode())
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = recv_all(s)
     status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
     return status, data
 
@@ -140,8 +145,6 @@ class Events:
                 if not chunk:
                     break
                 data += chunk
-                for m in re.finditer(rb"event: status\r?\ndata: ([^\r\n]*)", data):
-                    pass
                 found = re.findall(rb"event: status\r?\ndata: (\{[^\r\n]*\})", data)
                 with self.lock:
                     self.events = [json.loads(x) for x in found]
@@ -279,12 +282,7 @@ def main():
             s.sendall(b"GET /data/studies.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         ok = 0
         for s in socks:
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = recv_all(s)
             if data.startswith(b"HTTP/1.1 200") and data.endswith(body[-20:]):
                 ok += 1
         check("200 concurrent connections all answered", ok == n, "%d of %d" % (ok, n))
