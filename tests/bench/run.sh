@@ -3,7 +3,8 @@
 # folders (tests/bench/synth.py, seeded) and reports build time and peak
 # memory, then the interactive map's load and filter timings in headless
 # Chromium (tests/bench/map-bench.mjs) when the browser test packages are
-# installed, and gapmap serve's save-to-served time (tests/bench/serve-bench.py). GAPMAP_BENCH_SIZES overrides the sizes.
+# installed, and gapmap serve's save-to-served time (tests/bench/serve-bench.py).
+# GAPMAP_BENCH_SIZES overrides the sizes.
 cd "$(dirname "$0")/../.." || exit 2
 out=tests/out/bench
 mkdir -p "$out"
