@@ -46,7 +46,7 @@ def wait_for(pred, timeout=30.0, step=0.1):
 class Server:
     """One `gapmap serve` process; its output is collected by a thread."""
 
-    def __init__(self, content, *args, env=None):
+    def __init__(self, content, *args, env=None, ignore_sigint=False):
         self.lines = []
         self.lock = threading.Lock()
         e = dict(os.environ)
@@ -54,7 +54,10 @@ class Server:
             e.update(env)
         self.proc = subprocess.Popen(
             [GAPMAP, "serve", "-C", content, *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e,
+            # as a shell starts a background command: SIGINT ignored
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if ignore_sigint else None)
         threading.Thread(target=self._read, daemon=True).start()
         m = wait_for(lambda: self._find(r"at http://([0-9.]+):(\d+)/"), 120)
         self.port = int(m.group(2)) if m else None
@@ -403,6 +406,12 @@ def main():
         ev2.close()
     else:
         srv2.stop()
+
+    # -- started in the background by a shell (SIGINT ignored): SIGINT still stops it
+    srv5 = Server(content, "--port", "0", "-o", os.path.join(TMP, "out6"), ignore_sigint=True)
+    check("background server up", srv5.port is not None, srv5.output())
+    check("SIGINT stops a server started with SIGINT ignored", srv5.stop(signal.SIGINT, 10) == 0,
+          srv5.output()[-1000:])
 
     # -- port: the asked one or the next free one
     blocker = socket.socket()
