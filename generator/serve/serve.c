@@ -106,6 +106,7 @@ int serve_run(const serve_opts *o, int stop_fd)
 		goto done;
 	/* Watching first: a save during the first build is not missed. */
 	rebuild(&so, hub, true);
+	watch_skip(w, so.build.out_dir); /* its folder exists now */
 	srv = server_start(so.host, so.port, so.build.out_dir, hub);
 	if (!srv)
 		goto done;

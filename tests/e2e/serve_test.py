@@ -46,7 +46,7 @@ def wait_for(pred, timeout=30.0, step=0.1):
 class Server:
     """One `gapmap serve` process; its output is collected by a thread."""
 
-    def __init__(self, content, *args, env=None, ignore_sigint=False):
+    def __init__(self, content, *args, env=None, ignore_sigint=False, cwd=None):
         self.lines = []
         self.lock = threading.Lock()
         e = dict(os.environ)
@@ -54,7 +54,7 @@ class Server:
             e.update(env)
         self.proc = subprocess.Popen(
             [GAPMAP, "serve", "-C", content, *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e, cwd=cwd,
             # as a shell starts a background command: SIGINT ignored
             preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
             if ignore_sigint else None)
@@ -406,6 +406,23 @@ def main():
         ev2.close()
     else:
         srv2.stop()
+
+    # -- the site inside the content folder, named relatively: its own swaps
+    # into place are no change to rebuild for (no endless loop)
+    inner = copy_content("inner")
+    srv6 = Server(inner, "--port", "0", "-o", "./_site", cwd=inner)
+    check("server with -o inside the content folder up", srv6.port is not None, srv6.output())
+    if srv6.port:
+        time.sleep(1.5)
+        check("no rebuild without a change", srv6.count(r"^gapmap: rebuilt") == 0, srv6.output())
+        with open(os.path.join(inner, "studies/smith-2020.yaml"), "a") as f:
+            f.write("# touched\n")
+        wait_for(lambda: srv6.count(r"^gapmap: rebuilt") > 0, 60)
+        time.sleep(2.5)
+        check("one edit, one rebuild, even with the site inside the content folder",
+              srv6.count(r"^gapmap: rebuilt") == 1, srv6.output())
+        check("the site is there", os.path.isfile(os.path.join(inner, "_site/index.html")))
+    check("stops", srv6.stop() == 0)
 
     # -- started in the background by a shell (SIGINT ignored): SIGINT still stops it
     srv5 = Server(content, "--port", "0", "-o", os.path.join(TMP, "out6"), ignore_sigint=True)
