@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -110,6 +111,8 @@ int serve_run(const serve_opts *o, int stop_fd)
 	srv = server_start(so.host, so.port, so.build.out_dir, hub);
 	if (!srv)
 		goto done;
+	if (!strcasecmp(so.host, "localhost"))
+		so.host = "127.0.0.1";
 	bool v6 = strchr(so.host, ':') != NULL;
 	printf("gapmap: serving %s at http://%s%s%s:%d/ (Ctrl-C stops)\n", so.build.content_dir,
 	       v6 ? "[" : "", so.host, v6 ? "]" : "", server_port(srv));

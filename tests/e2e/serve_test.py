@@ -454,6 +454,14 @@ def main():
         check("and the problems", s and not s["ok"] and s["problems"], s)
     check("stops cleanly", srv4.stop() == 0)
 
+    # -- --host localhost means 127.0.0.1
+    srv7 = Server(content, "--host", "localhost", "--port", "0", "-o", os.path.join(TMP, "out7"))
+    check("--host localhost serves on 127.0.0.1", srv7.port is not None
+          and "http://127.0.0.1:%d/" % srv7.port in srv7.output(), srv7.output())
+    if srv7.port:
+        check("and answers", request(srv7.port, "/")[0] == 200)
+    srv7.stop()
+
     # -- usage errors
     r = subprocess.run([GAPMAP, "serve", "--port", "70000"], capture_output=True, timeout=30)
     check("bad port: usage error", r.returncode == 2, r)
