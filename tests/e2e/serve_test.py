@@ -350,16 +350,25 @@ def main():
 
     # -- a burst of saves is one rebuild
     before = srv.count(r"^gapmap: rebuilt")
+    t_burst = time.monotonic()
     for i in range(15):
         with open(os.path.join(content, "studies/brown-2019.yaml"), "a") as f:
             f.write("# burst %d\n" % i)
     for i in range(15):
         with open(os.path.join(content, "pages/about.md"), "a") as f:
             f.write("\nBurst %d." % i)
+    saves_took = time.monotonic() - t_burst
     wait_for(lambda: srv.count(r"^gapmap: rebuilt") > before, 60)
     time.sleep(1.5)
     after = srv.count(r"^gapmap: rebuilt")
-    check("30 saves in a burst: one rebuild", after - before == 1, after - before)
+    # The saves take a millisecond or so; only on a machine so loaded that
+    # this process stalled longer than the 120 ms quiet window may a second
+    # rebuild follow, and never one per save.
+    if saves_took < 0.1:
+        check("30 saves in a burst: one rebuild", after - before == 1, after - before)
+    else:
+        print("note: the 30 saves took %.0f ms (loaded machine)" % (saves_took * 1000))
+        check("30 saves in a burst: one or two rebuilds", 1 <= after - before <= 2, after - before)
 
     # -- new folders are watched: a site template added after start
     tdir = os.path.join(content, "templates")
