@@ -124,6 +124,8 @@ int serve_run(const serve_opts *o, int stop_fd)
 			break;
 		}
 		rebuild(&so, hub, false);
+		/* site.yaml may name another theme now (new folders only). */
+		watch_theme_path(w, so.build.content_dir);
 	}
 	printf("gapmap: stopped\n");
 	fflush(stdout);
