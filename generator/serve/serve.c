@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -106,9 +107,12 @@ int serve_run(const serve_opts *o, int stop_fd)
 		goto done;
 	/* Watching first: a save during the first build is not missed. */
 	rebuild(&so, hub, true);
+	watch_skip(w, so.build.out_dir); /* its folder exists now */
 	srv = server_start(so.host, so.port, so.build.out_dir, hub);
 	if (!srv)
 		goto done;
+	if (!strcasecmp(so.host, "localhost"))
+		so.host = "127.0.0.1";
 	bool v6 = strchr(so.host, ':') != NULL;
 	printf("gapmap: serving %s at http://%s%s%s:%d/ (Ctrl-C stops)\n", so.build.content_dir,
 	       v6 ? "[" : "", so.host, v6 ? "]" : "", server_port(srv));
@@ -120,6 +124,8 @@ int serve_run(const serve_opts *o, int stop_fd)
 			break;
 		}
 		rebuild(&so, hub, false);
+		/* site.yaml may name another theme now (new folders only). */
+		watch_theme_path(w, so.build.content_dir);
 	}
 	printf("gapmap: stopped\n");
 	fflush(stdout);

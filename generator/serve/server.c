@@ -333,6 +333,8 @@ static int listen_on(const char *host, int port, int *bound)
 
 server *server_start(const char *host, int port, const char *root, reload_hub *hub)
 {
+	if (!strcasecmp(host, "localhost"))
+		host = "127.0.0.1";
 	int bound = 0;
 	int fd = listen_on(host, port, &bound);
 	if (fd < 0)

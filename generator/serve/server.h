@@ -20,7 +20,8 @@
 
 typedef struct server server;
 
-/* Listens on host (a numeric IPv4 or IPv6 address) at port, or the next
+/* Listens on host (a numeric IPv4 or IPv6 address, or "localhost" for
+ * 127.0.0.1) at port, or the next
  * free port above it (up to 100 tries; port 0 lets the system choose).
  * Returns NULL after printing why to stderr. */
 server *server_start(const char *host, int port, const char *root, reload_hub *hub);

@@ -60,10 +60,38 @@ void watch_free(watch *w)
 	free(w);
 }
 
+/* path with its folder resolved (links, "..", "."), so that every way of
+ * naming a place compares equal with the folders' own resolved paths;
+ * NULL when the folder does not exist (yet). */
+static char *canonical(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	char *p = xstrndup(path, n);
+	char *slash = strrchr(p, '/');
+	char *dir =
+	    slash ? (slash == p ? xstrdup("/") : xstrndup(p, (size_t)(slash - p))) : xstrdup(".");
+	const char *base = slash ? slash + 1 : p;
+	char *real = realpath(dir, NULL);
+	char *out = NULL;
+	if (real && strcmp(base, ".") && strcmp(base, ".."))
+		out = path_join(real, base);
+	else if (real)
+		out = realpath(p, NULL);
+	free(real);
+	free(dir);
+	free(p);
+	return out;
+}
+
 void watch_skip(watch *w, const char *path)
 {
+	char *c = canonical(path);
+	if (!c)
+		return;
 	w->skip = xrealloc(w->skip, (w->nskip + 1) * sizeof *w->skip);
-	w->skip[w->nskip++] = xstrdup(path);
+	w->skip[w->nskip++] = c;
 }
 
 static bool ignored_name(const char *name)
@@ -137,7 +165,11 @@ static int add_tree(watch *w, const char *dir, int depth)
 
 int watch_tree(watch *w, const char *dir)
 {
-	int n = add_tree(w, dir, 0);
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	int n = add_tree(w, real, 0);
+	free(real);
 	if (n < 0)
 		fprintf(stderr, "gapmap: cannot watch %s: %s%s\n", dir, strerror(errno),
 		        errno == ENOSPC ? " (raise fs.inotify.max_user_watches)" : "");

@@ -21,10 +21,13 @@ typedef struct watch watch;
 watch *watch_new(void);
 void watch_free(watch *w);
 
-/* Watches dir and every folder below it; a missing dir is no error.
+/* Watches dir (by its resolved path) and every folder below it; a missing
+ * dir is no error.
  * Returns the number of folders now watched below it, or -1. */
 int watch_tree(watch *w, const char *dir);
-/* Events for this exact path (e.g. the served output) are ignored. */
+/* Events for this path (e.g. the served output), however it is spelt,
+ * are ignored. A path whose folder does not exist yet is not recorded:
+ * call again once it does. */
 void watch_skip(watch *w, const char *path);
 
 /* Sleeps until a change, then until quiet_ms pass without one (at most

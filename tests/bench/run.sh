@@ -3,7 +3,8 @@
 # folders (tests/bench/synth.py, seeded) and reports build time and peak
 # memory, then the interactive map's load and filter timings in headless
 # Chromium (tests/bench/map-bench.mjs) when the browser test packages are
-# installed. GAPMAP_BENCH_SIZES overrides the sizes.
+# installed, and gapmap serve's save-to-served time (tests/bench/serve-bench.py).
+# GAPMAP_BENCH_SIZES overrides the sizes.
 cd "$(dirname "$0")/../.." || exit 2
 out=tests/out/bench
 mkdir -p "$out"
@@ -22,6 +23,11 @@ for n in $sizes; do
 	pages=$(find "$out/site-$n" -name '*.html' | wc -l)
 	echo "build $n studies: $pages pages in $best s (best of 3), peak memory $((best_rss / 1024)) MiB"
 done
+# gapmap serve: save one record -> rebuilt site served (smallest size).
+n=${sizes%% *}
+rm -rf "$out/serve-content" "$out/serve-site"
+cp -R "$out/content-$n" "$out/serve-content"
+python3 tests/bench/serve-bench.py ./build/gapmap "$out/serve-content" "$out/serve-site"
 if [ -d tests/browser/node_modules/playwright-core ] && [ -x /usr/bin/chromium ]; then
 	node tests/bench/map-bench.mjs
 else

@@ -59,6 +59,8 @@ try {
 		T.eq(colour, 'rgb(255, 255, 255)', 'the overlay style sheet applies under the policy');
 		await page.screenshot({ path: path.join(OUT, '..', 'screenshots', 'serve-overlay.png') }).catch(() => {});
 
+		await page.keyboard.press('Escape');
+		T.ok(await page.evaluate(() => !document.getElementById('gapmap-overlay')), 'Escape hides the overlay');
 		await page.evaluate(() => { window.__before = 1; });
 		fs.writeFileSync(rec, original);
 		const fixed = await until(() => page.evaluate(() => !window.__before && !document.getElementById('gapmap-overlay')).catch(() => false));

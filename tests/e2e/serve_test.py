@@ -46,7 +46,7 @@ def wait_for(pred, timeout=30.0, step=0.1):
 class Server:
     """One `gapmap serve` process; its output is collected by a thread."""
 
-    def __init__(self, content, *args, env=None):
+    def __init__(self, content, *args, env=None, ignore_sigint=False, cwd=None):
         self.lines = []
         self.lock = threading.Lock()
         e = dict(os.environ)
@@ -54,7 +54,10 @@ class Server:
             e.update(env)
         self.proc = subprocess.Popen(
             [GAPMAP, "serve", "-C", content, *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=e, cwd=cwd,
+            # as a shell starts a background command: SIGINT ignored
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+            if ignore_sigint else None)
         threading.Thread(target=self._read, daemon=True).start()
         m = wait_for(lambda: self._find(r"at http://([0-9.]+):(\d+)/"), 120)
         self.port = int(m.group(2)) if m else None
@@ -102,17 +105,22 @@ def request(port, path, method="GET", headers=None, timeout=20):
         c.close()
 
 
+def recv_all(s):
+    """Reads until the server closes (each socket has a timeout)."""
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def raw(port, target, timeout=20, host="127.0.0.1"):
     """Sends a request line exactly as given (no client normalisation)."""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
         s.sendall(("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n"
                    % (target, host)).encode())
-        data = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            data += chunk
+        data = recv_all(s)
     status = int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/") else 0
     return status, data
 
@@ -140,8 +148,6 @@ class Events:
                 if not chunk:
                     break
                 data += chunk
-                for m in re.finditer(rb"event: status\r?\ndata: ([^\r\n]*)", data):
-                    pass
                 found = re.findall(rb"event: status\r?\ndata: (\{[^\r\n]*\})", data)
                 with self.lock:
                     self.events = [json.loads(x) for x in found]
@@ -279,12 +285,7 @@ def main():
             s.sendall(b"GET /data/studies.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         ok = 0
         for s in socks:
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
+            data = recv_all(s)
             if data.startswith(b"HTTP/1.1 200") and data.endswith(body[-20:]):
                 ok += 1
         check("200 concurrent connections all answered", ok == n, "%d of %d" % (ok, n))
@@ -349,16 +350,25 @@ def main():
 
     # -- a burst of saves is one rebuild
     before = srv.count(r"^gapmap: rebuilt")
+    t_burst = time.monotonic()
     for i in range(15):
         with open(os.path.join(content, "studies/brown-2019.yaml"), "a") as f:
             f.write("# burst %d\n" % i)
     for i in range(15):
         with open(os.path.join(content, "pages/about.md"), "a") as f:
             f.write("\nBurst %d." % i)
+    saves_took = time.monotonic() - t_burst
     wait_for(lambda: srv.count(r"^gapmap: rebuilt") > before, 60)
     time.sleep(1.5)
     after = srv.count(r"^gapmap: rebuilt")
-    check("30 saves in a burst: one rebuild", after - before == 1, after - before)
+    # The saves take a millisecond or so; only on a machine so loaded that
+    # this process stalled longer than the 120 ms quiet window may a second
+    # rebuild follow, and never one per save.
+    if saves_took < 0.1:
+        check("30 saves in a burst: one rebuild", after - before == 1, after - before)
+    else:
+        print("note: the 30 saves took %.0f ms (loaded machine)" % (saves_took * 1000))
+        check("30 saves in a burst: one or two rebuilds", 1 <= after - before <= 2, after - before)
 
     # -- new folders are watched: a site template added after start
     tdir = os.path.join(content, "templates")
@@ -406,6 +416,49 @@ def main():
     else:
         srv2.stop()
 
+    # -- the site inside the content folder, named relatively: its own swaps
+    # into place are no change to rebuild for (no endless loop)
+    inner = copy_content("inner")
+    srv6 = Server(inner, "--port", "0", "-o", "./_site", cwd=inner)
+    check("server with -o inside the content folder up", srv6.port is not None, srv6.output())
+    if srv6.port:
+        time.sleep(1.5)
+        check("no rebuild without a change", srv6.count(r"^gapmap: rebuilt") == 0, srv6.output())
+        with open(os.path.join(inner, "studies/smith-2020.yaml"), "a") as f:
+            f.write("# touched\n")
+        wait_for(lambda: srv6.count(r"^gapmap: rebuilt") > 0, 60)
+        time.sleep(2.5)
+        check("one edit, one rebuild, even with the site inside the content folder",
+              srv6.count(r"^gapmap: rebuilt") == 1, srv6.output())
+        check("the site is there", os.path.isfile(os.path.join(inner, "_site/index.html")))
+    check("stops", srv6.stop() == 0)
+
+    # -- a theme named by path outside the content folder is watched too,
+    # also when site.yaml switches to it while serving
+    themed = copy_content("themed")
+    theme = os.path.join(TMP, "mytheme")
+    shutil.copytree(os.path.join(ROOT, "themes/default"), theme)
+    srv8 = Server(themed, "--port", "0", "-o", os.path.join(TMP, "out8"))
+    check("server for the theme test up", srv8.port is not None, srv8.output())
+    if srv8.port:
+        with open(os.path.join(themed, "site.yaml")) as f:
+            site_yaml = f.read()
+        with open(os.path.join(themed, "site.yaml"), "w") as f:
+            f.write("theme: ../mytheme\n" + site_yaml)
+        wait_for(lambda: srv8.count(r"^gapmap: rebuilt") >= 1, 60)
+        with open(os.path.join(theme, "css/site.css"), "a") as f:
+            f.write("\n/* THEME-EDIT */\n")
+        check("an edit to a theme outside the content folder is served",
+              wait_for(lambda: b"THEME-EDIT" in request(srv8.port, "/assets/css/site.css")[2], 60),
+              srv8.output())
+    check("stops", srv8.stop() == 0)
+
+    # -- started in the background by a shell (SIGINT ignored): SIGINT still stops it
+    srv5 = Server(content, "--port", "0", "-o", os.path.join(TMP, "out6"), ignore_sigint=True)
+    check("background server up", srv5.port is not None, srv5.output())
+    check("SIGINT stops a server started with SIGINT ignored", srv5.stop(signal.SIGINT, 10) == 0,
+          srv5.output()[-1000:])
+
     # -- port: the asked one or the next free one
     blocker = socket.socket()
     blocker.bind(("127.0.0.1", 0))
@@ -429,6 +482,14 @@ def main():
         s = status_json(srv4.port)
         check("and the problems", s and not s["ok"] and s["problems"], s)
     check("stops cleanly", srv4.stop() == 0)
+
+    # -- --host localhost means 127.0.0.1
+    srv7 = Server(content, "--host", "localhost", "--port", "0", "-o", os.path.join(TMP, "out7"))
+    check("--host localhost serves on 127.0.0.1", srv7.port is not None
+          and "http://127.0.0.1:%d/" % srv7.port in srv7.output(), srv7.output())
+    if srv7.port:
+        check("and answers", request(srv7.port, "/")[0] == 200)
+    srv7.stop()
 
     # -- usage errors
     r = subprocess.run([GAPMAP, "serve", "--port", "70000"], capture_output=True, timeout=30)
