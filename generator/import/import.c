@@ -245,6 +245,27 @@ static void set_codes(run *ru, const imp_ref *r, rec_src *s)
 	}
 }
 
+/* Keywords "Facet label: Code label", as gapmap's RIS download writes a
+ * record's codes, become those codes again. */
+static void set_keyword_codes(const cfg_site *site, const imp_ref *r, rec_src *s)
+{
+	for (size_t k = 0; k < r->nkeywords; k++) {
+		const char *kw = r->keywords[k];
+		const char *colon = strstr(kw, ": ");
+		if (!colon)
+			continue;
+		size_t ln = (size_t)(colon - kw);
+		for (size_t f = 0; f < site->nfacets; f++) {
+			const cfg_facet *fc = &site->facets[f];
+			if (strlen(fc->label) != ln || strncasecmp(fc->label, kw, ln) != 0)
+				continue;
+			for (size_t c = 0; c < fc->ncodes; c++)
+				if (strcasecmp(fc->codes[c].label, colon + 2) == 0)
+					rec_src_add_code(s, f, fc->codes[c].id);
+		}
+	}
+}
+
 static bool lacks_required(const cfg_site *site, const rec_src *s)
 {
 	for (size_t f = 0; f < site->nfacets; f++)
@@ -284,6 +305,7 @@ static rec_src *src_from_ref(run *ru, const imp_ref *r, const char *id)
 	rec_src_set(&s->added, ru->o->today);
 	rec_src_set(&s->eppi_id, r->eppi_id);
 	set_codes(ru, r, s);
+	set_keyword_codes(ru->site, r, s);
 	s->draft = lacks_required(ru->site, s);
 	return s;
 }

@@ -198,6 +198,8 @@ size_t ris_parse(const char *file, const char *text, imp_refs *out, diag *d)
 		} else if (!strcmp(tag, "PY") || !strcmp(tag, "Y1") || !strcmp(tag, "DA")) {
 			if (!r->year)
 				r->year = ref_year(value);
+		} else if (!strcmp(tag, "KW")) {
+			ref_add_keyword(r, value);
 		} else if (is_url_tag(tag)) {
 			if (!r->url && (strncmp(value, "http://", 7) == 0 || strncmp(value, "https://", 8) == 0))
 				ref_set(&r->url, value);

@@ -60,6 +60,7 @@ char *imp_decode(const char *label, const char *data, size_t len, size_t *out_le
 	}
 	buf b = BUF_INIT;
 	buf_grow(&b, len + 1);
+	b.data[0] = '\0'; /* an empty file decodes to "" (buf_grow leaves it unset) */
 	bool utf8 = utf8_valid_prefix(data, len) == len;
 	bool c1 = false;
 	if (!utf8) {
