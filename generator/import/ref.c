@@ -21,8 +21,8 @@ void refs_free(imp_refs *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		imp_ref *r = &l->v[i];
-		char *strs[] = {r->title, r->journal, r->publisher, r->volume,   r->issue, r->pages,
-		                r->doi,   r->url,     r->abstract,  r->type,     r->eppi_id};
+		char *strs[] = {r->title, r->journal, r->publisher, r->volume, r->issue,  r->pages,
+		                r->doi,   r->url,     r->abstract,  r->type,   r->eppi_id};
 		for (size_t k = 0; k < sizeof strs / sizeof *strs; k++)
 			free(strs[k]);
 		for (size_t k = 0; k < r->nauthors; k++)

@@ -14,9 +14,9 @@ typedef struct imp_ref {
 	const char *file; /* label of the import file (owned by the caller) */
 	int line;         /* where the reference starts; 0 when unknown */
 	char *title, *journal, *publisher, *volume, *issue, *pages, *doi, *url, *abstract;
-	char *type;    /* a gapmap record type (article, report, ...), or NULL */
-	char *eppi_id; /* EPPI-Reviewer ItemId, or NULL */
-	long year;     /* 0 when not given */
+	char *type;     /* a gapmap record type (article, report, ...), or NULL */
+	char *eppi_id;  /* EPPI-Reviewer ItemId, or NULL */
+	long year;      /* 0 when not given */
 	char **authors; /* "Family, Given" */
 	size_t nauthors;
 	char **codes; /* EPPI AttributeIds, or codes named by a spreadsheet column */
