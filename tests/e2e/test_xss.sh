@@ -112,7 +112,8 @@ check_eq "the hostile site builds" "$?" 0
 sed 's/^/  /' "$TMP/err"
 
 # -- nothing a browser would run, anywhere in the HTML
-check "no live <script> other than script files" sh -c "! grep -rhoi '<script[^>]*>' '$OUT' --include='*.html' | grep -vi 'src=' | grep -q ."
+# (JSON-LD citation data blocks are not run by browsers; their content is checked below.)
+check "no live <script> other than script files" sh -c "! grep -rhoi '<script[^>]*>' '$OUT' --include='*.html' | grep -vi 'src=' | grep -v '^<script type=\"application/ld+json\">\$' | grep -q ."
 check "no injected img/svg/iframe element" sh -c "! grep -rEi '<(img|svg|iframe)[^>]*(onerror|onload|evil)' '$OUT' --include='*.html'"
 check "no javascript: or data: URL in any link" sh -c "! grep -rEi '(href|src)=\"[[:space:]]*(javascript|data|vbscript):' '$OUT' --include='*.html'"
 check "no attribute broken out of by a single quote" sh -c "! grep -rF \"' onmouseover='\" '$OUT' --include='*.html'"
@@ -199,6 +200,7 @@ check_no_grep "sitemap: no raw &" "$OUT/sitemap.xml" "?x=1&y=2"
 
 # -- every page: a CSP without inline script or remote origins, nothing remote loaded
 cat >"$TMP/xss_csp.py" <<'EOF'
+import json
 import os, re, sys
 from html.parser import HTMLParser
 
@@ -234,7 +236,12 @@ for d, _, files in os.walk(root):
         assert "'unsafe-inline'" not in script and "http" not in script and "*" not in script, p + ": " + script
         assert "http" not in csp.get("default-src", ""), p
         for tag in re.findall(r"<script\b[^>]*>", html):
-            assert "src=" in tag, p + ": inline script " + tag
+            assert "src=" in tag or tag == '<script type="application/ld+json">', p + ": inline script " + tag
+        # A JSON-LD data block is never run, but must hold only JSON and no "<"
+        # that could close it early.
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+            assert "<" not in block, p + ": '<' in JSON-LD"
+            json.loads(block)
         for url in re.findall(r'(?:src|href)="([^"]*)"', html):
             if url.startswith(("http://", "https://", "//")):
                 # remote links are fine as links (<a>), never as loaded resources
