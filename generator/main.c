@@ -112,8 +112,9 @@ static int cmd_build(int argc, char **argv, const char *home)
 	if (rc != 0)
 		diag_at(d, DIAG_NOTE, "", 0, 0, "nothing was written: %s was left as it was", out);
 	if (rc == 0 && !f.quiet)
-		printf("gapmap: built %zu studies (%zu reports) into %s: %zu pages, %zu files in %.2f s\n",
-		       s.studies, s.reports, out, s.pages, s.files, s.seconds);
+		printf("gapmap: built %zu studies (%zu reports) into %s: %zu pages, %zu files in %.2f s%s\n",
+		       s.studies, s.reports, out, s.pages, s.files, s.seconds,
+		       s.drafts && !f.drafts ? "; drafts left out (gapmap check lists them)" : "");
 	free(out);
 	int drc = finish(d);
 	return rc ? EXIT_CONTENT : drc;
@@ -131,8 +132,12 @@ static int cmd_check(int argc, char **argv, const char *home)
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
 	if (rc == 0 && !f.quiet)
-		printf("gapmap: %s is fine: %zu studies (%zu reports), %zu pages\n", f.dir, s.studies,
+		printf("gapmap: %s is fine: %zu studies (%zu reports), %zu pages", f.dir, s.studies,
 		       s.reports, s.pages);
+	if (rc == 0 && !f.quiet)
+		printf(s.drafts && !f.drafts ? "; %zu draft%s left out of the site (noted below)\n"
+		                             : "\n",
+		       s.drafts, s.drafts == 1 ? "" : "s");
 	int drc = finish(d);
 	return rc ? EXIT_CONTENT : drc;
 }
