@@ -17,12 +17,6 @@ static rec_pos at(const rec_src *s, rec_key k)
 	return s->key_at[k].line ? s->key_at[k] : s->at;
 }
 
-static void error_at(diag *d, const rec_src *s, rec_pos p, const char *fmt, const char *a,
-                     const char *b)
-{
-	diag_error(d, s->file, p.line, p.col, fmt, a, b);
-}
-
 /* The scheme of url ("javascript" of "javascript:x"), for messages; NULL
  * when url has none. Caller frees. */
 static char *scheme_of(const char *url)
@@ -215,7 +209,8 @@ static void check_type(record *r, const rec_src *s, bool *ok, diag *d)
 static void missing(const rec_src *s, rec_key k, bool *ok, diag *d)
 {
 	if (!s->key_at[k].line)
-		error_at(d, s, s->at, "missing required field \"%s\"%s", rec_keys[k], "");
+		diag_error(d, s->file, s->at.line, s->at.col, "missing required field \"%s\"",
+		           rec_keys[k]);
 	*ok = false;
 }
 
@@ -263,9 +258,9 @@ record *rec_check(const cfg_site *site, const rec_src *s, diag *d)
 		r->doi_pos = at(s, RK_DOI);
 		r->doi = rec_normalise_doi(s->doi);
 		if (!r->doi) {
-			error_at(d, s, r->doi_pos,
-			         "\"%s\" is not a DOI (a DOI starts with 10. and contains a /)%s",
-			         s->doi, "");
+			diag_error(d, s->file, r->doi_pos.line, r->doi_pos.col,
+			           "\"%s\" is not a DOI (a DOI starts with 10. and contains a /)",
+			           s->doi);
 			ok = false;
 		}
 	}

@@ -109,6 +109,7 @@ int main(void)
 	CHECK(!yw_plain_ok("yes"));
 	CHECK(!yw_plain_ok("2020"));
 	CHECK(yw_plain_ok("Muñoz"));
+	CHECK(!yw_plain_ok(".inf") && !yw_plain_ok(".NaN")); /* floats to YAML 1.1 readers */
 
 	/* Invalid UTF-8 becomes U+FFFD rather than an unreadable file. */
 	char *bad = round_trip("bad \xFF byte");
