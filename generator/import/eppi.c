@@ -70,6 +70,39 @@ static bool known_attr(const eppi_attr *v, size_t n, const char *id)
 	return false;
 }
 
+/* EPPI-Reviewer writes names family first: "Smith JA", "Dal-Ré Rafael",
+ * "Abou-Setta Ahmed M", "van der Berg Jan". Returns "Family, Given" (initials
+ * alone as "J. A."). Caller frees. */
+static char *eppi_author(const char *raw)
+{
+	while (*raw == ' ')
+		raw++;
+	if (strchr(raw, ',') || !strchr(raw, ' '))
+		return xstrdup(raw);
+	/* The family name: lower-case particles, then one word. */
+	const char *p = raw;
+	while (*p >= 'a' && *p <= 'z' && strchr(p, ' ')) {
+		p = strchr(p, ' ');
+		while (*p == ' ')
+			p++;
+	}
+	const char *end = strchr(p, ' ');
+	if (!end)
+		return xstrdup(raw);
+	const char *given = end;
+	while (*given == ' ')
+		given++;
+	if (!strchr(given, ' ')) {
+		char *one = xasprintf("%.*s %s", (int)(end - raw), raw, given);
+		char *named = ref_author_name(one); /* "Smith JA" -> "Smith, J. A." */
+		free(one);
+		if (strchr(named, ','))
+			return named;
+		free(named);
+	}
+	return xasprintf("%.*s, %s", (int)(end - raw), raw, given);
+}
+
 static void read_ref(const char *file, const yml_node *it, const eppi_codes *codes, imp_refs *out,
                      diag *d)
 {
@@ -91,7 +124,7 @@ static void read_ref(const char *file, const yml_node *it, const eppi_codes *cod
 	for (const char *p = authors; p && *p;) {
 		const char *e = strchr(p, ';');
 		char *one = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
-		char *name = ref_author_name(one);
+		char *name = eppi_author(one);
 		ref_add_author(r, name);
 		free(name);
 		free(one);
