@@ -124,8 +124,9 @@ static int cmd_build(int argc, char **argv, const char *home)
 	if (rc != 0)
 		diag_at(d, DIAG_NOTE, "", 0, 0, "nothing was written: %s was left as it was", out);
 	if (rc == 0 && !f.quiet)
-		printf("gapmap: built %zu studies (%zu reports) into %s: %zu pages, %zu files in %.2f s\n",
-		       s.studies, s.reports, out, s.pages, s.files, s.seconds);
+		printf("gapmap: built %zu studies (%zu reports) into %s: %zu pages, %zu files in %.2f s%s\n",
+		       s.studies, s.reports, out, s.pages, s.files, s.seconds,
+		       s.drafts && !f.drafts ? "; drafts left out (gapmap check lists them)" : "");
 	free(out);
 	int drc = finish(d);
 	return rc ? EXIT_CONTENT : drc;
@@ -144,8 +145,12 @@ static int cmd_check(int argc, char **argv, const char *home)
 	diag *d = diag_new();
 	int rc = build_run(&o, &s, d);
 	if (rc == 0 && !f.quiet)
-		printf("gapmap: %s is fine: %zu studies (%zu reports), %zu pages\n", f.dir, s.studies,
+		printf("gapmap: %s is fine: %zu studies (%zu reports), %zu pages", f.dir, s.studies,
 		       s.reports, s.pages);
+	if (rc == 0 && !f.quiet)
+		printf(s.drafts && !f.drafts ? "; %zu draft%s left out of the site (noted below)\n"
+		                             : "\n",
+		       s.drafts, s.drafts == 1 ? "" : "s");
 	int drc = finish(d);
 	return rc ? EXIT_CONTENT : drc;
 }
@@ -415,12 +420,14 @@ static int cmd_import(int argc, char **argv, const char *home)
 	if (!import_known_format(o.format)) {
 		free(files);
 		free(maps);
-		return usage_error("import: unknown format '%s' (ris, bibtex, csv or eppi)", o.format);
+		return usage_error("import: unknown format '%s' (ris, bibtex, csv or eppi)",
+		                   o.format);
 	}
 	if ((o.rows || o.columns || o.segments) && strcmp(o.format, "eppi") != 0) {
 		free(files);
 		free(maps);
-		return usage_error("%s", "--rows, --columns and --segments come with the eppi format");
+		return usage_error("%s",
+		                   "--rows, --columns and --segments come with the eppi format");
 	}
 	char day[11];
 	today(day);
@@ -470,12 +477,12 @@ static const verb verbs[] = {
 	 "(Zotero, EndNote, Mendeley, Rayyan, Covidence, Scopus, ...), bibtex (Zotero, JabRef,\n"
 	 "Scopus), csv (Covidence and Rayyan exports, or any sheet: --map COLUMN=FIELD names\n"
 	 "a column's record field or facet, --split SEP what separates codes in a cell,\n"
-	 "default ;) or eppi (EPPI-Reviewer JSON). References already in the map (same EPPI ItemId, DOI, or title and year) are\n"
-	 "skipped: re-importing a grown export adds only the new ones. --update fills in what\n"
-	 "matching records lack (--force: replaces what they have). Records without the codes\n"
-	 "site.yaml requires are written as drafts. --dry-run writes nothing. With eppi,\n"
-	 "--rows and --columns (and --segments) name code sets that become site.yaml's facets\n"
-	 "and map.",
+	 "default ;) or eppi (EPPI-Reviewer JSON). References already in the map (same EPPI\n"
+	 "ItemId, DOI, or title and year) are skipped: re-importing a grown export adds only\n"
+	 "the new ones. --update fills in what matching records lack (--force: replaces what\n"
+	 "they have). Records without the codes site.yaml requires are written as drafts.\n"
+	 "--dry-run writes nothing. With eppi, --rows and --columns (and --segments) name code\n"
+	 "sets that become site.yaml's facets and map.",
 	 cmd_import},
 	{"prisma", "gapmap prisma [-C DIR] [-o FILE.png|FILE.svg] [--flow ID] [--dpi N]",
 	 "Draws one PRISMA 2020 flow diagram from DIR/prisma.yaml without building the site:\n"

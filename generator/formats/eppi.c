@@ -35,10 +35,10 @@ static void str_field(buf *b, const char *key, const char *v)
 static const char *type_name(const char *t)
 {
 	static const char *const map[][2] = {
-		{"article", "Journal, Article"}, {"report", "Report"},
-		{"chapter", "Book, Chapter"},     {"book", "Book, Whole"},
-		{"thesis", "Dissertation"},       {"conference", "Conference Proceedings"},
-		{"webpage", "Web Site"},
+	    {"article", "Journal, Article"}, {"report", "Report"},
+	    {"chapter", "Book, Chapter"},    {"book", "Book, Whole"},
+	    {"thesis", "Dissertation"},      {"conference", "Conference Proceedings"},
+	    {"webpage", "Web Site"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (strcmp(t, map[i][0]) == 0)
@@ -83,22 +83,26 @@ void export_eppi(const model *m, buf *out)
 		esc_json(out, fc->label);
 		buf_printf(out, ",\"SetId\":%zu,\"ReviewSetId\":%zu", f + 1, f + 1);
 		str_field(out, "SetDescription", fc->definition);
-		buf_puts(out, ",\"SetType\":{\"SetTypeName\":\"Standard\"},\"Attributes\":{\"AttributesList\":[");
+		buf_puts(out, ",\"SetType\":{\"SetTypeName\":\"Standard\"},\"Attributes\":{"
+		              "\"AttributesList\":[");
 		bool first = true;
 		for (size_t g = 0; g < fc->ngroups; g++) {
-			attribute(out, ++next_attr, fc->groups[g].label, fc->groups[g].definition, &first);
+			attribute(out, ++next_attr, fc->groups[g].label, fc->groups[g].definition,
+			          &first);
 			buf_puts(out, ",\"Attributes\":{\"AttributesList\":[");
 			bool gfirst = true;
-			for (size_t c = fc->groups[g].first; c < fc->groups[g].first + fc->groups[g].count;
-			     c++) {
-				attribute(out, attr[f][c], fc->codes[c].label, fc->codes[c].definition, &gfirst);
+			for (size_t c = fc->groups[g].first;
+			     c < fc->groups[g].first + fc->groups[g].count; c++) {
+				attribute(out, attr[f][c], fc->codes[c].label,
+				          fc->codes[c].definition, &gfirst);
 				buf_puts(out, "}");
 			}
 			buf_puts(out, "]}}");
 		}
 		for (size_t c = 0; c < fc->ncodes; c++)
 			if (fc->codes[c].group == CFG_NONE) {
-				attribute(out, attr[f][c], fc->codes[c].label, fc->codes[c].definition, &first);
+				attribute(out, attr[f][c], fc->codes[c].label,
+				          fc->codes[c].definition, &first);
 				buf_puts(out, "}");
 			}
 		buf_puts(out, "]}}");
@@ -145,7 +149,8 @@ void export_eppi(const model *m, buf *out)
 		str_field(out, "Authors", buf_cstr(&b));
 		buf_free(&b);
 		str_field(out, "DOI", r->doi);
-		buf_puts(out, ",\"ItemStatus\":\"I\",\"ItemStatusTooltip\":\"Included in review\"}");
+		buf_puts(out,
+		         ",\"ItemStatus\":\"I\",\"ItemStatusTooltip\":\"Included in review\"}");
 	}
 	buf_puts(out, "]}\n");
 	for (size_t f = 0; f < s->nfacets; f++)

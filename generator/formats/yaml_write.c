@@ -5,8 +5,8 @@
 #include <strings.h>
 
 /* Words YAML 1.1 or 1.2 reads as null or a boolean when plain. */
-static const char *const reserved[] = {"null", "~",  "true", "false", "yes",
-                                       "no",   "on", "off",  "y",     "n"};
+static const char *const reserved[] = {"null", "~",   "true", "false", "yes",  "no",
+                                       "on",   "off", "y",    "n",     ".inf", ".nan"};
 
 /* Code points that are line breaks or byte-order marks to a YAML reader
  * (U+0085, U+2028, U+2029, U+FEFF): never plain, escaped when quoted. */

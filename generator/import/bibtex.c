@@ -9,30 +9,31 @@
 
 /* TeX accent commands on a letter, and the precomposed letter. */
 static const char *const accents[][3] = {
-	{"\"", "a", "ä"}, {"\"", "e", "ë"}, {"\"", "i", "ï"}, {"\"", "o", "ö"}, {"\"", "u", "ü"},
-	{"\"", "y", "ÿ"}, {"\"", "A", "Ä"}, {"\"", "E", "Ë"}, {"\"", "I", "Ï"}, {"\"", "O", "Ö"},
-	{"\"", "U", "Ü"}, {"'", "a", "á"},  {"'", "e", "é"},  {"'", "i", "í"},  {"'", "o", "ó"},
-	{"'", "u", "ú"},  {"'", "y", "ý"},  {"'", "c", "ć"},  {"'", "n", "ń"},  {"'", "s", "ś"},
-	{"'", "z", "ź"},  {"'", "A", "Á"},  {"'", "E", "É"},  {"'", "I", "Í"},  {"'", "O", "Ó"},
-	{"'", "U", "Ú"},  {"'", "C", "Ć"},  {"'", "S", "Ś"},  {"'", "Z", "Ź"},  {"`", "a", "à"},
-	{"`", "e", "è"},  {"`", "i", "ì"},  {"`", "o", "ò"},  {"`", "u", "ù"},  {"`", "A", "À"},
-	{"`", "E", "È"},  {"^", "a", "â"},  {"^", "e", "ê"},  {"^", "i", "î"},  {"^", "o", "ô"},
-	{"^", "u", "û"},  {"^", "A", "Â"},  {"^", "E", "Ê"},  {"^", "O", "Ô"},  {"~", "n", "ñ"},
-	{"~", "a", "ã"},  {"~", "o", "õ"},  {"~", "N", "Ñ"},  {"~", "A", "Ã"},  {"~", "O", "Õ"},
-	{"c", "c", "ç"},  {"c", "C", "Ç"},  {"c", "s", "ş"},  {"c", "S", "Ş"},  {"v", "c", "č"},
-	{"v", "s", "š"},  {"v", "z", "ž"},  {"v", "r", "ř"},  {"v", "e", "ě"},  {"v", "n", "ň"},
-	{"v", "C", "Č"},  {"v", "S", "Š"},  {"v", "Z", "Ž"},  {"v", "R", "Ř"},  {"u", "a", "ă"},
-	{"u", "g", "ğ"},  {"H", "o", "ő"},  {"H", "u", "ű"},  {"H", "O", "Ő"},  {"H", "U", "Ű"},
-	{"r", "a", "å"},  {"r", "A", "Å"},  {"k", "a", "ą"},  {"k", "e", "ę"},  {"=", "a", "ā"},
-	{"=", "e", "ē"},  {"=", "o", "ō"},  {".", "z", "ż"},  {".", "Z", "Ż"},  {"'", "\\i", "í"},
+    {"\"", "a", "ä"}, {"\"", "e", "ë"}, {"\"", "i", "ï"}, {"\"", "o", "ö"}, {"\"", "u", "ü"},
+    {"\"", "y", "ÿ"}, {"\"", "A", "Ä"}, {"\"", "E", "Ë"}, {"\"", "I", "Ï"}, {"\"", "O", "Ö"},
+    {"\"", "U", "Ü"}, {"'", "a", "á"},  {"'", "e", "é"},  {"'", "i", "í"},  {"'", "o", "ó"},
+    {"'", "u", "ú"},  {"'", "y", "ý"},  {"'", "c", "ć"},  {"'", "n", "ń"},  {"'", "s", "ś"},
+    {"'", "z", "ź"},  {"'", "A", "Á"},  {"'", "E", "É"},  {"'", "I", "Í"},  {"'", "O", "Ó"},
+    {"'", "U", "Ú"},  {"'", "C", "Ć"},  {"'", "S", "Ś"},  {"'", "Z", "Ź"},  {"`", "a", "à"},
+    {"`", "e", "è"},  {"`", "i", "ì"},  {"`", "o", "ò"},  {"`", "u", "ù"},  {"`", "A", "À"},
+    {"`", "E", "È"},  {"^", "a", "â"},  {"^", "e", "ê"},  {"^", "i", "î"},  {"^", "o", "ô"},
+    {"^", "u", "û"},  {"^", "A", "Â"},  {"^", "E", "Ê"},  {"^", "O", "Ô"},  {"~", "n", "ñ"},
+    {"~", "a", "ã"},  {"~", "o", "õ"},  {"~", "N", "Ñ"},  {"~", "A", "Ã"},  {"~", "O", "Õ"},
+    {"c", "c", "ç"},  {"c", "C", "Ç"},  {"c", "s", "ş"},  {"c", "S", "Ş"},  {"v", "c", "č"},
+    {"v", "s", "š"},  {"v", "z", "ž"},  {"v", "r", "ř"},  {"v", "e", "ě"},  {"v", "n", "ň"},
+    {"v", "C", "Č"},  {"v", "S", "Š"},  {"v", "Z", "Ž"},  {"v", "R", "Ř"},  {"u", "a", "ă"},
+    {"u", "g", "ğ"},  {"H", "o", "ő"},  {"H", "u", "ű"},  {"H", "O", "Ő"},  {"H", "U", "Ű"},
+    {"r", "a", "å"},  {"r", "A", "Å"},  {"k", "a", "ą"},  {"k", "e", "ę"},  {"=", "a", "ā"},
+    {"=", "e", "ē"},  {"=", "o", "ō"},  {".", "z", "ż"},  {".", "Z", "Ż"},  {"'", "\\i", "í"},
 };
 
 /* Letters written as commands. */
 static const char *const letters[][2] = {
-	{"ss", "ß"}, {"o", "ø"},  {"O", "Ø"}, {"ae", "æ"}, {"AE", "Æ"}, {"oe", "œ"}, {"OE", "Œ"},
-	{"aa", "å"}, {"AA", "Å"}, {"l", "ł"}, {"L", "Ł"},  {"i", "ı"},  {"j", "ȷ"},  {"dh", "ð"},
-	{"th", "þ"}, {"textendash", "–"}, {"textemdash", "—"}, {"&", "&"}, {"%", "%"},
-	{"$", "$"},  {"_", "_"}, {"#", "#"}, {"{", "{"}, {"}", "}"}, {"textquoteright", "’"},
+    {"ss", "ß"},         {"o", "ø"},          {"O", "Ø"},  {"ae", "æ"}, {"AE", "Æ"},
+    {"oe", "œ"},         {"OE", "Œ"},         {"aa", "å"}, {"AA", "Å"}, {"l", "ł"},
+    {"L", "Ł"},          {"i", "ı"},          {"j", "ȷ"},  {"dh", "ð"}, {"th", "þ"},
+    {"textendash", "–"}, {"textemdash", "—"}, {"&", "&"},  {"%", "%"},  {"$", "$"},
+    {"_", "_"},          {"#", "#"},          {"{", "{"},  {"}", "}"},  {"textquoteright", "’"},
 };
 
 /* Reads an accent's argument at *p: "{o}", "o", " o", "{\i}". */
@@ -92,14 +93,16 @@ char *bibtex_detex(const char *s)
 				n = 1;
 			bool done = false;
 			for (size_t i = 0; !done && i < sizeof accents / sizeof *accents; i++) {
-				if (strlen(accents[i][0]) != n || strncmp(cmd, accents[i][0], n) != 0)
+				if (strlen(accents[i][0]) != n ||
+				    strncmp(cmd, accents[i][0], n) != 0)
 					continue;
 				const char *q = cmd + n;
 				char arg[16];
 				if (!accent_arg(&q, arg, sizeof arg))
 					break;
 				for (size_t k = 0; k < sizeof accents / sizeof *accents; k++)
-					if (!strcmp(accents[k][0], accents[i][0]) && !strcmp(accents[k][1], arg)) {
+					if (!strcmp(accents[k][0], accents[i][0]) &&
+					    !strcmp(accents[k][1], arg)) {
 						buf_puts(&b, accents[k][2]);
 						p = q;
 						done = true;
@@ -112,7 +115,8 @@ char *bibtex_detex(const char *s)
 				}
 			}
 			for (size_t i = 0; !done && i < sizeof letters / sizeof *letters; i++)
-				if (strlen(letters[i][0]) == n && strncmp(cmd, letters[i][0], n) == 0) {
+				if (strlen(letters[i][0]) == n &&
+				    strncmp(cmd, letters[i][0], n) == 0) {
 					buf_puts(&b, letters[i][1]);
 					p = cmd + n;
 					if (isalpha((unsigned char)*cmd))
@@ -208,9 +212,9 @@ static char *read_delimited(parser *ps)
 static const char *macro(const parser *ps, const char *name)
 {
 	static const char *const months[][2] = {
-		{"jan", "January"}, {"feb", "February"}, {"mar", "March"},     {"apr", "April"},
-		{"may", "May"},     {"jun", "June"},     {"jul", "July"},      {"aug", "August"},
-		{"sep", "September"}, {"oct", "October"}, {"nov", "November"}, {"dec", "December"}};
+	    {"jan", "January"},   {"feb", "February"}, {"mar", "March"},    {"apr", "April"},
+	    {"may", "May"},       {"jun", "June"},     {"jul", "July"},     {"aug", "August"},
+	    {"sep", "September"}, {"oct", "October"},  {"nov", "November"}, {"dec", "December"}};
 	for (size_t i = ps->nmacros; i-- > 0;)
 		if (strcasecmp(ps->macro_names[i], name) == 0)
 			return ps->macro_values[i];
@@ -231,21 +235,24 @@ static char *read_value(parser *ps)
 			int line = ps->line;
 			piece = read_delimited(ps);
 			if (!piece) {
-				diag_error(ps->d, ps->file, line, 0, "a value that opens here never closes");
+				diag_error(ps->d, ps->file, line, 0,
+				           "a value that opens here never closes");
 				buf_free(&b);
 				return NULL;
 			}
 		} else {
 			char *w = read_word(ps);
 			if (!*w) {
-				diag_error(ps->d, ps->file, ps->line, 0, "a field value is missing");
+				diag_error(ps->d, ps->file, ps->line, 0,
+				           "a field value is missing");
 				free(w);
 				buf_free(&b);
 				return NULL;
 			}
 			const char *m = isdigit((unsigned char)*w) ? NULL : macro(ps, w);
 			if (!m && !isdigit((unsigned char)*w))
-				diag_warning(ps->d, ps->file, ps->line, 0, "unknown @string \"%s\"", w);
+				diag_warning(ps->d, ps->file, ps->line, 0, "unknown @string \"%s\"",
+				             w);
 			piece = xstrdup(m ? m : isdigit((unsigned char)*w) ? w : "");
 			free(w);
 		}
@@ -301,15 +308,16 @@ static bool read_fields(parser *ps, entry *e, char close)
 			continue;
 		}
 		if (!*ps->p) {
-			diag_error(ps->d, ps->file, e->line, 0, "entry @%s{%s never closes", e->type,
-			           e->key ? e->key : "");
+			diag_error(ps->d, ps->file, e->line, 0, "entry @%s{%s never closes",
+			           e->type, e->key ? e->key : "");
 			return false;
 		}
 		char *name = read_word(ps);
 		skip_space(ps);
 		if (!*name || *ps->p != '=') {
-			diag_error(ps->d, ps->file, ps->line, 0, "expected \"field = value\" in @%s{%s",
-			           e->type, e->key ? e->key : "");
+			diag_error(ps->d, ps->file, ps->line, 0,
+			           "expected \"field = value\" in @%s{%s", e->type,
+			           e->key ? e->key : "");
 			free(name);
 			return false;
 		}
@@ -331,11 +339,21 @@ static bool read_fields(parser *ps, entry *e, char close)
 static const char *ref_type(const char *t)
 {
 	static const char *const map[][2] = {
-		{"article", "article"},      {"book", "book"},         {"inbook", "chapter"},
-		{"incollection", "chapter"}, {"inproceedings", "conference"}, {"conference", "conference"},
-		{"proceedings", "conference"}, {"techreport", "report"}, {"report", "report"},
-		{"phdthesis", "thesis"},     {"mastersthesis", "thesis"}, {"thesis", "thesis"},
-		{"online", "webpage"},       {"electronic", "webpage"}, {"www", "webpage"},
+	    {"article", "article"},
+	    {"book", "book"},
+	    {"inbook", "chapter"},
+	    {"incollection", "chapter"},
+	    {"inproceedings", "conference"},
+	    {"conference", "conference"},
+	    {"proceedings", "conference"},
+	    {"techreport", "report"},
+	    {"report", "report"},
+	    {"phdthesis", "thesis"},
+	    {"mastersthesis", "thesis"},
+	    {"thesis", "thesis"},
+	    {"online", "webpage"},
+	    {"electronic", "webpage"},
+	    {"www", "webpage"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (strcasecmp(t, map[i][0]) == 0)
@@ -454,11 +472,14 @@ static void to_ref(const entry *e, const entry *parent, imp_refs *out, const cha
 		add_authors(r, authors);
 	const char *y = F("year") ? F("year") : F("date");
 	r->year = y ? ref_year(y) : 0;
-	const char *journal = F("journal") ? F("journal") : F("journaltitle") ? F("journaltitle")
-	                                                                      : F("booktitle");
+	const char *journal = F("journal")        ? F("journal")
+	                      : F("journaltitle") ? F("journaltitle")
+	                                          : F("booktitle");
 	set_detex(&r->journal, journal);
-	const char *pub = F("publisher") ? F("publisher") : F("institution") ? F("institution")
-	                  : F("school") ? F("school") : F("organization");
+	const char *pub = F("publisher")     ? F("publisher")
+	                  : F("institution") ? F("institution")
+	                  : F("school")      ? F("school")
+	                                     : F("organization");
 	set_detex(&r->publisher, pub);
 	set_detex(&r->volume, F("volume"));
 	set_detex(&r->issue, F("number") ? F("number") : F("issue"));
@@ -510,9 +531,10 @@ size_t bibtex_parse(const char *file, const char *text, imp_refs *out, diag *d)
 		if (!strcasecmp(type, "string")) {
 			ok = read_fields(&ps, &e, close);
 			for (size_t i = 0; ok && i < e.n; i++) {
-				ps.macro_names = xrealloc(ps.macro_names, (ps.nmacros + 1) * sizeof *ps.macro_names);
-				ps.macro_values =
-					xrealloc(ps.macro_values, (ps.nmacros + 1) * sizeof *ps.macro_values);
+				ps.macro_names = xrealloc(
+				    ps.macro_names, (ps.nmacros + 1) * sizeof *ps.macro_names);
+				ps.macro_values = xrealloc(
+				    ps.macro_values, (ps.nmacros + 1) * sizeof *ps.macro_values);
 				ps.macro_names[ps.nmacros] = xstrdup(e.names[i]);
 				ps.macro_values[ps.nmacros++] = xstrdup(e.values[i]);
 			}
@@ -552,8 +574,8 @@ size_t bibtex_parse(const char *file, const char *text, imp_refs *out, diag *d)
 			if (entries[k].key && strcasecmp(entries[k].key, xref) == 0)
 				parent = &entries[k];
 		if (xref && !parent)
-			diag_warning(d, file, entries[i].line, 0, "crossref \"%s\" names no entry of the file",
-			             xref);
+			diag_warning(d, file, entries[i].line, 0,
+			             "crossref \"%s\" names no entry of the file", xref);
 		to_ref(&entries[i], parent, out, file);
 		count++;
 	}

@@ -81,13 +81,27 @@ static const struct {
 	const char *name;
 	col_kind kind;
 } headers[] = {
-	{"title", COL_TITLE},         {"authors", COL_AUTHORS},     {"author", COL_AUTHORS},
-	{"year", COL_YEAR},           {"published year", COL_YEAR}, {"publication year", COL_YEAR},
-	{"journal", COL_JOURNAL},     {"published_in", COL_JOURNAL}, {"source", COL_JOURNAL},
-	{"source title", COL_JOURNAL}, {"publisher", COL_PUBLISHER}, {"volume", COL_VOLUME},
-	{"issue", COL_ISSUE},         {"number", COL_ISSUE},        {"pages", COL_PAGES},
-	{"doi", COL_DOI},             {"url", COL_URL},             {"abstract", COL_ABSTRACT},
-	{"type", COL_TYPE},           {"eppi_id", COL_EPPI},        {"itemid", COL_EPPI},
+    {"title", COL_TITLE},
+    {"authors", COL_AUTHORS},
+    {"author", COL_AUTHORS},
+    {"year", COL_YEAR},
+    {"published year", COL_YEAR},
+    {"publication year", COL_YEAR},
+    {"journal", COL_JOURNAL},
+    {"published_in", COL_JOURNAL},
+    {"source", COL_JOURNAL},
+    {"source title", COL_JOURNAL},
+    {"publisher", COL_PUBLISHER},
+    {"volume", COL_VOLUME},
+    {"issue", COL_ISSUE},
+    {"number", COL_ISSUE},
+    {"pages", COL_PAGES},
+    {"doi", COL_DOI},
+    {"url", COL_URL},
+    {"abstract", COL_ABSTRACT},
+    {"type", COL_TYPE},
+    {"eppi_id", COL_EPPI},
+    {"itemid", COL_EPPI},
 };
 
 typedef struct column {
@@ -106,7 +120,8 @@ static col_kind kind_named(const char *name)
 static size_t facet_named(const cfg_site *site, const char *name)
 {
 	for (size_t f = 0; site && f < site->nfacets; f++)
-		if (!strcasecmp(name, site->facets[f].id) || !strcasecmp(name, site->facets[f].label))
+		if (!strcasecmp(name, site->facets[f].id) ||
+		    !strcasecmp(name, site->facets[f].label))
 			return f;
 	return CFG_NONE;
 }
@@ -141,11 +156,13 @@ static void split_each(const char *v, const char *sep, imp_ref *r, size_t facet,
 			const cfg_facet *f = &site->facets[facet];
 			size_t c = cfg_code_index(f, t);
 			for (size_t k = 0; c == CFG_NONE && k < f->ncodes; k++)
-				if (!strcasecmp(f->codes[k].label, t) || !strcasecmp(f->codes[k].id, t))
+				if (!strcasecmp(f->codes[k].label, t) ||
+				    !strcasecmp(f->codes[k].id, t))
 					c = k;
 			if (c == CFG_NONE)
-				diag_warning(d, file, line, 0, "\"%s\" is no %s code (by id or label); left out",
-				             t, f->id);
+				diag_warning(d, file, line, 0,
+				             "\"%s\" is no %s code (by id or label); left out", t,
+				             f->id);
 			else
 				ref_add_code(r, f->id, f->codes[c].id);
 		}
@@ -192,12 +209,13 @@ size_t csv_parse(const char *file, const char *text, const csv_opts *o, const cf
 			i++;
 		column c = eq ? classify(site, eq + 1) : (column){COL_NONE, CFG_NONE};
 		if (!col || i == nh)
-			diag_error(d, file, 1, 0, "--map %s: no column \"%s\" in the header", o->map[m],
-			           col ? col : o->map[m]);
+			diag_error(d, file, 1, 0, "--map %s: no column \"%s\" in the header",
+			           o->map[m], col ? col : o->map[m]);
 		else if (c.kind == COL_NONE)
-			diag_error(d, file, 1, 0,
-			           "--map %s: \"%s\" is neither a record field nor a facet of site.yaml",
-			           o->map[m], eq + 1);
+			diag_error(
+			    d, file, 1, 0,
+			    "--map %s: \"%s\" is neither a record field nor a facet of site.yaml",
+			    o->map[m], eq + 1);
 		else
 			cols[i] = c;
 		free(col);
@@ -222,21 +240,43 @@ size_t csv_parse(const char *file, const char *text, const csv_opts *o, const cf
 		for (size_t i = 0; i < n && i < nh; i++) {
 			const char *v = cells[i];
 			switch (cols[i].kind) {
-			case COL_TITLE: ref_set(&r->title, v); break;
-			case COL_AUTHORS:
-				split_each(v, rayyan && !o->split ? " and " : split, r, CFG_NONE, site, file, at,
-				           d);
+			case COL_TITLE:
+				ref_set(&r->title, v);
 				break;
-			case COL_YEAR: r->year = ref_year(v); break;
-			case COL_JOURNAL: ref_set(&r->journal, v); break;
-			case COL_PUBLISHER: ref_set(&r->publisher, v); break;
-			case COL_VOLUME: ref_set(&r->volume, v); break;
-			case COL_ISSUE: ref_set(&r->issue, v); break;
-			case COL_PAGES: ref_set(&r->pages, v); break;
-			case COL_DOI: ref_set(&r->doi, v); break;
-			case COL_URL: ref_set(&r->url, v); break;
-			case COL_ABSTRACT: ref_set(&r->abstract, v); break;
-			case COL_EPPI: ref_set(&r->eppi_id, v); break;
+			case COL_AUTHORS:
+				split_each(v, rayyan && !o->split ? " and " : split, r, CFG_NONE,
+				           site, file, at, d);
+				break;
+			case COL_YEAR:
+				r->year = ref_year(v);
+				break;
+			case COL_JOURNAL:
+				ref_set(&r->journal, v);
+				break;
+			case COL_PUBLISHER:
+				ref_set(&r->publisher, v);
+				break;
+			case COL_VOLUME:
+				ref_set(&r->volume, v);
+				break;
+			case COL_ISSUE:
+				ref_set(&r->issue, v);
+				break;
+			case COL_PAGES:
+				ref_set(&r->pages, v);
+				break;
+			case COL_DOI:
+				ref_set(&r->doi, v);
+				break;
+			case COL_URL:
+				ref_set(&r->url, v);
+				break;
+			case COL_ABSTRACT:
+				ref_set(&r->abstract, v);
+				break;
+			case COL_EPPI:
+				ref_set(&r->eppi_id, v);
+				break;
 			case COL_TYPE: {
 				char *t = xstrdup(v);
 				for (char *q = t; *q; q++)
@@ -247,21 +287,29 @@ size_t csv_parse(const char *file, const char *text, const csv_opts *o, const cf
 				if (known)
 					ref_set(&r->type, t);
 				else if (*t)
-					diag_warning(d, file, at, 0, "type \"%s\" is not a record type; left out", v);
+					diag_warning(d, file, at, 0,
+					             "type \"%s\" is not a record type; left out",
+					             v);
 				free(t);
 				break;
 			}
-			case COL_FACET: split_each(v, split, r, cols[i].facet, site, file, at, d); break;
-			case COL_NONE: break;
+			case COL_FACET:
+				split_each(v, split, r, cols[i].facet, site, file, at, d);
+				break;
+			case COL_NONE:
+				break;
 			}
 		}
 		if (n > nh)
-			diag_warning(d, file, at, 0, "%zu cells in a row of %zu columns; the extra ones are left out",
-			             n, nh);
+			diag_warning(
+			    d, file, at, 0,
+			    "%zu cells in a row of %zu columns; the extra ones are left out", n,
+			    nh);
 		free_cells(cells, n);
 	}
 	if (rayyan || covidence)
-		diag_at(d, DIAG_NOTE, file, 1, 0, "read as a %s export", rayyan ? "Rayyan" : "Covidence");
+		diag_at(d, DIAG_NOTE, file, 1, 0, "read as a %s export",
+		        rayyan ? "Rayyan" : "Covidence");
 	free(cols);
 	free_cells(head, nh);
 	return count;

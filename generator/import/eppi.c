@@ -51,10 +51,10 @@ static void read_attrs(const char *file, const yml_node *list, eppi_attr **out, 
 static const char *type_of(const char *name)
 {
 	static const char *const map[][2] = {
-		{"Journal, Article", "article"}, {"Report", "report"},
-		{"Book, Chapter", "chapter"},    {"Book, Whole", "book"},
-		{"Dissertation", "thesis"},      {"Conference Proceedings", "conference"},
-		{"Web Site", "webpage"},         {"Article In A Periodical", "article"},
+	    {"Journal, Article", "article"}, {"Report", "report"},
+	    {"Book, Chapter", "chapter"},    {"Book, Whole", "book"},
+	    {"Dissertation", "thesis"},      {"Conference Proceedings", "conference"},
+	    {"Web Site", "webpage"},         {"Article In A Periodical", "article"},
 	};
 	for (size_t i = 0; name && i < sizeof map / sizeof *map; i++)
 		if (strcasecmp(name, map[i][0]) == 0)
@@ -70,8 +70,41 @@ static bool known_attr(const eppi_attr *v, size_t n, const char *id)
 	return false;
 }
 
-static void read_ref(const char *file, const yml_node *it, const eppi_codes *codes,
-                     imp_refs *out, diag *d)
+/* EPPI-Reviewer writes names family first: "Smith JA", "Dal-Ré Rafael",
+ * "Abou-Setta Ahmed M", "van der Berg Jan". Returns "Family, Given" (initials
+ * alone as "J. A."). Caller frees. */
+static char *eppi_author(const char *raw)
+{
+	while (*raw == ' ')
+		raw++;
+	if (strchr(raw, ',') || !strchr(raw, ' '))
+		return xstrdup(raw);
+	/* The family name: lower-case particles, then one word. */
+	const char *p = raw;
+	while (*p >= 'a' && *p <= 'z' && strchr(p, ' ')) {
+		p = strchr(p, ' ');
+		while (*p == ' ')
+			p++;
+	}
+	const char *end = strchr(p, ' ');
+	if (!end)
+		return xstrdup(raw);
+	const char *given = end;
+	while (*given == ' ')
+		given++;
+	if (!strchr(given, ' ')) {
+		char *one = xasprintf("%.*s %s", (int)(end - raw), raw, given);
+		char *named = ref_author_name(one); /* "Smith JA" -> "Smith, J. A." */
+		free(one);
+		if (strchr(named, ','))
+			return named;
+		free(named);
+	}
+	return xasprintf("%.*s, %s", (int)(end - raw), raw, given);
+}
+
+static void read_ref(const char *file, const yml_node *it, const eppi_codes *codes, imp_refs *out,
+                     diag *d)
 {
 	imp_ref *r = refs_add(out, file, it->line);
 	ref_set(&r->eppi_id, str_of(it, "ItemId"));
@@ -91,7 +124,7 @@ static void read_ref(const char *file, const yml_node *it, const eppi_codes *cod
 	for (const char *p = authors; p && *p;) {
 		const char *e = strchr(p, ';');
 		char *one = xstrndup(p, e ? (size_t)(e - p) : strlen(p));
-		char *name = ref_author_name(one);
+		char *name = eppi_author(one);
 		ref_add_author(r, name);
 		free(name);
 		free(one);
@@ -102,7 +135,8 @@ static void read_ref(const char *file, const yml_node *it, const eppi_codes *cod
 		const yml_node *c = cl->items[i];
 		const char *id = c->kind == YML_MAP ? str_of(c, "AttributeId") : NULL;
 		if (!id) {
-			diag_warning(d, file, c->line, c->col, "code entry without an AttributeId ignored");
+			diag_warning(d, file, c->line, c->col,
+			             "code entry without an AttributeId ignored");
 			continue;
 		}
 		if (!known_attr(codes->sets, codes->nsets, id)) {
@@ -118,16 +152,17 @@ static void read_ref(const char *file, const yml_node *it, const eppi_codes *cod
 	}
 }
 
-size_t eppi_parse(const char *file, const char *text, size_t len, imp_refs *out,
-                  eppi_codes *codes, diag *d)
+size_t eppi_parse(const char *file, const char *text, size_t len, imp_refs *out, eppi_codes *codes,
+                  diag *d)
 {
 	size_t before = d->errors;
 	yml_node *root = yml_parse(file, text, len, 1, d);
 	if (!root || root->kind != YML_MAP || !yml_get(root, "References")) {
 		if (d->errors == before)
-			diag_error(d, file, 0, 0,
-			           "not an EPPI-Reviewer JSON export (no \"References\" list); export "
-			           "the review as JSON from EPPI-Reviewer (as EPPI-Mapper reads it)");
+			diag_error(
+			    d, file, 0, 0,
+			    "not an EPPI-Reviewer JSON export (no \"References\" list); export "
+			    "the review as JSON from EPPI-Reviewer (as EPPI-Mapper reads it)");
 		yml_free(root);
 		return (size_t)-1;
 	}
@@ -136,7 +171,8 @@ size_t eppi_parse(const char *file, const char *text, size_t len, imp_refs *out,
 		const yml_node *s = sets->items[i];
 		const char *name = str_of(s, "SetName");
 		if (!name) {
-			diag_warning(d, file, s->line, s->col, "code set without a SetName ignored");
+			diag_warning(d, file, s->line, s->col,
+			             "code set without a SetName ignored");
 			continue;
 		}
 		codes->sets = xrealloc(codes->sets, (codes->nsets + 1) * sizeof *codes->sets);

@@ -32,8 +32,8 @@ typedef struct eppi_codes {
 
 /* Reads the export; returns references read, or (size_t)-1 after
  * reporting when the file is not an EPPI-Reviewer export. */
-size_t eppi_parse(const char *file, const char *text, size_t len, imp_refs *out,
-                  eppi_codes *codes, diag *d);
+size_t eppi_parse(const char *file, const char *text, size_t len, imp_refs *out, eppi_codes *codes,
+                  diag *d);
 void eppi_codes_free(eppi_codes *c);
 
 /* A facet planned from a node of the code tree. */

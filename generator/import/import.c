@@ -28,7 +28,10 @@
 #define IMPORT_MAX_BYTES (512u * 1024 * 1024)
 
 static const char *const formats[][2] = {
-	{"ris", "ris"}, {"bibtex", "bibtex"}, {"csv", "csv"}, {"eppi", "json"},
+    {"ris", "ris"},
+    {"bibtex", "bibtex"},
+    {"csv", "csv"},
+    {"eppi", "json"},
 };
 
 bool import_known_format(const char *format)
@@ -154,9 +157,9 @@ typedef struct run {
 	diag *d;
 	cfg_site *site;
 	model *m;
-	keymap existing; /* keys -> "studies/<id>.yaml" */
-	keymap imported; /* keys -> "file:line" of an earlier reference */
-	keymap ids;      /* ids taken (files and this run) */
+	keymap existing;  /* keys -> "studies/<id>.yaml" */
+	keymap imported;  /* keys -> "file:line" of an earlier reference */
+	keymap ids;       /* ids taken (files and this run) */
 	eppi_plan *plans; /* per site facet: the EPPI node it came from, if any */
 	bool *has_plan;
 } run;
@@ -170,8 +173,8 @@ static void repair(const imp_ref *r, char **field, const char *what, diag *d)
 	if (!fixed)
 		return;
 	diag_warning(d, r->file, r->line, 0,
-	             "%s \"%s\" was encoded twice (UTF-8 read as Latin-1); repaired to \"%s\"", what,
-	             *field, fixed);
+	             "%s \"%s\" was encoded twice (UTF-8 read as Latin-1); repaired to \"%s\"",
+	             what, *field, fixed);
 	free(*field);
 	*field = fixed;
 }
@@ -245,6 +248,27 @@ static void set_codes(run *ru, const imp_ref *r, rec_src *s)
 	}
 }
 
+/* Keywords "Facet label: Code label", as gapmap's RIS download writes a
+ * record's codes, become those codes again. */
+static void set_keyword_codes(const cfg_site *site, const imp_ref *r, rec_src *s)
+{
+	for (size_t k = 0; k < r->nkeywords; k++) {
+		const char *kw = r->keywords[k];
+		const char *colon = strstr(kw, ": ");
+		if (!colon)
+			continue;
+		size_t ln = (size_t)(colon - kw);
+		for (size_t f = 0; f < site->nfacets; f++) {
+			const cfg_facet *fc = &site->facets[f];
+			if (strlen(fc->label) != ln || strncasecmp(fc->label, kw, ln) != 0)
+				continue;
+			for (size_t c = 0; c < fc->ncodes; c++)
+				if (strcasecmp(fc->codes[c].label, colon + 2) == 0)
+					rec_src_add_code(s, f, fc->codes[c].id);
+		}
+	}
+}
+
 static bool lacks_required(const cfg_site *site, const rec_src *s)
 {
 	for (size_t f = 0; f < site->nfacets; f++)
@@ -271,9 +295,10 @@ static rec_src *src_from_ref(run *ru, const imp_ref *r, const char *id)
 	rec_src_set(&s->pages, r->pages);
 	char *doi = r->doi ? rec_normalise_doi(r->doi) : NULL;
 	if (r->doi && !doi)
-		diag_warning(ru->d, r->file, r->line, 0,
-		             "\"%s\" is not a DOI (a DOI starts with 10. and contains a /); left out",
-		             r->doi);
+		diag_warning(
+		    ru->d, r->file, r->line, 0,
+		    "\"%s\" is not a DOI (a DOI starts with 10. and contains a /); left out",
+		    r->doi);
 	rec_src_set(&s->doi, doi);
 	/* A link that is only the DOI's says nothing the DOI does not. */
 	bool doi_link = doi && r->url && strstr(r->url, "doi.org/") &&
@@ -284,6 +309,7 @@ static rec_src *src_from_ref(run *ru, const imp_ref *r, const char *id)
 	rec_src_set(&s->added, ru->o->today);
 	rec_src_set(&s->eppi_id, r->eppi_id);
 	set_codes(ru, r, s);
+	set_keyword_codes(ru->site, r, s);
 	s->draft = lacks_required(ru->site, s);
 	return s;
 }
@@ -416,8 +442,8 @@ static void update_record(run *ru, const imp_ref *r, const char *label)
 	yw_record(&y, ru->site, have);
 	if (ru->o->dry_run || write_file(path, &y, true, ru->d) == 0) {
 		ru->s->updated++;
-		diag_at(ru->d, DIAG_NOTE, r->file, r->line, 0, "%s %s", ru->o->dry_run ? "would update" : "updated",
-		        label);
+		diag_at(ru->d, DIAG_NOTE, r->file, r->line, 0, "%s %s",
+		        ru->o->dry_run ? "would update" : "updated", label);
 	}
 	buf_free(&y);
 	rec_src_free(have);
@@ -441,9 +467,10 @@ static void import_ref(run *ru, imp_ref *r)
 			if (ru->o->update) {
 				update_record(ru, r, hit);
 			} else {
-				diag_at(d, DIAG_NOTE, r->file, r->line, 0,
-				        "skipped: already in the map as %s (%s); --update refreshes it", hit,
-				        match_why[k]);
+				diag_at(
+				    d, DIAG_NOTE, r->file, r->line, 0,
+				    "skipped: already in the map as %s (%s); --update refreshes it",
+				    hit, match_why[k]);
 				ru->s->matched++;
 			}
 			keys_free(&mk);
@@ -526,8 +553,8 @@ static char *read_input(const char *path, size_t *len, diag *d)
 }
 
 /* Parses one file into refs (and the code tree for EPPI). */
-static void parse_file(const import_opts *o, const cfg_site *site, const char *path,
-                       imp_refs *refs, eppi_codes *codes, diag *d)
+static void parse_file(const import_opts *o, const cfg_site *site, const char *path, imp_refs *refs,
+                       eppi_codes *codes, diag *d)
 {
 	size_t len;
 	char *text = read_input(path, &len, d);
@@ -540,10 +567,12 @@ static void parse_file(const import_opts *o, const cfg_site *site, const char *p
 		           imp_format_name(is), imp_format_name(o->format));
 	} else if (strcmp(o->format, "ris") == 0) {
 		if (ris_parse(path, text, refs, d) == 0)
-			diag_error(d, path, 0, 0, "no RIS reference in the file (no \"TY  - \" line)");
+			diag_error(d, path, 0, 0,
+			           "no RIS reference in the file (no \"TY  - \" line)");
 	} else if (strcmp(o->format, "bibtex") == 0) {
 		if (bibtex_parse(path, text, refs, d) == 0)
-			diag_error(d, path, 0, 0, "no BibTeX entry in the file (no \"@article{\" or the like)");
+			diag_error(d, path, 0, 0,
+			           "no BibTeX entry in the file (no \"@article{\" or the like)");
 	} else if (strcmp(o->format, "csv") == 0) {
 		csv_opts co = {o->map, o->nmap, o->split};
 		if (csv_parse(path, text, &co, site, refs, d) == 0)
@@ -588,13 +617,15 @@ int import_run(const import_opts *o, import_summary *s, buf *report, diag *d)
 		/* A dry run reads the site it would write from a temporary file. */
 		if (o->dry_run) {
 			const char *tmpdir = getenv("TMPDIR");
-			tmp_site = xasprintf("%s/gapmap-site-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+			tmp_site =
+			    xasprintf("%s/gapmap-site-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
 			int fd = mkstemp(tmp_site);
 			if (fd >= 0)
 				close(fd);
 		}
 		if (write_file(tmp_site ? tmp_site : site_path, &y, true, d) == 0)
-			buf_printf(report, "gapmap: %s site.yaml's map and facets from the export\n",
+			buf_printf(report,
+			           "gapmap: %s site.yaml's map and facets from the export\n",
 			           o->dry_run ? "would write" : "wrote");
 		buf_free(&y);
 	}

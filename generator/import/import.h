@@ -38,13 +38,13 @@ typedef struct import_opts {
 } import_opts;
 
 typedef struct import_summary {
-	size_t read;      /* references read from the files */
-	size_t created;   /* new records (drafts included) */
-	size_t drafts;    /* of created: not yet coded */
-	size_t updated;   /* existing records changed */
-	size_t matched;   /* already in the map and left as they are */
-	size_t repeated;  /* the same reference twice in this import */
-	size_t invalid;   /* could not become a record (see the diagnostics) */
+	size_t read;     /* references read from the files */
+	size_t created;  /* new records (drafts included) */
+	size_t drafts;   /* of created: not yet coded */
+	size_t updated;  /* existing records changed */
+	size_t matched;  /* already in the map and left as they are */
+	size_t repeated; /* the same reference twice in this import */
+	size_t invalid;  /* could not become a record (see the diagnostics) */
 } import_summary;
 
 /* The formats import_run knows. */

@@ -21,8 +21,8 @@ void refs_free(imp_refs *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		imp_ref *r = &l->v[i];
-		char *strs[] = {r->title, r->journal, r->publisher, r->volume,   r->issue, r->pages,
-		                r->doi,   r->url,     r->abstract,  r->type,     r->eppi_id};
+		char *strs[] = {r->title, r->journal, r->publisher, r->volume, r->issue,  r->pages,
+		                r->doi,   r->url,     r->abstract,  r->type,   r->eppi_id};
 		for (size_t k = 0; k < sizeof strs / sizeof *strs; k++)
 			free(strs[k]);
 		for (size_t k = 0; k < r->nauthors; k++)
@@ -34,6 +34,9 @@ void refs_free(imp_refs *l)
 		}
 		free(r->codes);
 		free(r->code_facets);
+		for (size_t k = 0; k < r->nkeywords; k++)
+			free(r->keywords[k]);
+		free(r->keywords);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -80,6 +83,17 @@ void ref_add_code(imp_ref *r, const char *facet, const char *code)
 	r->code_facets = xrealloc(r->code_facets, (r->ncodes + 1) * sizeof *r->code_facets);
 	r->codes[r->ncodes] = xstrdup(code);
 	r->code_facets[r->ncodes++] = facet ? xstrdup(facet) : NULL;
+}
+
+void ref_add_keyword(imp_ref *r, const char *kw)
+{
+	char *t = trimmed(kw);
+	if (!*t) {
+		free(t);
+		return;
+	}
+	r->keywords = xrealloc(r->keywords, (r->nkeywords + 1) * sizeof *r->keywords);
+	r->keywords[r->nkeywords++] = t;
 }
 
 long ref_year(const char *s)

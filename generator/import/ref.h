@@ -14,14 +14,16 @@ typedef struct imp_ref {
 	const char *file; /* label of the import file (owned by the caller) */
 	int line;         /* where the reference starts; 0 when unknown */
 	char *title, *journal, *publisher, *volume, *issue, *pages, *doi, *url, *abstract;
-	char *type;    /* a gapmap record type (article, report, ...), or NULL */
-	char *eppi_id; /* EPPI-Reviewer ItemId, or NULL */
-	long year;     /* 0 when not given */
+	char *type;     /* a gapmap record type (article, report, ...), or NULL */
+	char *eppi_id;  /* EPPI-Reviewer ItemId, or NULL */
+	long year;      /* 0 when not given */
 	char **authors; /* "Family, Given" */
 	size_t nauthors;
 	char **codes; /* EPPI AttributeIds, or codes named by a spreadsheet column */
 	size_t ncodes;
 	char **code_facets; /* for spreadsheets: the facet of each code (NULL for EPPI) */
+	char **keywords;    /* RIS KW: "Facet: Code" as gapmap's own RIS writes codes */
+	size_t nkeywords;
 } imp_ref;
 
 typedef struct imp_refs {
@@ -42,6 +44,7 @@ void ref_add_author(imp_ref *r, const char *name);
 char *ref_author_name(const char *v);
 /* Adds a code (facet may be NULL). */
 void ref_add_code(imp_ref *r, const char *facet, const char *code);
+void ref_add_keyword(imp_ref *r, const char *kw);
 /* The first run of four digits in s read as a year (1000..2999), or 0. */
 long ref_year(const char *s);
 

@@ -9,14 +9,14 @@
 const char *ris_type(const char *ty)
 {
 	static const char *const map[][2] = {
-		{"JOUR", "article"},    {"JFULL", "article"},  {"EJOUR", "article"},
-		{"ABST", "article"},    {"MGZN", "article"},   {"NEWS", "article"},
-		{"INPR", "article"},    {"SER", "article"},    {"RPRT", "report"},
-		{"GOVDOC", "report"},   {"STAT", "report"},    {"PAMP", "report"},
-		{"GEN", "other"},       {"CHAP", "chapter"},   {"ECHAP", "chapter"},
-		{"BOOK", "book"},       {"EBOOK", "book"},     {"EDBOOK", "book"},
-		{"THES", "thesis"},     {"ELEC", "webpage"},   {"WEB", "webpage"},
-		{"BLOG", "webpage"},    {"CONF", "conference"}, {"CPAPER", "conference"},
+	    {"JOUR", "article"},  {"JFULL", "article"},   {"EJOUR", "article"},
+	    {"ABST", "article"},  {"MGZN", "article"},    {"NEWS", "article"},
+	    {"INPR", "article"},  {"SER", "article"},     {"RPRT", "report"},
+	    {"GOVDOC", "report"}, {"STAT", "report"},     {"PAMP", "report"},
+	    {"GEN", "other"},     {"CHAP", "chapter"},    {"ECHAP", "chapter"},
+	    {"BOOK", "book"},     {"EBOOK", "book"},      {"EDBOOK", "book"},
+	    {"THES", "thesis"},   {"ELEC", "webpage"},    {"WEB", "webpage"},
+	    {"BLOG", "webpage"},  {"CONF", "conference"}, {"CPAPER", "conference"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (strcmp(ty, map[i][0]) == 0)
@@ -159,7 +159,8 @@ size_t ris_parse(const char *file, const char *text, imp_refs *out, diag *d)
 		if (!strcmp(tag, "TY")) {
 			if (st.r) {
 				diag_warning(d, file, ty_line, 1,
-				             "reference has no ER line before the next TY; read up to there");
+				             "reference has no ER line before the next TY; read up "
+				             "to there");
 				finish_record(&st);
 			}
 			st.r = refs_add(out, file, lineno);
@@ -177,7 +178,8 @@ size_t ris_parse(const char *file, const char *text, imp_refs *out, diag *d)
 		}
 		if (!st.r) {
 			diag_warning(d, file, lineno, 1,
-			             "RIS tag %s outside a reference (before its TY line) ignored", tag);
+			             "RIS tag %s outside a reference (before its TY line) ignored",
+			             tag);
 			free(line);
 			continue;
 		}
@@ -198,8 +200,11 @@ size_t ris_parse(const char *file, const char *text, imp_refs *out, diag *d)
 		} else if (!strcmp(tag, "PY") || !strcmp(tag, "Y1") || !strcmp(tag, "DA")) {
 			if (!r->year)
 				r->year = ref_year(value);
+		} else if (!strcmp(tag, "KW")) {
+			ref_add_keyword(r, value);
 		} else if (is_url_tag(tag)) {
-			if (!r->url && (strncmp(value, "http://", 7) == 0 || strncmp(value, "https://", 8) == 0))
+			if (!r->url && (strncmp(value, "http://", 7) == 0 ||
+			                strncmp(value, "https://", 8) == 0))
 				ref_set(&r->url, value);
 			cont_slot = &r->url;
 		} else {
@@ -207,11 +212,13 @@ size_t ris_parse(const char *file, const char *text, imp_refs *out, diag *d)
 			if (slot && !*slot) {
 				ref_set(slot, value);
 			} else if (slot && !strcmp(tag, "AB") && *value) {
-				char *joined = xasprintf("%s %s", *slot, value); /* abstracts split in parts */
+				char *joined =
+				    xasprintf("%s %s", *slot, value); /* abstracts split in parts */
 				free(*slot);
 				*slot = joined;
 			} else if (slot && strcmp(*slot, value) != 0 && *value) {
-				diag_warning(d, file, lineno, 1, "repeated tag %s: the first value is kept", tag);
+				diag_warning(d, file, lineno, 1,
+				             "repeated tag %s: the first value is kept", tag);
 			}
 			cont_slot = slot;
 		}

@@ -16,9 +16,10 @@ static int keep_other_sections(const char *text, size_t len, const yml_node *roo
 {
 	bool has_map = yml_get(root, "map") || yml_get(root, "facets");
 	if (has_map && !force) {
-		diag_error(d, "site.yaml", 0, 0,
-		           "site.yaml has a map or facets section already; --force replaces both with "
-		           "the facets of the EPPI-Reviewer export");
+		diag_error(
+		    d, "site.yaml", 0, 0,
+		    "site.yaml has a map or facets section already; --force replaces both with "
+		    "the facets of the EPPI-Reviewer export");
 		return -1;
 	}
 	int line = 1;
@@ -60,8 +61,8 @@ int siteyaml_map(const import_opts *o, const eppi_codes *c, buf *out, diag *d)
 			buf all = BUF_INIT;
 			eppi_facet_names(c, &all);
 			diag_error(d, "", 0, 0,
-			           "the export has no code set or parent code \"%s\"; it has %s", names[i],
-			           all.len ? buf_cstr(&all) : "no code sets");
+			           "the export has no code set or parent code \"%s\"; it has %s",
+			           names[i], all.len ? buf_cstr(&all) : "no code sets");
 			buf_free(&all);
 			rc = -1;
 			continue;
@@ -71,8 +72,10 @@ int siteyaml_map(const import_opts *o, const eppi_codes *c, buf *out, diag *d)
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(plans[i].id, plans[k].id) == 0) {
-				diag_error(d, "", 0, 0, "\"%s\" is named twice among --rows, --columns, --segments",
-				           plans[i].label);
+				diag_error(
+				    d, "", 0, 0,
+				    "\"%s\" is named twice among --rows, --columns, --segments",
+				    plans[i].label);
 				rc = -1;
 			}
 	char *path = path_join(o->content_dir, "site.yaml");

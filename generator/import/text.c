@@ -7,9 +7,9 @@
 /* Windows-1252's 0x80..0x9F (0 where undefined: those bytes stay Latin-1
  * C1 controls). */
 static const unsigned short cp1252[32] = {
-	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-	0x2039, 0x0152, 0, 0x017D, 0, 0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
-	0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178};
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
 static void put_cp(buf *b, unsigned cp)
 {
@@ -48,7 +48,8 @@ static size_t get_cp(const unsigned char *s, unsigned *cp)
 char *imp_decode(const char *label, const char *data, size_t len, size_t *out_len, diag *d)
 {
 	if (memchr(data, '\0', len)) {
-		bool utf16 = len >= 2 && ((unsigned char)data[0] == 0xFF || (unsigned char)data[0] == 0xFE);
+		bool utf16 =
+		    len >= 2 && ((unsigned char)data[0] == 0xFF || (unsigned char)data[0] == 0xFE);
 		diag_error(d, label, 0, 0,
 		           utf16 ? "the file is UTF-16; save it as UTF-8 and import it again"
 		                 : "the file holds NUL bytes: it is not a text export");
@@ -60,6 +61,7 @@ char *imp_decode(const char *label, const char *data, size_t len, size_t *out_le
 	}
 	buf b = BUF_INIT;
 	buf_grow(&b, len + 1);
+	b.data[0] = '\0'; /* an empty file decodes to "" (buf_grow leaves it unset) */
 	bool utf8 = utf8_valid_prefix(data, len) == len;
 	bool c1 = false;
 	if (!utf8) {
@@ -68,9 +70,10 @@ char *imp_decode(const char *label, const char *data, size_t len, size_t *out_le
 		int line, col;
 		size_t bad = utf8_valid_prefix(data, len);
 		diag_locate(data, bad, &line, &col);
-		diag_warning(d, label, line, col,
-		             "the file is not UTF-8: read as %s (converted; check names with accents)",
-		             c1 ? "Windows-1252" : "Latin-1 (ISO 8859-1)");
+		diag_warning(
+		    d, label, line, col,
+		    "the file is not UTF-8: read as %s (converted; check names with accents)",
+		    c1 ? "Windows-1252" : "Latin-1 (ISO 8859-1)");
 	}
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
@@ -149,7 +152,8 @@ char *imp_fold(const char *s)
 	bool space = false;
 	size_t n = strlen(s);
 	size_t valid = utf8_valid_prefix(s, n);
-	for (const unsigned char *p = (const unsigned char *)s; p < (const unsigned char *)s + valid;) {
+	for (const unsigned char *p = (const unsigned char *)s;
+	     p < (const unsigned char *)s + valid;) {
 		unsigned cp;
 		p += get_cp(p, &cp);
 		char c = 0;
@@ -266,16 +270,16 @@ const char *imp_sniff(const char *text)
 const char *imp_format_name(const char *fmt)
 {
 	static const char *const names[][2] = {
-		{"ris", "RIS"},
-		{"bibtex", "BibTeX"},
-		{"csv", "CSV"},
-		{"json", "JSON"},
-		{"eppi", "EPPI-Reviewer JSON"},
-		{"wos", "Web of Science plain text (export it as RIS: \"Other file formats\" -> RIS)"},
-		{"medline", "PubMed MEDLINE/.nbib (open it in Zotero or EndNote and export RIS from "
-		            "there)"},
-		{"endnote-xml", "EndNote XML (export as RIS from EndNote: File > Export > RefMan RIS)"},
-		{"refer", "EndNote tagged text (%A, %T; export as RIS: \"RefMan (RIS) Export\")"},
+	    {"ris", "RIS"},
+	    {"bibtex", "BibTeX"},
+	    {"csv", "CSV"},
+	    {"json", "JSON"},
+	    {"eppi", "EPPI-Reviewer JSON"},
+	    {"wos", "Web of Science plain text (export it as RIS: \"Other file formats\" -> RIS)"},
+	    {"medline", "PubMed MEDLINE/.nbib (open it in Zotero or EndNote and export RIS from "
+	                "there)"},
+	    {"endnote-xml", "EndNote XML (export as RIS from EndNote: File > Export > RefMan RIS)"},
+	    {"refer", "EndNote tagged text (%A, %T; export as RIS: \"RefMan (RIS) Export\")"},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strcmp(fmt, names[i][0]) == 0)

@@ -216,7 +216,8 @@ static void check_type(record *r, const rec_src *s, bool *ok, diag *d)
 static void missing(const rec_src *s, rec_key k, bool *ok, diag *d)
 {
 	if (!s->key_at[k].line)
-		error_at(d, s, s->at, "missing required field \"%s\"%s", rec_keys[k], "");
+		diag_error(d, s->file, s->at.line, s->at.col, "missing required field \"%s\"",
+		           rec_keys[k]);
 	*ok = false;
 }
 
@@ -264,9 +265,9 @@ record *rec_check(const cfg_site *site, const rec_src *s, diag *d)
 		r->doi_pos = at(s, RK_DOI);
 		r->doi = rec_normalise_doi(s->doi);
 		if (!r->doi) {
-			error_at(d, s, r->doi_pos,
-			         "\"%s\" is not a DOI (a DOI starts with 10. and contains a /)%s",
-			         s->doi, "");
+			diag_error(d, s->file, r->doi_pos.line, r->doi_pos.col,
+			           "\"%s\" is not a DOI (a DOI starts with 10. and contains a /)",
+			           s->doi);
 			ok = false;
 		}
 	}

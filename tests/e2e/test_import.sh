@@ -50,6 +50,16 @@ check_eq "build leaves drafts out" "$(ls "$TMP/site/studies" | grep -c munoz)" 0
 "$GAPMAP" build -C "$C" -o "$TMP/site-drafts" -q --drafts
 check "build --drafts includes them" test -f "$TMP/site-drafts/studies/munoz-2020/index.html"
 
+check_grep "check's summary counts the drafts" "$TMP/check.out" "; 6 drafts left out of the site (noted below)"
+
+# -- --update codes a draft from another export: the draft mark goes
+printf 'title,doi,outcome\nLink workers,10.1000/ris.1,pain\n' >"$TMP/code.csv"
+"$GAPMAP" import csv "$TMP/code.csv" -C "$C" --update >"$TMP/code.out" 2>"$TMP/code.err"
+check_grep "coding update counted" "$TMP/code.out" "1 updated"
+check_eq "code added" "$(field "$C/studies/munoz-2020.yaml" outcome)" "outcome: [pain]"
+check_eq "no longer a draft" "$(field "$C/studies/munoz-2020.yaml" draft)" ""
+check_eq "title kept without --force" "$(field "$C/studies/munoz-2020.yaml" title)" 'title: "Social prescribing for chronic pain: a pilot evaluation"'
+
 # -- importing again changes nothing; a grown export adds only what is new
 before=$(cat "$C"/studies/*.yaml | cksum)
 "$GAPMAP" import ris "$S/ris/quirks.ris" -C "$C" >"$TMP/again.out" 2>"$TMP/again.err"
@@ -178,6 +188,17 @@ check_grep "eppi re-import matches by ItemId" "$TMP/eppi2.err" "(same EPPI ItemI
 check_grep "eppi re-import adds nothing" "$TMP/eppi2.out" "0 created"
 "$GAPMAP" import eppi "$S/eppi/review.json" -C "$E" --rows Outcome --columns Setting >/dev/null 2>"$TMP/eppi3.err"
 check_grep "map not replaced without --force" "$TMP/eppi3.err" "site.yaml has a map or facets section already"
+# --force replaces map and facets but keeps the rest of site.yaml as written
+E3=$TMP/e3
+mkdir -p "$E3"
+{ printf '# Our map, imported from EPPI-Reviewer.\ntitle: Our map   # keep me\n'; sed 1d "$E/site.yaml"; printf 'licence: CC BY 4.0\n'; } >"$E3/site.yaml"
+"$GAPMAP" import eppi "$S/eppi/review.json" -C "$E3" --rows Setting --columns Outcome --force >/dev/null 2>&1
+check_grep "comment kept" "$E3/site.yaml" "# Our map, imported from EPPI-Reviewer."
+check_grep "title line kept" "$E3/site.yaml" "title: Our map   # keep me"
+check_grep "later section kept" "$E3/site.yaml" "licence: CC BY 4.0"
+check_grep "map replaced" "$E3/site.yaml" "  rows: setting"
+check_eq "one map section" "$(grep -c '^map:' "$E3/site.yaml")" 1
+check "the rewritten site checks" "$GAPMAP" check -C "$E3" -q
 "$GAPMAP" import eppi "$S/eppi/review.json" -C "$E" --rows Outcomes --columns Setting >/dev/null 2>"$TMP/eppi4.err"
 check_grep "unknown code set named" "$TMP/eppi4.err" 'no code set or parent code "Outcomes"; it has "Outcome", "Health", "Services", "Setting", "Study design"'
 "$GAPMAP" import eppi "$S/ris/quirks.ris" -C "$E" >/dev/null 2>"$TMP/eppi5.err"
@@ -206,19 +227,20 @@ check_eq "site RIS splits en-dash pages (281–292)" "$(grep -A1 '^SP  - 281' "$
 check_eq "round trip import exits 0" "$?" 0
 "$GAPMAP" build -C "$RT" -o "$TMP/rtsite" -q --drafts
 check_eq "round trip builds" "$?" 0
+# The codes come back too, from the KW "Facet: Code" lines.
 python3 - "$TMP/default/data/studies.json" "$TMP/rtsite/data/studies.json" >"$TMP/rt.diff" <<'PY'
 import json, sys
 def key(path):
     recs = json.load(open(path))["records"]
     return sorted((r["title"], tuple(a for a in r.get("authors", []) if a.lower() not in ("et al.", "et al", "others")),
-                   r["year"], r.get("doi")) for r in recs)
+                   r["year"], r.get("doi"), json.dumps(r["codes"], sort_keys=True)) for r in recs)
 a, b = key(sys.argv[1]), key(sys.argv[2])
 for x in a:
     if x not in b: print("lost:", x)
 for x in b:
     if x not in a: print("new:", x)
 PY
-check_eq "round trip keeps titles, authors, years, DOIs" "$(cat "$TMP/rt.diff")" ""
+check_eq "round trip keeps titles, authors, years, DOIs and codes" "$(cat "$TMP/rt.diff")" ""
 
 # -- round trip: the site's BibTeX download
 RB=$TMP/rb

@@ -201,6 +201,7 @@ check_no_grep "sitemap: no raw &" "$OUT/sitemap.xml" "?x=1&y=2"
 
 # -- every page: a CSP without inline script or remote origins, nothing remote loaded
 cat >"$TMP/xss_csp.py" <<'EOF'
+import json
 import os, re, sys
 from html.parser import HTMLParser
 
@@ -237,6 +238,11 @@ for d, _, files in os.walk(root):
         assert "http" not in csp.get("default-src", ""), p
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or tag == '<script type="application/ld+json">', p + ": inline script " + tag
+        # A JSON-LD data block is never run, but must hold only JSON and no "<"
+        # that could close it early.
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
+            assert "<" not in block, p + ": '<' in JSON-LD"
+            json.loads(block)
         for url in re.findall(r'(?:src|href)="([^"]*)"', html):
             if url.startswith(("http://", "https://", "//")):
                 # remote links are fine as links (<a>), never as loaded resources

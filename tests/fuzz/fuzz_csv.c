@@ -7,11 +7,12 @@
 #include "import/csv.h"
 #include "import/text.h"
 
-static const char site_yaml[] = "title: Fuzz\n"
-                                "map: { rows: outcome, columns: setting }\n"
-                                "facets:\n"
-                                "  outcome: { label: Outcome, codes: [ { id: pain, label: Pain } ] }\n"
-                                "  setting: { label: Setting, codes: [ { id: gp, label: GP } ] }\n";
+static const char site_yaml[] =
+    "title: Fuzz\n"
+    "map: { rows: outcome, columns: setting }\n"
+    "facets:\n"
+    "  outcome: { label: Outcome, codes: [ { id: pain, label: Pain } ] }\n"
+    "  setting: { label: Setting, codes: [ { id: gp, label: GP } ] }\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		eppi_codes c = {0};
 		eppi_parse("f.json", text, len, &l, &c, d);
 		for (size_t i = 0; i < c.nsets; i++) {
-			const char *names[2] = {c.sets[i].name, c.sets[i].nkids ? c.sets[i].kids[0].name : "x"};
+			const char *names[2] = {c.sets[i].name,
+			                        c.sets[i].nkids ? c.sets[i].kids[0].name : "x"};
 			for (size_t k = 0; k < 2; k++) {
 				eppi_plan p;
 				if (eppi_plan_facet(&c, names[k], &p)) {

@@ -44,27 +44,72 @@ static void check_trip(const char *s)
 	free(got);
 }
 
-static const char site_yaml[] = "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-                                "  outcome:\n    label: \"Outcome\\n# not: a comment\"\n"
-                                "    required: true\n    codes: [ {id: pain, label: Pain}, {id: mood, label: Mood} ]\n"
-                                "  setting: { label: Setting, multiple: false, codes: [ {id: gp, label: GP} ] }\n";
+static const char site_yaml[] =
+    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+    "  outcome:\n    label: \"Outcome\\n# not: a comment\"\n"
+    "    required: true\n    codes: [ {id: pain, label: Pain}, {id: mood, label: Mood} ]\n"
+    "  setting: { label: Setting, multiple: false, codes: [ {id: gp, label: GP} ] }\n";
 
 int main(void)
 {
-	static const char *const tricky[] = {
-		"plain words", "Smith, A.", "key: value", "# not a comment", "- a list?", "yes", "No",
-		"null", "~", "2020", "3.14", "1e3", "0x1F", "2024-01-01", "", " leading space",
-		"trailing space ", "\"quoted\"", "it's", "back\\slash", "line\nbreak", "tab\there",
-		"Muñoz", "日本語", "emoji 😀", "nel\xC2\x85here", "ls\xE2\x80\xA8here", "[flow]",
-		"{map}", "a | b", "> folded", "&anchor", "*alias", "!tag", "%directive", "@at",
-		"`tick`", "ctrl\x01x", "del\x7Fx", "ends with colon:", "?", "-", "---", "...",
-		"true", "ON", ".inf", "-.5", "+1", "12:30", "café: crème"};
+	static const char *const tricky[] = {"plain words",
+	                                     "Smith, A.",
+	                                     "key: value",
+	                                     "# not a comment",
+	                                     "- a list?",
+	                                     "yes",
+	                                     "No",
+	                                     "null",
+	                                     "~",
+	                                     "2020",
+	                                     "3.14",
+	                                     "1e3",
+	                                     "0x1F",
+	                                     "2024-01-01",
+	                                     "",
+	                                     " leading space",
+	                                     "trailing space ",
+	                                     "\"quoted\"",
+	                                     "it's",
+	                                     "back\\slash",
+	                                     "line\nbreak",
+	                                     "tab\there",
+	                                     "Muñoz",
+	                                     "日本語",
+	                                     "emoji 😀",
+	                                     "nel\xC2\x85here",
+	                                     "ls\xE2\x80\xA8here",
+	                                     "[flow]",
+	                                     "{map}",
+	                                     "a | b",
+	                                     "> folded",
+	                                     "&anchor",
+	                                     "*alias",
+	                                     "!tag",
+	                                     "%directive",
+	                                     "@at",
+	                                     "`tick`",
+	                                     "ctrl\x01x",
+	                                     "del\x7Fx",
+	                                     "ends with colon:",
+	                                     "?",
+	                                     "-",
+	                                     "---",
+	                                     "...",
+	                                     "true",
+	                                     "ON",
+	                                     ".inf",
+	                                     "-.5",
+	                                     "+1",
+	                                     "12:30",
+	                                     "café: crème"};
 	for (size_t i = 0; i < sizeof tricky / sizeof *tricky; i++)
 		check_trip(tricky[i]);
 	CHECK(yw_plain_ok("plain words"));
 	CHECK(!yw_plain_ok("yes"));
 	CHECK(!yw_plain_ok("2020"));
 	CHECK(yw_plain_ok("Muñoz"));
+	CHECK(!yw_plain_ok(".inf") && !yw_plain_ok(".NaN")); /* floats to YAML 1.1 readers */
 
 	/* Invalid UTF-8 becomes U+FFFD rather than an unreadable file. */
 	char *bad = round_trip("bad \xFF byte");
@@ -104,8 +149,8 @@ int main(void)
 	yml_node *root = yml_parse("studies/munoz-2020.yaml", b.data, b.len, 1, d);
 	CHECK(root != NULL);
 	bool ok = true;
-	rec_src *back = root ? rec_read(site, root, "studies/munoz-2020.yaml", "munoz-2020", &ok, d)
-	                     : NULL;
+	rec_src *back =
+	    root ? rec_read(site, root, "studies/munoz-2020.yaml", "munoz-2020", &ok, d) : NULL;
 	CHECK(ok && back && d->errors == 0);
 	record *r = back ? rec_check(site, back, d) : NULL;
 	CHECK(r != NULL);

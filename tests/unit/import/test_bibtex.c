@@ -28,16 +28,18 @@ int main(void)
 
 	diag *d = diag_new();
 	imp_refs l = {0};
-	size_t n = bibtex_parse("t.bib",
-	                        "@String{j = \"Journal\"}\n"
-	                        "@comment{ignored @article{no, title={x}} }\n"
-	                        "@article{a, author = {van der Berg, Jan and Ann {de Vries} and {World Health Organization} and others},\n"
-	                        " title = \"A \" # {b}, journal = j, year = {2021}, pages = {1--5}}\n"
-	                        "@incollection(b, crossref = {book}, title = {Ch})\n"
-	                        "@book{book, title = {Whole}, booktitle = {Whole}, year = 1999, publisher = {P}}\n"
-	                        "@misc{bad, title = {never closes, year = 2000}\n"
-	                        "@misc{good, title = {After}, year = 2001}\n",
-	                        &l, d);
+	size_t n = bibtex_parse(
+	    "t.bib",
+	    "@String{j = \"Journal\"}\n"
+	    "@comment{ignored @article{no, title={x}} }\n"
+	    "@article{a, author = {van der Berg, Jan and Ann {de Vries} and {World Health "
+	    "Organization} and others},\n"
+	    " title = \"A \" # {b}, journal = j, year = {2021}, pages = {1--5}}\n"
+	    "@incollection(b, crossref = {book}, title = {Ch})\n"
+	    "@book{book, title = {Whole}, booktitle = {Whole}, year = 1999, publisher = {P}}\n"
+	    "@misc{bad, title = {never closes, year = 2000}\n"
+	    "@misc{good, title = {After}, year = 2001}\n",
+	    &l, d);
 	CHECK(n == 4 && l.n == 4);
 	if (l.n == 4) {
 		imp_ref *r = &l.v[0];

@@ -24,9 +24,10 @@ int main(void)
 
 	char path[] = "/tmp/gapmap-test-csv.XXXXXX";
 	int fd = mkstemp(path);
-	const char *yaml = "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-	                   "  outcome: { label: Outcome, codes: [ {id: pain, label: Pain relief} ] }\n"
-	                   "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n";
+	const char *yaml =
+	    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	    "  outcome: { label: Outcome, codes: [ {id: pain, label: Pain relief} ] }\n"
+	    "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n";
 	CHECK(write(fd, yaml, strlen(yaml)) == (ssize_t)strlen(yaml));
 	close(fd);
 	diag *d = diag_new();

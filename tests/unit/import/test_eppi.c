@@ -7,15 +7,18 @@
 #include "test.h"
 
 static const char json[] =
-	"{\"CodeSets\":[{\"SetName\":\"Outcome\",\"SetId\":1,\"Attributes\":{\"AttributesList\":["
-	"{\"AttributeId\":10,\"AttributeName\":\"Health\",\"Attributes\":{\"AttributesList\":["
-	"{\"AttributeId\":11,\"AttributeName\":\"Pain\"},{\"AttributeId\":12,\"AttributeName\":\"Pain!\"}]}},"
-	"{\"AttributeId\":20,\"AttributeName\":\"Costs\"}]}},"
-	"{\"SetName\":\"Setting\",\"SetId\":2,\"Attributes\":{\"AttributesList\":["
-	"{\"AttributeId\":31,\"AttributeName\":\"Año\"},{\"AttributeName\":\"no id\"}]}}],"
-	"\"References\":[{\"ItemId\":5,\"Title\":\"T\",\"Authors\":\"Smith J; Ng, K.; \",\"Year\":\"2020\","
-	"\"TypeName\":\"Book, Chapter\",\"Codes\":[{\"AttributeId\":11},{\"AttributeId\":11},"
-	"{\"AttributeId\":[]},{\"AttributeId\":99}]}, 7]}";
+    "{\"CodeSets\":[{\"SetName\":\"Outcome\",\"SetId\":1,\"Attributes\":{\"AttributesList\":["
+    "{\"AttributeId\":10,\"AttributeName\":\"Health\",\"Attributes\":{\"AttributesList\":["
+    "{\"AttributeId\":11,\"AttributeName\":\"Pain\"},{\"AttributeId\":12,\"AttributeName\":\"Pain!"
+    "\"}]}},"
+    "{\"AttributeId\":20,\"AttributeName\":\"Costs\"}]}},"
+    "{\"SetName\":\"Setting\",\"SetId\":2,\"Attributes\":{\"AttributesList\":["
+    "{\"AttributeId\":31,\"AttributeName\":\"Año\"},{\"AttributeName\":\"no id\"}]}}],"
+    "\"References\":[{\"ItemId\":5,\"Title\":\"T\",\"Authors\":\"Smith J; Ng, K.; Dal-Ré Rafael ; "
+    "van der Berg Jan Piet; Abou-Setta Ahmed M; "
+    "\",\"Year\":\"2020\","
+    "\"TypeName\":\"Book, Chapter\",\"Codes\":[{\"AttributeId\":11},{\"AttributeId\":11},"
+    "{\"AttributeId\":[]},{\"AttributeId\":99}]}, 7]}";
 
 int main(void)
 {
@@ -29,11 +32,15 @@ int main(void)
 		imp_ref *r = &l.v[0];
 		CHECK_STR(r->eppi_id, "5");
 		CHECK(r->year == 2020);
-		CHECK(r->nauthors == 2);
+		CHECK(r->nauthors == 5);
 		CHECK_STR(r->authors[0], "Smith, J.");
 		CHECK_STR(r->authors[1], "Ng, K.");
+		CHECK_STR(r->authors[2], "Dal-Ré, Rafael"); /* family first, as EPPI writes names */
+		CHECK_STR(r->authors[3], "van der Berg, Jan Piet");
+		CHECK_STR(r->authors[4], "Abou-Setta, Ahmed M");
 		CHECK_STR(r->type, "chapter");
-		CHECK(r->ncodes == 1 && strcmp(r->codes[0], "11") == 0); /* repeats, junk, unknown dropped */
+		CHECK(r->ncodes == 1 &&
+		      strcmp(r->codes[0], "11") == 0); /* repeats, junk, unknown dropped */
 	}
 	CHECK(d->warnings == 4); /* an attribute without id, junk entry, unknown id, non-object */
 

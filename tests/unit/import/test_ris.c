@@ -9,12 +9,14 @@ int main(void)
 {
 	diag *d = diag_new();
 	imp_refs l = {0};
-	size_t n = ris_parse("a.ris",
-	                     "\n1.\nTY  - JOUR\nTI  - Part one\n   and two\nAU  - Smith JA\nAU  - et al.\n"
-	                     "A1  - Jones, B.\nPY  - 2019/05/01\nT2  - Journal\nJO  - J\nSP  - 3\nEP  - 9\n"
-	                     "UR  - https://doi.org/10.1/x\nER  - \nTY  - BOOK\nTI - One space\nPY  - 2001\n"
-	                     "ER  -\nJUNK\nTY  - CHAP\nTI  - No ER\nTY  - WEB\nTI  - Next\n",
-	                     &l, d);
+	size_t n = ris_parse(
+	    "a.ris",
+	    "\n1.\nTY  - JOUR\nTI  - Part one\n   and two\nAU  - Smith JA\nAU  - et al.\n"
+	    "A1  - Jones, B.\nPY  - 2019/05/01\nT2  - Journal\nJO  - J\nSP  - 3\nEP  - 9\n"
+	    "UR  - https://doi.org/10.1/x\nKW  - Outcome: Pain\nER  - \nTY  - BOOK\nTI - One "
+	    "space\nPY  - 2001\n"
+	    "ER  -\nJUNK\nTY  - CHAP\nTI  - No ER\nTY  - WEB\nTI  - Next\n",
+	    &l, d);
 	CHECK(n == 4 && l.n == 4);
 	imp_ref *r = &l.v[0];
 	CHECK(r->line == 3);
@@ -27,6 +29,7 @@ int main(void)
 	CHECK_STR(r->pages, "3-9");
 	CHECK_STR(r->doi, "10.1/x");
 	CHECK_STR(r->type, "article");
+	CHECK(r->nkeywords == 1 && strcmp(r->keywords[0], "Outcome: Pain") == 0);
 	CHECK_STR(l.v[1].title, "One space");
 	CHECK_STR(l.v[1].type, "book");
 	CHECK(l.v[1].year == 2001);
@@ -36,7 +39,8 @@ int main(void)
 	/* A missing ER is warned about at the reference it cuts short. */
 	bool warned = false;
 	for (size_t i = 0; i < d->count; i++)
-		warned |= d->items[i].line == 21 && strstr(d->items[i].message, "no ER line") != NULL;
+		warned |=
+		    d->items[i].line == 22 && strstr(d->items[i].message, "no ER line") != NULL;
 	CHECK(warned);
 	CHECK(d->errors == 0);
 	refs_free(&l);

@@ -20,6 +20,9 @@ int main(void)
 	CHECK_STR(t, "TY  - JOUR\nTI  - x\nER  - \n");
 	CHECK(d->warnings == 0);
 	free(t);
+	t = decode("", 0, d);
+	CHECK_STR(t, ""); /* an empty file is empty text, terminated */
+	free(t);
 	t = decode("Mu\xF1oz", 5, d);
 	CHECK_STR(t, "Muñoz");
 	CHECK(d->warnings == 1 && strstr(d->items[0].message, "Latin-1"));

@@ -20,7 +20,8 @@ int main(void)
 	h = html("###### Deep\n", 3);
 	CHECK_CONTAINS(h, "<h6>Deep</h6>"); /* capped at 6 */
 	free(h);
-	h = html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) ![i](data:text/html,x)\n", 0);
+	h = html("<script>alert(1)</script>\n\n[x](javascript:alert(1)) ![i](data:text/html,x)\n",
+	         0);
 	CHECK(strstr(h, "<script>") == NULL);
 	CHECK(strstr(h, "javascript:") == NULL);
 	free(h);

@@ -14,7 +14,8 @@ static bool has(diag *d, int line, const char *text)
 		if ((line < 0 || d->items[i].line == line) && strstr(d->items[i].message, text))
 			return true;
 	for (size_t i = 0; i < d->count; i++)
-		printf("  (have %s:%d %s)\n", d->items[i].file, d->items[i].line, d->items[i].message);
+		printf("  (have %s:%d %s)\n", d->items[i].file, d->items[i].line,
+		       d->items[i].message);
 	return false;
 }
 
@@ -22,9 +23,11 @@ int main(void)
 {
 	char path[] = "/tmp/gapmap-test-rules.XXXXXX";
 	int fd = mkstemp(path);
-	const char *yaml = "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-	                   "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: Pain} ] }\n"
-	                   "  setting: { label: Setting, multiple: false, codes: [ {id: gp, label: GP}, {id: home, label: Home} ] }\n";
+	const char *yaml =
+	    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	    "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: Pain} ] }\n"
+	    "  setting: { label: Setting, multiple: false, codes: [ {id: gp, label: GP}, {id: "
+	    "home, label: Home} ] }\n";
 	CHECK(write(fd, yaml, strlen(yaml)) == (ssize_t)strlen(yaml));
 	close(fd);
 	diag *d = diag_new();

@@ -25,12 +25,15 @@ int main(void)
 	CHECK(mkdtemp(dir) != NULL);
 	char *studies = path_join(dir, "studies");
 	mkdir(studies, 0755);
-	put("site.yaml", "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-	                 "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: Pain} ] }\n"
-	                 "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
-	put("studies/a.yaml", "title: A\nyear: 2020\nadded: 2024-01-01\noutcome: pain\nsetting: gp\n");
+	put("site.yaml",
+	    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	    "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: Pain} ] }\n"
+	    "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
+	put("studies/a.yaml",
+	    "title: A\nyear: 2020\nadded: 2024-01-01\noutcome: pain\nsetting: gp\n");
 	put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: a\n");
-	put("studies/broken.yaml", "title: Broken\nyear: twenty\nadded: 2024-01-01\noutcome: pain\n");
+	put("studies/broken.yaml",
+	    "title: Broken\nyear: twenty\nadded: 2024-01-01\noutcome: pain\n");
 	put("studies/draft.yaml", "title: D\nyear: 2022\nadded: 2024-01-01\ndraft: true\n");
 
 	diag *d = diag_new();
