@@ -146,7 +146,8 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		bool build = nsize - old <= room && !take_shared(e, nsize - old);
 		if (nsize - old > room || build) {
 			if (retry) {
-				e->build_over = build;
+				if (!e->mem_over)
+					e->build_over = build;
 				sb_mark_mem_over(e, sb_cur_file(e));
 			} else {
 				e->deny_pending = true;
