@@ -20,12 +20,20 @@
 
 #include "tmpl/lpattern.h"
 
+/* Wall time between two reads of the thread's CPU clock (see cpu_spent). */
+#define CPU_CHECK_NS 10000000LL
+/* The wall clock the hook reads: a coarse one where there is one (about
+ * 10 ns a read, where even the plain monotonic clock can be a system call). */
+#ifdef CLOCK_MONOTONIC_COARSE
+#define HOOK_CLOCK CLOCK_MONOTONIC_COARSE
+#else
+#define HOOK_CLOCK CLOCK_MONOTONIC
+#endif
+
 /* C code such as string concatenation copies bytes the count hook never
  * sees: `s = s .. x` in a loop is a few instructions per step but quadratic
  * in bytes. Each this many bytes allocated during a render is charged as
  * one instruction (roughly what copying them costs). */
-/* Wall time between two reads of the thread's CPU clock (see cpu_spent). */
-#define CPU_CHECK_NS    10000000LL
 #define BYTES_PER_INSTR 64
 /* A pattern-matching step (lpattern.h: one call or loop of the matcher, one
  * character tried) takes about as long as this many Lua instructions, so a
@@ -138,7 +146,8 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		bool build = nsize - old <= room && !take_shared(e, nsize - old);
 		if (nsize - old > room || build) {
 			if (retry) {
-				e->build_over = build;
+				if (!e->mem_over)
+					e->build_over = build;
 				sb_mark_mem_over(e, sb_cur_file(e));
 			} else {
 				e->deny_pending = true;
@@ -178,18 +187,18 @@ static long long clock_ns(clockid_t id)
 void sb_start_clock(tmpl_env *e)
 {
 	e->cpu_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	e->wall_check = clock_ns(CLOCK_MONOTONIC);
+	e->wall_check = clock_ns(HOOK_CLOCK);
 }
 
 /* Whether the render has used up its CPU time. The thread's CPU clock is a
- * system call, so it is read only when CPU_CHECK_NS of wall time have
- * passed (the monotonic clock is cheap): a render stops at most that much
- * wall time, or one hook tick, after its limit. */
+ * system call (microseconds), so it is read only when CPU_CHECK_NS of wall
+ * time have passed: a render stops at most that much wall time, or one hook
+ * tick, after its limit. */
 static bool cpu_spent(tmpl_env *e)
 {
 	if (!e->max_cpu_ns)
 		return false;
-	long long now = clock_ns(CLOCK_MONOTONIC);
+	long long now = clock_ns(HOOK_CLOCK);
 	if (now - e->wall_check < CPU_CHECK_NS)
 		return false;
 	e->wall_check = now;
