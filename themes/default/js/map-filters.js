@@ -27,7 +27,8 @@
 			if (f === 'year') {
 				const fs = el('fieldset', { class: 'gm-facet gm-years' });
 				const a = G.newId('from'), b = G.newId('to');
-				const input = (id, ph) => '<input type="number" inputmode="numeric" id="' + id + '" min="' + D.yearMin + '" max="' + D.yearMax + '" placeholder="' + ph + '">';
+				const input = (id, ph) => '<input type="number" inputmode="numeric" id="' + id + '" min="' + D.yearMin + '" max="' + D.yearMax +
+					'" placeholder="' + ph + '">';
 				fs.innerHTML = '<legend>Year</legend><div class="gm-yearrow"><label for="' + a + '">From</label>' + input(a, D.yearMin) +
 					'<label for="' + b + '">to</label>' + input(b, D.yearMax) + '</div>';
 				yearFrom = fs.querySelector('#' + a);
@@ -206,7 +207,8 @@
 		}
 		els.reset.addEventListener('click', () => {
 			const st = G.state;
-			const keep = { view: st.view, unit: st.unit, collapsed: st.collapsed, collapsedCols: st.collapsedCols, sort: st.sort, dir: st.dir, split: st.split, swap: st.swap };
+			const keep = { view: st.view, unit: st.unit, collapsed: st.collapsed, collapsedCols: st.collapsedCols };
+			Object.assign(keep, { sort: st.sort, dir: st.dir, split: st.split, swap: st.swap });
 			G.state = Object.assign(G.freshState(), keep);
 			update();
 			els.qInput.focus();

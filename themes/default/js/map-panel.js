@@ -105,7 +105,11 @@
 		if (push && !pushed) {
 			G.pushHash();
 			pushed = true;
-		} else G.saveHash();
+		} else {
+			/* Reopened by Forward: this entry is still the panel's own. */
+			if (history.state && history.state.gapmapPanel) pushed = true;
+			G.saveHash();
+		}
 		G.loadText().then(() => {
 			if (panel.open && cell && cell[0] === r && cell[1] === c) P.fill();
 		});

@@ -165,7 +165,10 @@
 	};
 	/* A new history entry (for the panel): Back returns to the view without it. */
 	G.pushHash = function () {
-		clearTimeout(hashTimer);
+		const cell = G.state.cell;
+		G.state.cell = null;
+		G.saveHash(); /* the entry Back returns to: the view as it is, without the panel */
+		G.state.cell = cell;
 		history.pushState({ gapmapPanel: true }, '', urlOf(toHash()));
 	};
 })((window.gapmap = window.gapmap || {}));

@@ -58,7 +58,8 @@
 			const fs = el('fieldset', { class: 'gm-switch' }, '<legend>' + legend + '</legend>');
 			for (const [v, l] of list) {
 				const id = G.newId(name);
-				fs.insertAdjacentHTML('beforeend', '<input type="radio" name="gm-' + name + '" id="' + id + '" value="' + v + '"><label for="' + id + '">' + l + '</label>');
+				const input = '<input type="radio" name="gm-' + name + '" id="' + id + '" value="' + v + '">';
+				fs.insertAdjacentHTML('beforeend', input + '<label for="' + id + '">' + l + '</label>');
 			}
 			return fs;
 		};
@@ -102,8 +103,8 @@
 		return '<span class="gm-head">' + link + ' aria-describedby="' + id + '">' + esc(code.label) + '</a><span class="gm-tip" role="tooltip" id="' + id + '">' +
 			esc(code.definition) + '</span></span>';
 	}
-	const toggle = (kind, g, label) => '<button type="button" class="gm-toggle" aria-expanded="true" data-' + kind + '="' + g + '"><span class="gm-chev" aria-hidden="true"></span>' +
-		esc(label) + '</button>';
+	const toggle = (kind, g, label) => '<button type="button" class="gm-toggle" aria-expanded="true" data-' + kind + '="' + g + '">' +
+		'<span class="gm-chev" aria-hidden="true"></span>' + esc(label) + '</button>';
 
 	function buildMatrix() {
 		const A = G.axes();
@@ -132,7 +133,8 @@
 			}
 			h += '<td></td></tr>';
 		}
-		h += '<tr class="gm-colheads"><th scope="col" class="gm-corner">' + esc(R.label) + ' <span aria-hidden="true">\\</span><span class="visually-hidden">by</span> ' +
+		h += '<tr class="gm-colheads"><th scope="col" class="gm-corner">' + esc(R.label) +
+			' <span aria-hidden="true">\\</span><span class="visually-hidden">by</span> ' +
 			esc(C.label) + '</th>';
 		for (let c = 0; c < NC; c++) {
 			h += '<th scope="col" data-c="' + c + '">' + heading(A.ci, c, 'c') + '</th>';
@@ -254,7 +256,7 @@
 	}
 	/* The bubble's radius in a 40-unit box: area proportional to the count,
 	 * and never so small that a one-study bubble's segments cannot be read. */
-	const MIN_R = 7, MAX_R = 16;
+	const MIN_R = 9, MAX_R = 16;
 	const radius = (n, max) => Math.max(MIN_R, MAX_R * Math.sqrt(n / max));
 	const f2 = (v) => v.toFixed(2);
 	function updateBubble(M, o, x, n, max, thin) {
@@ -302,7 +304,7 @@
 		if (!A.S) return parts;
 		for (let k = 0; k < A.NS; k++) {
 			const v = M.seg[x * A.NS + k];
-			if (v) parts.push(fmt(v) + ' ' + segLabel(A, k));
+			if (v) parts.push(segLabel(A, k) + ': ' + fmt(v));
 		}
 		return parts;
 	}
@@ -316,6 +318,7 @@
 	}
 	const level = (n, max) => Math.min(5, Math.ceil((5 * n) / max));
 	const unitName = () => (G.state.unit === 'reports' ? 'reports' : 'studies');
+	const noun = () => (G.state.unit === 'reports' ? 'report' : 'study');
 
 	/* ---- rendering --------------------------------------------------------------- */
 	function renderMatrix(M) {
@@ -373,9 +376,10 @@
 		}
 		for (let c = 0; c < NC; c++) G.setText(X.colTotals[c], fmt(M.col[c]));
 		G.setText(X.grand, fmt(M.total));
-		const summaryCell = (td, n, label, max) => {
+		const summaryCell = (td, n, label) => {
 			G.setClass(td, td.className.split(' ')[0] + (n ? '' : ' gm-gap') + (heat && n ? ' gm-heat gm-h' + level(n, max) : ''));
-			G.setHTML(td, n ? (heat ? '' : groupBubble(n, max)) + '<span class="gm-count">' + fmt(n) + '</span><span class="visually-hidden"> ' + G.unitWord(n, st.unit) +
+			G.setHTML(td, n ? (heat ? '' : groupBubble(n, max)) + '<span class="gm-count">' + fmt(n) + '</span><span class="visually-hidden"> ' +
+				G.unitWord(n, st.unit) +
 				' in ' + esc(label) + '</span>' : '<span class="gm-gapmark" aria-hidden="true">–</span><span class="visually-hidden">no ' + u + '</span>');
 		};
 		A.R.groups.forEach((g, gi) => {
@@ -388,7 +392,7 @@
 				if (!closed) {
 					G.setClass(td, 'gm-gcell');
 					G.setHTML(td, '');
-				} else summaryCell(td, M.gcell[gi * NC + c], g.label + ' × ' + A.C.codes[c].label, max);
+				} else summaryCell(td, M.gcell[gi * NC + c], g.label + ' × ' + A.C.codes[c].label);
 			}
 		});
 		A.C.groups.forEach((g, hi) => {
@@ -401,7 +405,7 @@
 			G.setText(X.hTotals[hi], fmt(M.hcol[hi]));
 			X.hcellTds[hi].forEach((td) => {
 				const r = +td.dataset.r;
-				summaryCell(td, M.hcell[hi * NR + r], A.R.codes[r].label + ' × ' + g.label, max);
+				summaryCell(td, M.hcell[hi * NR + r], A.R.codes[r].label + ' × ' + g.label);
 			});
 		});
 		const cap = G.cap(u) + ' by ' + A.R.label.toLowerCase() + ' (rows) and ' + A.C.label.toLowerCase() + ' (columns), under the active filters. ';
@@ -423,7 +427,7 @@
 		const out = [];
 		for (let k = 1; k <= 5; k++) {
 			const lo = Math.floor(((k - 1) * max) / 5) + 1, hi = Math.floor((k * max) / 5);
-			if (lo <= hi) out.push({ k, text: lo === hi ? fmt(lo) : fmt(lo) + '–' + fmt(hi) });
+			if (lo <= hi) out.push({ k, text: lo === hi ? G.many(lo, noun()) : fmt(lo) + '–' + G.many(hi, noun()) });
 		}
 		return out;
 	}
@@ -444,14 +448,14 @@
 			}
 		} else if (G.state.view === 'heat') {
 			h += '<p class="gm-legend-title">Shade: number of ' + u + ' in the cell (darker is more), with the number written in.</p><ul class="gm-keys">';
-			for (const r of heatRanges(X.max || 1)) h += '<li><span class="gm-swatch gm-heat gm-h' + r.k + '" aria-hidden="true"></span>' + r.text + ' ' + u + '</li>';
+			for (const r of heatRanges(X.max || 1)) h += '<li><span class="gm-swatch gm-heat gm-h' + r.k + '" aria-hidden="true"></span>' + r.text + '</li>';
 		} else {
 			G.setHTML(ui.legend, '');
 			return;
 		}
 		h += '<li><svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" focusable="false"><circle cx="9" cy="9" r="7.5" class="gm-thinring"/></svg>' +
 			'Dashed outline: thin evidence (fewer than ' + G.data.thin + ')</li>';
-		h += '<li><span class="gm-swatch gm-gapkey" aria-hidden="true"></span>Hatched with a dash: gap, no ' + u + '</li></ul>';
+		h += '<li><span class="gm-swatch gm-gapkey" aria-hidden="true"></span>Gap (hatched, with a dash): no ' + u + '</li></ul>';
 		G.setHTML(ui.legend, h);
 	}
 
@@ -484,11 +488,12 @@
 			return x < y ? -d : x > y ? d : a.i - b.i;
 		});
 		const sum = G.many(list.length, 'study') + ' under the active filters';
-		let h = '<p class="gm-list-sum">' + sum + '. Select a column heading to sort.</p><div class="gm-listscroll"><table class="gm-list"><caption class="visually-hidden">' +
-			sum + '</caption><thead><tr>';
+		let h = '<p class="gm-list-sum">' + sum + '. Select a column heading to sort.</p>';
+		h += '<div class="gm-listscroll"><table class="gm-list"><caption class="visually-hidden">' + sum + '</caption><thead><tr>';
 		for (const [key, label] of sorts()) {
 			const on = key === k;
-			h += '<th scope="col"' + (on ? ' aria-sort="' + (d > 0 ? 'ascending' : 'descending') + '"' : '') + '><button type="button" data-sort="' + key + '">' + esc(label) +
+			h += '<th scope="col"' + (on ? ' aria-sort="' + (d > 0 ? 'ascending' : 'descending') + '"' : '') + '><button type="button" data-sort="' + key + '">' +
+				esc(label) +
 				'<span class="gm-sortmark" aria-hidden="true">' + (on ? (d > 0 ? ' ▲' : ' ▼') : '') + '</span></button></th>';
 		}
 		h += '</tr></thead><tbody>';
@@ -593,7 +598,7 @@
 		const M = G.M, r = +td.dataset.r, c = +td.dataset.c, x = r * X.A.NC + c, n = M.cell[x];
 		const A = X.A;
 		let h = '<strong>' + esc(A.R.codes[r].label) + ' × ' + esc(A.C.codes[c].label) + '</strong><br>';
-		h += n ? G.many(n, G.state.unit === 'reports' ? 'report' : 'study') + (n < G.data.thin ? ' (thin evidence)' : '') : 'No ' + unitName() + ': an evidence gap';
+		h += n ? G.many(n, noun()) + (n < G.data.thin ? ' (thin evidence)' : '') : 'No ' + unitName() + ': an evidence gap';
 		const parts = breakdown(M, x);
 		if (parts.length) h += '<ul><li>' + parts.map(esc).join('</li><li>') + '</li></ul>';
 		ui.tip.innerHTML = h;
