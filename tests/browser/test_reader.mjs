@@ -120,7 +120,7 @@ await T.test('search: no match says so; code labels are found', async () => {
 	await q.fill('zzqqxx');
 	T.ok(await page.locator('.gm-empty').isVisible(), 'empty result message shown');
 	T.ok(/No studies match the search “zzqqxx”/.test(await page.locator('.gm-empty').textContent()), 'message says no studies match');
-	T.eq(await page.locator('td.gm-gap:visible').count(), 0, 'no gaps drawn for an empty result');
+	T.eq(await page.locator('.gm-imap td.gm-gap:visible').count(), 0, 'no gaps drawn for an empty result');
 	await q.fill('united states');
 	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'a country label is found');
 	T.ok(await page.locator('.gm-empty').isHidden(), 'message gone when studies match');
@@ -157,7 +157,7 @@ await T.test('gap hatching in light and dark', async () => {
 		const page = await openPage(ctx, fx.url + 'index.html');
 		await page.emulateMedia({ colorScheme: scheme });
 		await ready(page);
-		const c = await page.locator('td.gm-gap').first().evaluate((td) => {
+		const c = await page.locator('.gm-imap td.gm-gap').first().evaluate((td) => {
 			const s = getComputedStyle(td);
 			const nums = (x) => x.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
 			const lum = (rgb) => {
