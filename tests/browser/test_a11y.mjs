@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { HtmlValidate } from 'html-validate';
-import { HERE, launch, openPage, results, serve, sites } from './lib.mjs';
+import { HERE, htmlFiles, launch, openPage, results, serve, sites } from './lib.mjs';
 
 const T = results();
 const require = createRequire(import.meta.url);
@@ -16,15 +16,6 @@ const all = sites();
 
 /* ---- html-validate: every page ---------------------------------------------------- */
 const hv = new HtmlValidate(JSON.parse(fs.readFileSync(path.join(HERE, 'htmlvalidate.json'), 'utf8')));
-function htmlFiles(dir) {
-	const out = [];
-	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-		const p = path.join(dir, e.name);
-		if (e.isDirectory()) out.push(...htmlFiles(p));
-		else if (e.name.endsWith('.html')) out.push(p);
-	}
-	return out.sort();
-}
 for (const site of all) {
 	if (site.error) { T.ok(false, site.name + ' builds', site.error); continue; }
 	for (const file of htmlFiles(site.dir)) {

@@ -8,7 +8,7 @@
  * Screenshots of the phone and desktop map go to tests/out/. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { launch, openPage, results, ROOT, serve, sites } from './lib.mjs';
+import { htmlFiles, launch, openPage, results, ROOT, serve, sites } from './lib.mjs';
 
 const T = results();
 const OUTDIR = path.join(ROOT, 'tests/out');
@@ -21,15 +21,6 @@ const PHONE = { width: 375, height: 800 };
 const ready = (page) => page.waitForFunction(() => window.gapmap && window.gapmap.ready, null, { timeout: 10000 });
 const statusText = (page) => page.locator('.gm-status').textContent();
 const urlHas = (page, re) => page.waitForFunction((src) => new RegExp(src).test(location.href), re.source, { timeout: 2000 }).then(() => true, () => false);
-function htmlFiles(dir) {
-	const out = [];
-	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-		const p = path.join(dir, e.name);
-		if (e.isDirectory()) out.push(...htmlFiles(p));
-		else if (e.name.endsWith('.html')) out.push(p);
-	}
-	return out.sort();
-}
 
 const browser = await launch();
 const ctx = browser.context;
