@@ -135,6 +135,23 @@ void mapdata_js(const model *m, buf *b)
 		buf_putc(b, ']');
 	}
 	buf_free(&authors);
+	/* Direction of effect per row code, from each study's primary record:
+	 * [row code, direction, ...] per study, directions indexing "directions". */
+	buf_puts(b, "],\n\"directions\":[");
+	for (size_t d = 0; d <= REC_WORSE; d++) {
+		if (d)
+			buf_putc(b, ',');
+		esc_json(b, rec_direction_names[d]);
+	}
+	buf_puts(b, "],\n\"findings\":[");
+	for (size_t i = 0; i < m->nstudies; i++) {
+		const record *p = m->recs[m->studies[i].primary];
+		buf_puts(b, i ? ",[" : "[");
+		for (size_t k = 0; k < p->nfindings; k++)
+			buf_printf(b, k ? ",%zu,%d" : "%zu,%d", p->findings[k].code,
+			           (int)p->findings[k].direction);
+		buf_putc(b, ']');
+	}
 	buf_puts(b, "]\n};\n");
 }
 

@@ -248,6 +248,27 @@ await T.test('what splits the bubbles, swapping rows and columns, column groups'
 	await page.close();
 });
 
+await T.test('the direction of effect colours the map', async () => {
+	const page = await openPage(ctx, fx.url + 'index.html');
+	await ready(page);
+	await page.locator('.gm-shape select').selectOption('direction');
+	T.ok(await urlHas(page, /split=direction/), 'the choice is in the URL');
+	const label = () => page.locator('td.gm-cell[data-r="0"][data-c="0"] button').getAttribute('aria-label');
+	T.ok(/\(Not reported: 2, Improved: 1\)/.test(await label()), 'pain × general practice: one improved, two not reported', await label());
+	const keys = await page.locator('.gm-legend .gm-keys li').allTextContents();
+	T.ok(keys.includes('Improved') && keys.includes('Worse'), 'legend names the directions', keys);
+	T.ok(await page.evaluate(() => document.querySelector('#gm-seg-1 rect').getAttribute('class')) === 'gm-fill-dir-improved', 'improved has its colour');
+	await page.locator('td.gm-cell[data-r="0"][data-c="0"] button').click();
+	T.ok(/Direction of effect: Improved/.test(await page.locator('.gm-panel').textContent()), 'the panel gives each study\'s direction for the row');
+	await page.keyboard.press('Escape');
+	await page.locator('.gm-swap').click();
+	T.eq(await page.locator('.gm-shape select').inputValue(), 'direction', 'still split by direction with the axes swapped');
+	const swapped = await page.locator('td.gm-cell[data-r="0"][data-c="0"] button').getAttribute('aria-label');
+	T.ok(/^General practice × Pain: 3 studies .*\(Not reported: 2, Improved: 1\)/.test(swapped), 'same counts with outcomes as columns', swapped);
+	T.eq(page.errors, [], 'no script errors');
+	await page.close();
+});
+
 await T.test('breakdown on hover and focus, heat legend ranges, one-study bubbles', async () => {
 	const page = await openPage(ctx, fx.url + 'index.html');
 	await ready(page);

@@ -38,13 +38,14 @@
 		const gseen = new Int32Array(NG).fill(-1), gcol = new Int32Array(NG * NC).fill(-1);
 		const hseen = new Int32Array(NH).fill(-1), hrow = new Int32Array(NH * A.NR).fill(-1);
 		const rowGroup = groupOf(A.R), colGroup = groupOf(A.C);
+		const byDirection = SI === 'direction', directionOnRows = G.data.rows === RI;
 		let unitNo = 0;
 		for (let i = 0; i < N; i++) {
 			const s = studies[i], units = reports && s.reports ? s.reports : null, nu = units ? units.length : 1;
 			for (let ui = 0; ui < nu; ui++) {
 				const u = units ? units[ui] : s.codes;
-				const rows = u[RI], cols = u[CI], segs = SI != null ? u[SI] : null, nsg = segs ? segs.length : 0;
-				const need = 1 + cols.length * 2 + rows.length * (2 + cols.length * (3 + nsg));
+				const rows = u[RI], cols = u[CI], segs = SI != null && !byDirection ? u[SI] : null, nsg = segs ? segs.length : 0;
+				const need = 1 + cols.length * 2 + rows.length * (2 + cols.length * (4 + nsg));
 				if (n + need > idx.length) {
 					const b = new Int32Array(idx.length * 2 + 64 * need);
 					b.set(idx);
@@ -70,7 +71,8 @@
 					for (let j = 0; j < cols.length; j++) {
 						const c = cols[j], x = r * NC + c, h = colGroup[c];
 						idx[n++] = x;
-						if (nsg) for (let q = 0; q < nsg; q++) idx[n++] = O.seg + x * NS + segs[q];
+						if (byDirection) idx[n++] = O.seg + x * NS + G.directionOf(s, directionOnRows ? r : c);
+						else if (nsg) for (let q = 0; q < nsg; q++) idx[n++] = O.seg + x * NS + segs[q];
 						else idx[n++] = O.seg + x * NS + NS - 1;
 						if (g >= 0 && gcol[g * NC + c] !== unitNo) {
 							gcol[g * NC + c] = unitNo;

@@ -25,6 +25,8 @@
 		return t;
 	}
 
+	const DIRECTION_LABELS = { 'not-reported': 'Not reported', improved: 'Improved', 'no-change': 'No change', mixed: 'Mixed', worse: 'Worse' };
+
 	/* Returns the decoded map data, or null when there is none to use. */
 	G.decode = function (raw) {
 		if (!raw || raw.version !== 2) return null;
@@ -37,6 +39,19 @@
 			if (s.year > yearMax) yearMax = s.year;
 		}
 		if (!studies.length) yearMin = yearMax = new Date().getFullYear();
+		/* Direction of effect per row code: [code, direction, ...] per study. */
+		let directionFacet = null;
+		if (raw.directions && raw.findings) {
+			studies.forEach((s, i) => {
+				const f = raw.findings[i] || [];
+				s.directions = new Map();
+				for (let j = 0; j + 1 < f.length; j += 2) s.directions.set(f[j], f[j + 1]);
+			});
+			directionFacet = {
+				id: 'direction', label: 'Direction of effect', direction: true, groups: [], ordinal: false,
+				codes: raw.directions.map((id) => ({ id, label: DIRECTION_LABELS[id] || id })),
+			};
+		}
 		return {
 			thin: raw.thin,
 			rows: raw.rows,
@@ -50,6 +65,7 @@
 			facets,
 			studies,
 			hasReports: raw.reports > studies.length,
+			directionFacet, /* a pseudo-facet that can split the bubbles, or null */
 			yearMin,
 			yearMax,
 			/* per facet: code id -> code index */
@@ -62,6 +78,8 @@
 	G.studyUrl = (s) => fill(G.data.paths.study, s.id);
 	G.codeUrl = (f, k) => fill(G.data.paths.code, G.data.facets[f].path, G.data.facets[f].codes[k].id);
 	G.doiUrl = (doi) => 'https://doi.org/' + doi;
+	/* The direction of effect a study reports for row code k (0: not reported). */
+	G.directionOf = (s, k) => (s.directions && s.directions.get(k)) || 0;
 	/* A study's labels in facet f, joined. */
 	G.labels = (s, f) => s.codes[f].map((k) => G.data.facets[f].codes[k].label).join('; ');
 

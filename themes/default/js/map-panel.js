@@ -33,9 +33,11 @@
 		const A = G.axes(), D = G.data, t = G.textOf(s);
 		let h = '<li class="gm-study" data-j="' + j + '"><p class="gm-study-title"><a href="' + esc(G.studyUrl(s)) + '">' + esc(s.title) +
 			'</a></p><p class="gm-study-meta">' + esc(s.authors || 'Anonymous') + ' (' + s.year + ')';
-		for (const f of [A.si, A.ci]) {
-			if (f != null && s.codes[f].length) h += ' · <span class="gm-tagname">' + esc(D.facets[f].label) + ':</span> ' + esc(G.labels(s, f));
+		if (A.S) {
+			const text = G.views.segmentText(s, A.S.direction ? cell[D.rows === A.ri ? 0 : 1] : null);
+			if (text) h += ' · <span class="gm-tagname">' + esc(A.S.label) + ':</span> ' + esc(text);
 		}
+		if (s.codes[A.ci].length) h += ' · <span class="gm-tagname">' + esc(D.facets[A.ci].label) + ':</span> ' + esc(G.labels(s, A.ci));
 		if (s.nreports > 1) h += ' · ' + G.many(s.nreports, 'report');
 		h += '</p>';
 		if (t.summary) h += '<p class="gm-study-sum">' + esc(t.summary) + '</p>';

@@ -41,11 +41,13 @@
 		const ci = st.swap ? D.rows : D.columns;
 		let si = st.split === undefined ? D.segments : st.split;
 		if (si === ri || si === ci) si = null;
+		/* Direction of effect is reported per row code: it splits only while those are on an axis. */
+		if (si === 'direction' && !(D.directionFacet && (D.rows === ri || D.rows === ci))) si = null;
 		const key = ri + ',' + ci + ',' + si;
 		if (key === axesKey) return axesVal;
 		const R = D.facets[ri];
 		const C = D.facets[ci];
-		const S = si == null ? null : D.facets[si];
+		const S = si == null ? null : si === 'direction' ? D.directionFacet : D.facets[si];
 		axesKey = key;
 		axesVal = {
 			key, ri, ci, si, R, C, S,
@@ -111,6 +113,7 @@
 		st.swap = p.get('swap') === '1';
 		const split = p.get('split');
 		if (split === 'none') st.split = null;
+		else if (split === 'direction' && D.directionFacet) st.split = 'direction';
 		else if (split) {
 			const f = D.facets.findIndex((x) => x.id === split);
 			if (f >= 0) st.split = f;

@@ -36,7 +36,10 @@
 		for (let k = 0; k < A.NS; k++) {
 			const none = A.S != null && k === A.NS - 1; /* without segments: one plain fill */
 			let rect, hatch;
-			if (A.S && A.S.ordinal && !none) {
+			if (A.S && A.S.direction) {
+				rect = '<rect width="8" height="8" class="gm-fill-dir-' + (none ? 'not-reported' : A.S.codes[k].id) + '"/>';
+				hatch = HATCHES[k % PATTERNS];
+			} else if (A.S && A.S.ordinal && !none) {
 				rect = '<rect width="8" height="8" fill="' + ordinalColour(k, A.NS - 1) + '"/>';
 				hatch = '';
 			} else {
@@ -225,6 +228,10 @@
 			if (i === A.ri || i === A.ci) return;
 			h += '<option value="' + esc(f.id) + '"' + (i === A.si ? ' selected' : '') + '>' + esc(f.label) + '</option>';
 		});
+		const D = G.data;
+		if (D.directionFacet && (D.rows === A.ri || D.rows === A.ci)) {
+			h += '<option value="direction"' + (A.si === 'direction' ? ' selected' : '') + '>' + esc(D.directionFacet.label) + '</option>';
+		}
 		ui.split.innerHTML = h;
 		if (A.si == null) ui.split.value = 'none';
 	}
@@ -438,7 +445,7 @@
 			h += '<p class="gm-legend-title">Bubble area: number of ' + u + '.';
 			if (S) h += ' ' + (S.ordinal ? 'Shades, in order' : 'Colours and patterns') + ': ' + esc(S.label.toLowerCase()) + '.';
 			h += '</p><ul class="gm-keys' + (S && S.ordinal ? ' gm-ordinal' : '') + '">';
-			const anyUncoded = S ? G.data.studies.some((s) => !s.codes[A.si].length) : false;
+			const anyUncoded = S && !S.direction ? G.data.studies.some((s) => !s.codes[A.si].length) : false;
 			if (S) {
 				for (let k = 0; k < A.NS; k++) {
 					if (k === A.NS - 1 && !anyUncoded) continue;
@@ -459,6 +466,16 @@
 		G.setHTML(ui.legend, h);
 	}
 
+	/* What splits a study's bubbles, in words: its codes, or the direction of
+	 * effect it reports for each row code (for the row code r only, if given). */
+	V.segmentText = function (s, r) {
+		const A = G.axes(), D = G.data;
+		if (!A.S) return '';
+		if (!A.S.direction) return G.labels(s, A.si);
+		const codes = r == null ? s.codes[D.rows] : [r];
+		return codes.map((k) => (r == null ? D.facets[D.rows].codes[k].label + ': ' : '') + A.S.codes[G.directionOf(s, k)].label).join('; ');
+	};
+
 	/* ---- the list view -------------------------------------------------------------- */
 	V.listLimit = 100;
 	function sorts() {
@@ -477,7 +494,7 @@
 		case 'reports': return s.nreports;
 		case 'rows': return first(A.ri);
 		case 'columns': return first(A.ci);
-		default: return A.si == null ? 0 : first(A.si);
+		default: return A.si == null || A.S.direction ? 0 : first(A.si);
 		}
 	}
 	function renderList(M) {
@@ -501,7 +518,7 @@
 		for (let i = 0; i < n; i++) {
 			const s = list[i];
 			h += '<tr><td><a href="' + esc(G.studyUrl(s)) + '">' + esc(s.title) + '</a></td><td>' + esc(s.authors) + '</td><td>' + s.year + '</td><td>' +
-				esc(G.labels(s, A.ri)) + '</td><td>' + esc(G.labels(s, A.ci)) + '</td>' + (A.S ? '<td>' + esc(G.labels(s, A.si)) + '</td>' : '') +
+				esc(G.labels(s, A.ri)) + '</td><td>' + esc(G.labels(s, A.ci)) + '</td>' + (A.S ? '<td>' + esc(V.segmentText(s)) + '</td>' : '') +
 				(G.data.hasReports ? '<td>' + s.nreports + '</td>' : '') + '</tr>';
 		}
 		h += '</tbody></table></div>';
@@ -674,7 +691,7 @@
 		});
 		ui.split.addEventListener('change', () => {
 			const v = ui.split.value;
-			G.state.split = v === 'none' ? null : G.data.facets.findIndex((f) => f.id === v);
+			G.state.split = v === 'none' ? null : v === 'direction' ? v : G.data.facets.findIndex((f) => f.id === v);
 			handlers.update();
 		});
 		ui.swap.addEventListener('click', () => {
