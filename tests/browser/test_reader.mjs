@@ -66,6 +66,9 @@ await T.test('phone: the map first, filters in a sheet with chips', async () => 
 	await page.locator('.gm-filters > summary').click();
 	T.ok((await mapTop()) <= before + 2, 'opening the filters does not push the map down', [before, await mapTop()]);
 	T.ok(await page.locator('.gm-filters').evaluate((e) => getComputedStyle(e).position === 'fixed'), 'the filters are a sheet over the map');
+	await page.keyboard.press('Escape');
+	T.ok(await page.locator('.gm-filters').evaluate((d) => !d.open), 'Escape closes the sheet');
+	await page.locator('.gm-filters > summary').click();
 	await page.locator('.gm-filters .gm-facet li:not(.gm-group) > input').first().check();
 	await page.locator('.gm-done').click();
 	T.ok(await page.locator('.gm-filters').evaluate((d) => !d.open), '"Show the map" closes the sheet');

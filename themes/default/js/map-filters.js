@@ -214,9 +214,13 @@
 			els.qInput.focus();
 		});
 		/* On a phone the form is a sheet over the map: "Show the map" closes it. */
-		els.done.addEventListener('click', () => {
+		const closeSheet = () => {
 			els.box.open = false;
 			els.summary.focus();
+		};
+		els.done.addEventListener('click', closeSheet);
+		els.box.addEventListener('keydown', (e) => {
+			if (e.key === 'Escape' && els.box.open && getComputedStyle(els.box).position === 'fixed') closeSheet();
 		});
 		els.chips.addEventListener('click', (e) => {
 			const b = e.target.closest('button.gm-chip');
