@@ -4,7 +4,7 @@
 import js from '@eslint/js';
 
 const browser = Object.fromEntries(['window', 'document', 'location', 'history', 'performance', 'setTimeout', 'clearTimeout', 'requestAnimationFrame',
-	'ResizeObserver', 'URL', 'URLSearchParams', 'Blob', 'CustomEvent', 'navigator', 'console'].map((g) => [g, 'readonly']));
+	'ResizeObserver', 'getComputedStyle', 'URL', 'URLSearchParams', 'Blob', 'CustomEvent', 'navigator', 'console'].map((g) => [g, 'readonly']));
 
 export default [
 	js.configs.recommended,
