@@ -78,6 +78,10 @@ await T.test('phone: the map first, filters in a sheet with chips', async () => 
 	await chip.first().click();
 	T.eq(await page.locator('.gm-chips button.gm-chip').count(), 0, 'the chip removes its filter');
 	T.ok(!/active/.test(await statusText(page)), 'no filter after removing the chip');
+	await page.locator('td.gm-cell button').first().click();
+	const close = await page.locator('.gm-panel .gm-close').boundingBox();
+	T.ok(close && close.height < 60 && close.width > 50, 'the panel\'s Close button keeps its shape', close);
+	await page.keyboard.press('Escape');
 	T.eq(page.errors, [], 'no script errors');
 	await page.close();
 });
