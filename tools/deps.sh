@@ -30,7 +30,7 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 fi
-if [ "$kind" = test ] && [ ! -d tests/browser/node_modules/playwright-core ]; then
+if [ "$kind" = test ] && { [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/eslint ]; }; then
 	echo "gapmap: installing test packages from npm (tests/browser/package.json)"
 	(cd tests/browser && npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent)
 fi

@@ -133,6 +133,27 @@ void mapdata_js(const model *m, sink *out)
 	}
 	buf_free(&authors);
 	jw_arr_end(w);
+	/* Direction of effect per row code, from each study's primary record:
+	 * [row code, direction, ...] per study, directions indexing "directions". */
+	jw_nl(w);
+	jw_key(w, "directions");
+	jw_arr(w);
+	for (size_t d = 0; d <= REC_WORSE; d++)
+		jw_str(w, rec_direction_names[d]);
+	jw_arr_end(w);
+	jw_nl(w);
+	jw_key(w, "findings");
+	jw_arr(w);
+	for (size_t i = 0; i < m->nstudies; i++) {
+		const record *p = m->recs[m->studies[i].primary];
+		jw_arr(w);
+		for (size_t k = 0; k < p->nfindings; k++) {
+			jw_uint(w, p->findings[k].code);
+			jw_int(w, (int)p->findings[k].direction);
+		}
+		jw_arr_end(w);
+	}
+	jw_arr_end(w);
 	jw_nl(w);
 	jw_obj_end(w);
 	sink_puts(out, ";\n");

@@ -12,13 +12,17 @@
  *               groups:[{id,label,definition,first,count}],
  *               codes:[{id,label,definition,group}]}],
  *    "studies":[[id, year, nreports, [[codes of facet 0],[facet 1],...],
- *                title, "Author, A.; Author, B."(, reports)]]}
+ *                title, "Author, A.; Author, B."(, reports)]],
+ *    "directions":["not-reported","improved",...],
+ *    "findings":[[row code, direction, row code, direction, ...], ...]}
  *
  * where F is a facet index; "ordinal":true is there only for a facet
  * declared ordinal, whose codes are a scale in the order of "codes"
  * (first to last, as site.yaml lists them), and only for a study of several reports,
  * reports is [[[codes of facet 0],...], ...], one per report, primary
- * first, so the map can count reports as well as studies.
+ * first, so the map can count reports as well as studies; and findings has
+ * one list per study (its primary record's findings: a code of the row
+ * facet and an index into directions), so the map can colour by direction.
  *
  * data/map-text.js sets window.GAPMAP_TEXT: the long text, loaded on demand
  * (when a panel opens, a search starts or a download is asked for), one

@@ -19,12 +19,6 @@ static rec_pos at(const rec_src *s, rec_key k)
 	return s->key_at[k].line ? s->key_at[k] : s->at;
 }
 
-static void error_at(diag *d, const rec_src *s, rec_pos p, const char *fmt, const char *a,
-                     const char *b)
-{
-	diag_error(d, s->file, p.line, p.col, fmt, a, b);
-}
-
 /* A doi: URL becomes its https://doi.org/ link (browsers cannot follow
  * doi:); anything but http, https and mailto is refused, whatever the
  * templates would do with it, so no record can carry a javascript: or

@@ -24,6 +24,17 @@ export function buildSite(src, name) {
 	return out;
 }
 
+/* Every .html file under dir, sorted. */
+export function htmlFiles(dir) {
+	const out = [];
+	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+		const p = path.join(dir, e.name);
+		if (e.isDirectory()) out.push(...htmlFiles(p));
+		else if (e.name.endsWith('.html')) out.push(p);
+	}
+	return out.sort();
+}
+
 /* Sites to test: the browser fixture, and the default map once it exists. */
 export function sites() {
 	const list = [{ name: 'fixture', dir: buildSite(path.join(HERE, 'site'), 'fixture') }];

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { HtmlValidate } from 'html-validate';
-import { HERE, launch, openPage, results, serve, sites } from './lib.mjs';
+import { HERE, htmlFiles, launch, openPage, results, serve, sites } from './lib.mjs';
 
 const T = results();
 const require = createRequire(import.meta.url);
@@ -16,15 +16,6 @@ const all = sites();
 
 /* ---- html-validate: every page ---------------------------------------------------- */
 const hv = new HtmlValidate(JSON.parse(fs.readFileSync(path.join(HERE, 'htmlvalidate.json'), 'utf8')));
-function htmlFiles(dir) {
-	const out = [];
-	for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-		const p = path.join(dir, e.name);
-		if (e.isDirectory()) out.push(...htmlFiles(p));
-		else if (e.name.endsWith('.html')) out.push(p);
-	}
-	return out.sort();
-}
 for (const site of all) {
 	if (site.error) { T.ok(false, site.name + ' builds', site.error); continue; }
 	for (const file of htmlFiles(site.dir)) {
@@ -90,11 +81,23 @@ for (const site of all) {
 		await page.locator('td.gm-cell button').first().click();
 		await page.waitForFunction(() => !document.querySelector('.gm-panel[open]') || window.GAPMAP_TEXT);
 		await axe(page, site.name + ' map, panel open, ' + scheme);
+		await page.keyboard.press('Escape');
+		await page.locator('.gm-search input').fill('zzqqxx');
+		await axe(page, site.name + ' map, no study matches, ' + scheme);
+		await page.locator('.gm-search input').fill('');
+		await page.locator('.gm-filters .gm-facet li:not(.gm-group) > input').first().check();
+		await page.locator('.gm-swap').click();
+		await page.locator('th[scope="colgroup"] button.gm-toggle').first().click();
+		await page.locator('td.gm-cell button').first().focus();
+		await axe(page, site.name + ' map, swapped, column group collapsed, a chip, cell breakdown, ' + scheme);
 		await page.close();
 		const phone = await openPage(browser.context, server.url + 'index.html', { viewport: { width: 375, height: 740 } });
 		await phone.emulateMedia({ colorScheme: scheme });
 		await ready(phone);
 		await axe(phone, site.name + ' map at 375 px, ' + scheme);
+		await phone.locator('.gm-filters > summary').click();
+		await axe(phone, site.name + ' map, filters sheet at 375 px, ' + scheme);
+		await phone.locator('.gm-done').click();
 		await phone.locator('.gm-switch label', { hasText: 'List' }).click();
 		await axe(phone, site.name + ' map, list at 375 px, ' + scheme);
 		await phone.locator('.gm-switch label', { hasText: 'Bubbles' }).click();

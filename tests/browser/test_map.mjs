@@ -45,7 +45,7 @@ await T.test('first render', async () => {
 	T.eq(await statusText(page), 'Showing 6 of 6 studies.', 'status line');
 	const pg = await cellInfo(page, 'pain', 'gp');
 	T.eq(pg.n, 3, 'pain × gp count');
-	T.eq(pg.label, 'Pain × General practice: 3 studies (2 Randomised trial, 1 Qualitative)', 'cell label names row, column, count and segments');
+	T.eq(pg.label, 'Pain × General practice: 3 studies (Randomised trial: 2, Qualitative: 1)', 'cell label names row, column, count and segments');
 	T.eq(pg.paths, 2, 'bubble split into two segments');
 	const pc = await cellInfo(page, 'pain', 'community');
 	T.ok(pc.thin && /thin evidence/.test(pc.label), 'thin cell marked', pc);
@@ -117,7 +117,7 @@ await T.test('filters', async () => {
 	await page.locator('.gm-reset').click();
 	/* Search: title, author, then a word only in a note (long text, loaded on demand). */
 	const q = page.locator('.gm-search input');
-	await q.fill('appointments');
+	await q.fill('after referral');
 	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'search title');
 	await q.fill('brown');
 	T.eq(await statusText(page), 'Showing 1 of 6 studies, 1 filter active.', 'search author');
@@ -300,8 +300,8 @@ await T.test('phone, print, dark, reduced motion', async () => {
 	await page.screenshot({ path: path.join(SHOTS, 'fixture-panel-375.png') });
 	await page.keyboard.press('Escape');
 	await page.emulateMedia({ media: 'print' });
-	T.ok(await page.locator('.map-scroll table.gm-map').isVisible(), 'print shows the static table');
-	T.ok(await page.locator('.gm-ui').isHidden(), 'print hides the interface');
+	T.ok(await page.locator('.gm-imap').isVisible() && await page.locator('.map-scroll').isHidden(), 'print shows the map as it is on screen');
+	T.ok(await page.locator('.gm-filters').isHidden() && await page.locator('.gm-downloads').isHidden(), 'print hides the controls');
 	await page.emulateMedia({ media: 'screen', reducedMotion: 'reduce' });
 	T.eq(await page.evaluate(() => getComputedStyle(document.querySelector('.gm-cellbtn')).transitionDuration), '0s', 'reduced motion');
 	await page.close();
