@@ -23,6 +23,11 @@ OBJ      := $(SRC:generator/%.c=build/obj/%.o)
 TOBJ     := $(SRC:generator/%.c=build/tobj/%.o)
 TLIB_OBJ := $(LIB_SRC:generator/%.c=build/tobj/%.o)
 UNIT_BIN := $(foreach u,$(UNIT),build/test/$(basename $(notdir $(u))))
+# Test binaries are named by file alone, so two parts may not share a test name.
+UNIT_DUP := $(shell printf '%s\n' $(UNIT_BIN) | sort | uniq -d)
+ifneq ($(strip $(UNIT_DUP)),)
+$(error unit tests share a name across parts: $(UNIT_DUP); rename one)
+endif
 
 .PHONY: all deps test-deps site test unit e2e browser bench fuzz install clean format valgrind
 
