@@ -387,6 +387,27 @@ void export_sitemap(const model *m, char *const *pages, size_t n, buf *out)
 	buf_puts(out, "</urlset>\n");
 }
 
+void export_sitemap_index(const model *m, const char *const *parts, size_t n, buf *out)
+{
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	              "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	const char *base = m->site->url;
+	for (size_t i = 0; i < n; i++) {
+		buf loc = BUF_INIT;
+		if (base) {
+			buf_puts(&loc, base);
+			if (!str_ends_with(base, "/"))
+				buf_putc(&loc, '/');
+		}
+		buf_puts(&loc, parts[i]);
+		buf_puts(out, "  <sitemap><loc>");
+		esc_xml(out, buf_cstr(&loc));
+		buf_puts(out, "</loc></sitemap>\n");
+		buf_free(&loc);
+	}
+	buf_puts(out, "</sitemapindex>\n");
+}
+
 typedef struct feed_key {
 	const char *added;
 	const char *id;

@@ -19,6 +19,10 @@
 /* Bounds on a vocabulary: the map is rows x columns cells, each a page. */
 #define CFG_MAX_FACETS 64
 #define CFG_MAX_CODES 1000
+/* Studies per page of a long list (all studies, a code's, a cell's): the
+ * default, and the most site.yaml's page_size may ask for. */
+#define CFG_PAGE_SIZE 100
+#define CFG_MAX_PAGE_SIZE 1000
 /* The built-in "year" filter, which is no facet. */
 #define CFG_FILTER_YEAR ((size_t)-2)
 
@@ -71,6 +75,7 @@ typedef struct cfg_site {
 	size_t *filters;                /* facet indices or CFG_FILTER_YEAR */
 	size_t nfilters;
 	long thin; /* cells with fewer studies are "thin evidence" */
+	long page_size; /* studies per page of a long list */
 } cfg_site;
 
 /* Reads site.yaml from path; label is its name in diagnostics. Returns NULL

@@ -88,6 +88,36 @@ static int write_buf(out_writer *w, const char *rel, buf *b, diag *d)
 	return out_write(w, rel, b->data ? b->data : "", b->len, d);
 }
 
+/* sitemap.xml; over EXPORT_SITEMAP_MAX_URLS pages, parts sitemap-1.xml,
+ * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
+static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages,
+                          buf *b, diag *d)
+{
+	if (npages <= EXPORT_SITEMAP_MAX_URLS) {
+		export_sitemap(m, pages, npages, b);
+		return write_buf(w, "sitemap.xml", b, d);
+	}
+	size_t nparts = (npages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS;
+	char **parts = xcalloc(nparts, sizeof *parts);
+	int rc = 0;
+	for (size_t i = 0; i < nparts; i++) {
+		size_t from = i * EXPORT_SITEMAP_MAX_URLS;
+		size_t n = npages - from < EXPORT_SITEMAP_MAX_URLS ? npages - from
+		                                                   : EXPORT_SITEMAP_MAX_URLS;
+		parts[i] = xasprintf("sitemap-%zu.xml", i + 1);
+		buf_reset(b);
+		export_sitemap(m, pages + from, n, b);
+		rc |= write_buf(w, parts[i], b, d);
+	}
+	buf_reset(b);
+	export_sitemap_index(m, (const char *const *)parts, nparts, b);
+	rc |= write_buf(w, "sitemap.xml", b, d);
+	for (size_t i = 0; i < nparts; i++)
+		free(parts[i]);
+	free(parts);
+	return rc;
+}
+
 static int write_data(out_writer *w, const model *m, char *const *pages, size_t npages,
                       diag *d)
 {
@@ -111,8 +141,7 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 	export_bibtex(m, NULL, 0, &b);
 	rc |= write_buf(w, "data/studies.bib", &b, d);
 	buf_reset(&b);
-	export_sitemap(m, pages, npages, &b);
-	rc |= write_buf(w, "sitemap.xml", &b, d);
+	rc |= write_sitemaps(w, m, pages, npages, &b, d);
 	buf_reset(&b);
 	export_feed(m, &b);
 	rc |= write_buf(w, "feed.xml", &b, d);
@@ -311,7 +340,7 @@ static void *render_worker_run(void *arg)
 	render_worker *rw = arg;
 	buf html = BUF_INIT;
 	for (size_t i = rw->first; i < rw->njobs; i += rw->step) {
-		if (render_page(rw->rc, &rw->jobs[i], &html, rw->d) != 0)
+		if (render_page(rw->rc, &rw->jobs[i], &html, NULL, rw->d) != 0)
 			continue;
 		if (rw->w && write_buf(rw->w, rw->jobs[i].path, &html, rw->d) != 0)
 			continue;
@@ -322,7 +351,7 @@ static void *render_worker_run(void *arg)
 }
 
 /* Threads worth starting: as asked, or one per core, but a small site is
- * not worth a second copy of the model's Lua tables. */
+ * not worth compiling the templates in a second Lua state. */
 static size_t worker_count(const build_opts *o, size_t njobs)
 {
 	size_t n;

@@ -3,6 +3,17 @@
  * killed build never leaves a half-written site and stale files from
  * earlier builds disappear.
  *
+ * Unchanged files keep their identity: a file whose bytes equal the current
+ * site's copy is hard-linked from it into the new folder instead of being
+ * written, so after the swap it has the same inode and modification time
+ * (rsync and CDN uploads skip it). The current site is only read, never
+ * changed, until the swap (renameat2 RENAME_EXCHANGE). The replaced site is
+ * removed by a detached child process, off the build's critical path.
+ * Leftovers of killed builds (.NAME.tmp-PID, .NAME.old-PID, .NAME.del-PID
+ * beside the target, whose process is gone) are removed by the next build;
+ * a removal is renamed to .del-<its own pid> first and deletes the marker
+ * last, so a removal killed part-way is itself swept later.
+ *
  * Safety: a target that exists must be empty or carry the marker file that
  * gapmap leaves in every site it writes; anything else is refused, so that
  * pointing -o at a project folder cannot delete it. Relative paths handed
@@ -25,8 +36,9 @@
 typedef struct out_writer out_writer;
 
 /* Prepares a temporary folder beside target. protect, when not NULL, is a
- * folder the target must neither be nor contain (the content folder).
- * Returns NULL after reporting to d. */
+ * folder the target must neither be nor contain (the content folder); both
+ * are resolved ("content/_site/.." is the content folder) and checked
+ * before anything is created. Returns NULL after reporting to d. */
 out_writer *out_begin(const char *target, const char *protect, diag *d);
 
 /* Writes one file at a relative path, creating folders. Returns 0 or -1
@@ -48,7 +60,8 @@ int out_commit(out_writer *w, diag *d);
 /* Removes the temporary folder; the previous site stays as it was. */
 void out_abort(out_writer *w);
 
-/* Files written so far. */
+/* Files written so far, and how many of them were kept unchanged. */
 size_t out_count(const out_writer *w);
+size_t out_kept(const out_writer *w);
 
 #endif

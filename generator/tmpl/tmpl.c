@@ -2046,3 +2046,12 @@ int tmpl_render(tmpl_env *e, const char *name, int ctx, const char *what, buf *o
 		lua_gc(L, LUA_GCCOLLECT);
 	return rc;
 }
+
+void tmpl_set_builtin(tmpl_env *e, const char *name)
+{
+	lua_State *L = e->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->builtins_ref);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, name);
+	lua_pop(L, 1);
+}
