@@ -494,6 +494,120 @@ done:
 	return rc;
 }
 
+struct out_stream {
+	char *rel;
+	char *path;
+	FILE *fp;
+	sink s;
+};
+
+out_stream *out_open(out_writer *w, const char *rel, diag *d)
+{
+	if (!out_safe_relpath(rel)) {
+		diag_error(d, "", 0, 0, "refusing to write outside the output folder: \"%s\"", rel);
+		return NULL;
+	}
+	if (w->io_failed)
+		return NULL;
+	char *path = path_join(w->tmp, rel);
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(path, flags, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		char *dir = parent_of(path);
+		if (mkdirs(dir) == 0)
+			fd = open(path, flags, 0644);
+		free(dir);
+	}
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!fp) {
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+		           full_hint(errno));
+		if (fd >= 0)
+			close(fd);
+		w->io_failed = true;
+		free(path);
+		return NULL;
+	}
+	out_stream *f = xcalloc(1, sizeof *f);
+	f->rel = xstrdup(rel);
+	f->path = path;
+	f->fp = fp;
+	f->s = sink_for_file(fp);
+	return f;
+}
+
+sink *out_stream_sink(out_stream *f)
+{
+	return &f->s;
+}
+
+/* True when the open files a and b hold the same bytes. */
+static bool same_files(int a, int b)
+{
+	struct stat sa, sb;
+	if (fstat(a, &sa) != 0 || fstat(b, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sa.st_size != sb.st_size)
+		return false;
+	char ca[65536], cb[65536];
+	for (;;) {
+		ssize_t na = read(a, ca, sizeof ca);
+		if (na < 0 && errno == EINTR)
+			continue;
+		if (na <= 0)
+			return na == 0;
+		size_t got = 0;
+		while (got < (size_t)na) {
+			ssize_t nb = read(b, cb + got, (size_t)na - got);
+			if (nb < 0 && errno == EINTR)
+				continue;
+			if (nb <= 0)
+				return false;
+			got += (size_t)nb;
+		}
+		if (memcmp(ca, cb, (size_t)na))
+			return false;
+	}
+}
+
+int out_close(out_writer *w, out_stream *f, diag *d)
+{
+	if (!f)
+		return -1;
+	int rc = 0;
+	bool failed = f->s.failed;
+	int err = f->s.err;
+	if (fclose(f->fp) != 0 && !failed) {
+		failed = true;
+		err = errno;
+	}
+	if (failed) {
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err), full_hint(err));
+		w->io_failed = true;
+		rc = -1;
+	} else {
+		w->files++;
+		/* Unchanged: the current site's file takes the new one's place. */
+		int old = w->old_fd >= 0 ? open_old(w, f->rel) : -1;
+		int now = old >= 0 ? open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (old >= 0 && now >= 0 && same_files(now, old)) {
+			char *tmp = xasprintf("%s.gapmap-link", f->path);
+			if (link_old(old, tmp) && rename(tmp, f->path) == 0)
+				w->kept++;
+			else
+				unlink(tmp);
+			free(tmp);
+		}
+		if (now >= 0)
+			close(now);
+		if (old >= 0)
+			close(old);
+	}
+	free(f->rel);
+	free(f->path);
+	free(f);
+	return rc;
+}
+
 /* Reads a regular file below the open folder dirfd without following a
  * symbolic link or blocking on a FIFO; -1 with errno otherwise. */
 static int read_below(int dirfd, const char *name, char **data, size_t *len)

@@ -30,6 +30,7 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "core/sink.h"
 
 #define OUT_MARKER ".gapmap-site"
 
@@ -45,6 +46,16 @@ out_writer *out_begin(const char *target, const char *protect, diag *d);
  * after reporting; a failure to write (a full disk) is reported once, and
  * every later write of this writer then fails silently. */
 int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag *d);
+
+/* Streams one file of any size to disk: out_open creates rel in the new
+ * site (NULL after reporting), the caller writes through out_stream_sink (see
+ * core/sink.h), and out_close ends it, reporting a failed write once, and
+ * keeping the current site's copy (inode and mtime) when the bytes are the
+ * same. Every out_open needs its out_close. */
+typedef struct out_stream out_stream;
+out_stream *out_open(out_writer *w, const char *rel, diag *d);
+sink *out_stream_sink(out_stream *f);
+int out_close(out_writer *w, out_stream *f, diag *d);
 
 /* Copies a folder tree (theme assets) to rel inside the output. Nothing
  * outside src is ever read: every entry is opened relative to its folder
