@@ -73,6 +73,170 @@ struct view_set {
 
 #define VIEW_MT "gapmap.view"
 
+/* Every field name a view knows, looked up once per read through a Lua
+ * table of interned names (no string comparisons). */
+typedef enum field_id {
+	F_NONE,
+	F_added,
+	F_attribution,
+	F_authors,
+	F_authors_short,
+	F_by_id,
+	F_cells,
+	F_citation,
+	F_code,
+	F_codes,
+	F_column,
+	F_columns,
+	F_comparison,
+	F_definition,
+	F_description,
+	F_detail,
+	F_direction,
+	F_direction_label,
+	F_doi,
+	F_doi_url,
+	F_facet,
+	F_file,
+	F_filled,
+	F_filters,
+	F_findings,
+	F_gap,
+	F_gaps,
+	F_generator,
+	F_group,
+	F_groups,
+	F_height,
+	F_html,
+	F_id,
+	F_index,
+	F_intervention,
+	F_is_columns,
+	F_is_rows,
+	F_is_segments,
+	F_issue,
+	F_label,
+	F_language,
+	F_licence,
+	F_licence_url,
+	F_link,
+	F_menu,
+	F_multiple,
+	F_n,
+	F_note,
+	F_pages,
+	F_path,
+	F_plural,
+	F_png,
+	F_population,
+	F_primary,
+	F_published_in,
+	F_publisher,
+	F_reports,
+	F_row,
+	F_rows,
+	F_sample,
+	F_sample_size,
+	F_segments,
+	F_slug,
+	F_studies,
+	F_study,
+	F_summary,
+	F_svg,
+	F_text_html,
+	F_thin,
+	F_title,
+	F_type,
+	F_url,
+	F_volume,
+	F_width,
+	F_year,
+	F_year_max,
+	F_year_min,
+	F_COUNT
+} field_id;
+
+static const char *const field_names[F_COUNT] = {
+	NULL,
+	"added",
+	"attribution",
+	"authors",
+	"authors_short",
+	"by_id",
+	"cells",
+	"citation",
+	"code",
+	"codes",
+	"column",
+	"columns",
+	"comparison",
+	"definition",
+	"description",
+	"detail",
+	"direction",
+	"direction_label",
+	"doi",
+	"doi_url",
+	"facet",
+	"file",
+	"filled",
+	"filters",
+	"findings",
+	"gap",
+	"gaps",
+	"generator",
+	"group",
+	"groups",
+	"height",
+	"html",
+	"id",
+	"index",
+	"intervention",
+	"is_columns",
+	"is_rows",
+	"is_segments",
+	"issue",
+	"label",
+	"language",
+	"licence",
+	"licence_url",
+	"link",
+	"menu",
+	"multiple",
+	"n",
+	"note",
+	"pages",
+	"path",
+	"plural",
+	"png",
+	"population",
+	"primary",
+	"published_in",
+	"publisher",
+	"reports",
+	"row",
+	"rows",
+	"sample",
+	"sample_size",
+	"segments",
+	"slug",
+	"studies",
+	"study",
+	"summary",
+	"svg",
+	"text_html",
+	"thin",
+	"title",
+	"type",
+	"url",
+	"volume",
+	"width",
+	"year",
+	"year_max",
+	"year_min",
+};
+
+
 static const char *const direction_labels[] = {"Not reported", "Improved", "No change", "Mixed",
                                                "Worse"};
 
@@ -401,200 +565,198 @@ static size_t map_find(view_set *vs, const view *v, const char *key)
 
 /* ---- fields ------------------------------------------------------------------- */
 
-#define KEY(name) (strcmp(k, name) == 0)
-
-static bool site_field(view_set *vs, const char *k)
+static bool site_field(view_set *vs, field_id k)
 {
 	lua_State *L = vs->L;
 	const model *m = vs->m;
 	const cfg_site *s = m->site;
-	if (KEY("title")) push_str(L, s->title);
-	else if (KEY("description")) push_str(L, s->description);
-	else if (KEY("authors")) push_view(vs, V_SITE_AUTHORS, 0, 0);
-	else if (KEY("licence")) push_str(L, s->licence);
-	else if (KEY("licence_url")) push_str(L, s->licence_url);
-	else if (KEY("language")) push_str(L, s->language);
-	else if (KEY("url")) push_str(L, s->url);
-	else if (KEY("attribution")) push_str(L, s->attribution_html);
-	else if (KEY("thin")) lua_pushinteger(L, s->thin);
-	else if (KEY("generator")) push_str(L, vs->generator);
-	else if (KEY("year_min") || KEY("year_max") || KEY("studies") || KEY("reports")) {
+	if ((k == F_title)) push_str(L, s->title);
+	else if ((k == F_description)) push_str(L, s->description);
+	else if ((k == F_authors)) push_view(vs, V_SITE_AUTHORS, 0, 0);
+	else if ((k == F_licence)) push_str(L, s->licence);
+	else if ((k == F_licence_url)) push_str(L, s->licence_url);
+	else if ((k == F_language)) push_str(L, s->language);
+	else if ((k == F_url)) push_str(L, s->url);
+	else if ((k == F_attribution)) push_str(L, s->attribution_html);
+	else if ((k == F_thin)) lua_pushinteger(L, s->thin);
+	else if ((k == F_generator)) push_str(L, vs->generator);
+	else if ((k == F_year_min) || (k == F_year_max) || (k == F_studies) || (k == F_reports)) {
 		dep_site(vs);
-		lua_pushinteger(L, KEY("year_min")  ? m->year_min
-		                   : KEY("year_max") ? m->year_max
-		                   : KEY("studies")  ? (lua_Integer)m->nstudies
+		lua_pushinteger(L, (k == F_year_min)  ? m->year_min
+		                   : (k == F_year_max) ? m->year_max
+		                   : (k == F_studies)  ? (lua_Integer)m->nstudies
 		                                     : (lua_Integer)m->nrecs);
 	} else
 		return false;
 	return true;
 }
 
-static bool facet_field(view_set *vs, size_t f, const char *k)
+static bool facet_field(view_set *vs, size_t f, field_id k)
 {
 	lua_State *L = vs->L;
 	const cfg_site *s = vs->m->site;
 	const cfg_facet *fc = &s->facets[f];
-	if (KEY("id")) lua_pushstring(L, fc->id);
-	else if (KEY("index")) lua_pushinteger(L, (lua_Integer)f + 1);
-	else if (KEY("label")) push_str(L, fc->label);
-	else if (KEY("plural")) push_str(L, fc->plural);
-	else if (KEY("path")) push_str(L, fc->path);
-	else if (KEY("url")) push_owned(L, paths_facet(fc->path));
-	else if (KEY("definition")) push_str(L, fc->definition);
-	else if (KEY("multiple")) lua_pushboolean(L, fc->multiple);
-	else if (KEY("is_rows")) lua_pushboolean(L, f == s->rows);
-	else if (KEY("is_columns")) lua_pushboolean(L, f == s->columns);
-	else if (KEY("is_segments")) lua_pushboolean(L, f == s->segments);
-	else if (KEY("codes")) push_view(vs, V_CODES, f, 0);
-	else if (KEY("groups")) push_view(vs, V_GROUPS, f, 0);
-	else if (KEY("by_id")) push_view(vs, V_CODES_BY_ID, f, 0);
+	if ((k == F_id)) lua_pushstring(L, fc->id);
+	else if ((k == F_index)) lua_pushinteger(L, (lua_Integer)f + 1);
+	else if ((k == F_label)) push_str(L, fc->label);
+	else if ((k == F_plural)) push_str(L, fc->plural);
+	else if ((k == F_path)) push_str(L, fc->path);
+	else if ((k == F_url)) push_owned(L, paths_facet(fc->path));
+	else if ((k == F_definition)) push_str(L, fc->definition);
+	else if ((k == F_multiple)) lua_pushboolean(L, fc->multiple);
+	else if ((k == F_is_rows)) lua_pushboolean(L, f == s->rows);
+	else if ((k == F_is_columns)) lua_pushboolean(L, f == s->columns);
+	else if ((k == F_is_segments)) lua_pushboolean(L, f == s->segments);
+	else if ((k == F_codes)) push_view(vs, V_CODES, f, 0);
+	else if ((k == F_groups)) push_view(vs, V_GROUPS, f, 0);
+	else if ((k == F_by_id)) push_view(vs, V_CODES_BY_ID, f, 0);
 	else
 		return false;
 	return true;
 }
 
-static bool code_field(view_set *vs, view *v, const char *k)
+static bool code_field(view_set *vs, view *v, field_id k)
 {
 	lua_State *L = vs->L;
 	const cfg_site *s = vs->m->site;
 	const cfg_facet *fc = &s->facets[v->a];
 	const cfg_code *cd = &fc->codes[v->b];
-	if (KEY("id")) lua_pushstring(L, cd->id);
-	else if (KEY("index")) lua_pushinteger(L, (lua_Integer)v->b + 1);
-	else if (KEY("label")) push_str(L, cd->label);
-	else if (KEY("definition")) push_str(L, cd->definition);
-	else if (KEY("url")) push_owned(L, paths_code(fc->path, cd->id));
-	else if (KEY("facet")) push_view(vs, V_FACET, v->a, 0);
-	else if (KEY("group")) {
+	if ((k == F_id)) lua_pushstring(L, cd->id);
+	else if ((k == F_index)) lua_pushinteger(L, (lua_Integer)v->b + 1);
+	else if ((k == F_label)) push_str(L, cd->label);
+	else if ((k == F_definition)) push_str(L, cd->definition);
+	else if ((k == F_url)) push_owned(L, paths_code(fc->path, cd->id));
+	else if ((k == F_facet)) push_view(vs, V_FACET, v->a, 0);
+	else if ((k == F_group)) {
 		if (cd->group == CFG_NONE)
 			return false;
 		push_view(vs, V_GROUP, v->a, cd->group);
-	} else if (KEY("n") || KEY("reports")) {
+	} else if ((k == F_n) || (k == F_reports)) {
 		dep_view(vs, v);
 		size_t ns, nr;
 		model_count_code(vs->m, v->a, v->b, &ns, &nr);
-		lua_pushinteger(L, (lua_Integer)(KEY("n") ? ns : nr));
-	} else if (KEY("studies"))
+		lua_pushinteger(L, (lua_Integer)((k == F_n) ? ns : nr));
+	} else if ((k == F_studies))
 		push_view(vs, V_CODE_STUDIES, v->a, v->b);
 	else
 		return false;
 	return true;
 }
 
-static bool report_field(view_set *vs, view *v, const char *k)
+static bool report_field(view_set *vs, view *v, field_id k)
 {
 	lua_State *L = vs->L;
 	const model *m = vs->m;
 	const record *r = m->recs[v->a];
 	dep_view(vs, v);
-	if (KEY("id")) lua_pushstring(L, r->id);
-	else if (KEY("url")) push_owned(L, paths_study(r->id));
-	else if (KEY("file")) push_str(L, r->file);
-	else if (KEY("title")) push_str(L, r->title);
-	else if (KEY("authors")) push_view(vs, V_REP_AUTHORS, v->a, 0);
-	else if (KEY("authors_short")) push_owned(L, short_authors(r));
-	else if (KEY("citation")) push_owned(L, citation(r));
-	else if (KEY("year")) lua_pushinteger(L, r->year);
-	else if (KEY("type")) push_str(L, r->type);
-	else if (KEY("published_in")) push_str(L, r->published_in);
-	else if (KEY("publisher")) push_str(L, r->publisher);
-	else if (KEY("volume")) push_str(L, r->volume);
-	else if (KEY("issue")) push_str(L, r->issue);
-	else if (KEY("pages")) push_str(L, r->pages);
-	else if (KEY("doi")) push_str(L, r->doi);
-	else if (KEY("doi_url")) {
+	if ((k == F_id)) lua_pushstring(L, r->id);
+	else if ((k == F_url)) push_owned(L, paths_study(r->id));
+	else if ((k == F_file)) push_str(L, r->file);
+	else if ((k == F_title)) push_str(L, r->title);
+	else if ((k == F_authors)) push_view(vs, V_REP_AUTHORS, v->a, 0);
+	else if ((k == F_authors_short)) push_owned(L, short_authors(r));
+	else if ((k == F_citation)) push_owned(L, citation(r));
+	else if ((k == F_year)) lua_pushinteger(L, r->year);
+	else if ((k == F_type)) push_str(L, r->type);
+	else if ((k == F_published_in)) push_str(L, r->published_in);
+	else if ((k == F_publisher)) push_str(L, r->publisher);
+	else if ((k == F_volume)) push_str(L, r->volume);
+	else if ((k == F_issue)) push_str(L, r->issue);
+	else if ((k == F_pages)) push_str(L, r->pages);
+	else if ((k == F_doi)) push_str(L, r->doi);
+	else if ((k == F_doi_url)) {
 		if (!r->doi)
 			return false;
 		push_owned(L, xasprintf("https://doi.org/%s", r->doi));
-	} else if (KEY("link")) push_str(L, r->url);
-	else if (KEY("added")) push_str(L, r->added);
-	else if (KEY("population")) push_str(L, r->population);
-	else if (KEY("intervention")) push_str(L, r->intervention);
-	else if (KEY("comparison")) push_str(L, r->comparison);
-	else if (KEY("sample")) push_str(L, r->sample);
-	else if (KEY("sample_size")) {
+	} else if ((k == F_link)) push_str(L, r->url);
+	else if ((k == F_added)) push_str(L, r->added);
+	else if ((k == F_population)) push_str(L, r->population);
+	else if ((k == F_intervention)) push_str(L, r->intervention);
+	else if ((k == F_comparison)) push_str(L, r->comparison);
+	else if ((k == F_sample)) push_str(L, r->sample);
+	else if ((k == F_sample_size)) {
 		if (r->sample_size < 0)
 			return false;
 		lua_pushinteger(L, r->sample_size);
-	} else if (KEY("summary")) push_str(L, r->summary);
-	else if (KEY("note")) push_str(L, r->note_html);
-	else if (KEY("codes")) push_view(vs, V_REP_CODES, v->a, 0);
-	else if (KEY("findings")) push_view(vs, V_FINDINGS, v->a, 0);
-	else if (KEY("study")) push_view(vs, V_STUDY, m->study_of[v->a], 0);
+	} else if ((k == F_summary)) push_str(L, r->summary);
+	else if ((k == F_note)) push_str(L, r->note_html);
+	else if ((k == F_codes)) push_view(vs, V_REP_CODES, v->a, 0);
+	else if ((k == F_findings)) push_view(vs, V_FINDINGS, v->a, 0);
+	else if ((k == F_study)) push_view(vs, V_STUDY, m->study_of[v->a], 0);
 	else
 		return false;
 	return true;
 }
 
-static bool study_field(view_set *vs, view *v, const char *k)
+static bool study_field(view_set *vs, view *v, field_id k)
 {
 	lua_State *L = vs->L;
 	const model *m = vs->m;
 	const study *st = &m->studies[v->a];
 	dep_view(vs, v);
-	if (KEY("id")) lua_pushstring(L, m->recs[st->primary]->id);
-	else if (KEY("url")) push_owned(L, paths_study(m->recs[st->primary]->id));
-	else if (KEY("year")) lua_pushinteger(L, st->year);
-	else if (KEY("primary")) push_view(vs, V_REPORT, st->primary, 0);
-	else if (KEY("reports")) push_view(vs, V_STUDY_REPORTS, v->a, 0);
-	else if (KEY("codes")) push_view(vs, V_STUDY_CODES, v->a, 0);
-	else if (KEY("findings")) push_view(vs, V_STUDY_FINDINGS, v->a, 0);
+	if ((k == F_id)) lua_pushstring(L, m->recs[st->primary]->id);
+	else if ((k == F_url)) push_owned(L, paths_study(m->recs[st->primary]->id));
+	else if ((k == F_year)) lua_pushinteger(L, st->year);
+	else if ((k == F_primary)) push_view(vs, V_REPORT, st->primary, 0);
+	else if ((k == F_reports)) push_view(vs, V_STUDY_REPORTS, v->a, 0);
+	else if ((k == F_codes)) push_view(vs, V_STUDY_CODES, v->a, 0);
+	else if ((k == F_findings)) push_view(vs, V_STUDY_FINDINGS, v->a, 0);
 	else
 		return false;
 	return true;
 }
 
-static bool cell_field(view_set *vs, view *v, const char *k)
+static bool cell_field(view_set *vs, view *v, field_id k)
 {
 	lua_State *L = vs->L;
 	const model *m = vs->m;
 	const cfg_site *s = m->site;
 	const idx_list *l = model_cell(m, v->a, v->b);
-	if (KEY("row")) push_view(vs, V_CODE, s->rows, v->a);
-	else if (KEY("column")) push_view(vs, V_CODE, s->columns, v->b);
+	if ((k == F_row)) push_view(vs, V_CODE, s->rows, v->a);
+	else if ((k == F_column)) push_view(vs, V_CODE, s->columns, v->b);
 	else {
 		dep_view(vs, v);
-		if (KEY("n")) lua_pushinteger(L, (lua_Integer)l->n);
-		else if (KEY("gap")) lua_pushboolean(L, l->n == 0);
-		else if (KEY("thin")) lua_pushboolean(L, l->n > 0 && (long)l->n < s->thin);
-		else if (KEY("url")) {
+		if ((k == F_n)) lua_pushinteger(L, (lua_Integer)l->n);
+		else if ((k == F_gap)) lua_pushboolean(L, l->n == 0);
+		else if ((k == F_thin)) lua_pushboolean(L, l->n > 0 && (long)l->n < s->thin);
+		else if ((k == F_url)) {
 			if (!l->n)
 				return false;
 			push_owned(L, paths_cell(s->facets[s->rows].codes[v->a].id,
 			                         s->facets[s->columns].codes[v->b].id));
-		} else if (KEY("studies")) push_view(vs, V_CELL_STUDIES, v->a, v->b);
+		} else if ((k == F_studies)) push_view(vs, V_CELL_STUDIES, v->a, v->b);
 		else
 			return false;
 	}
 	return true;
 }
 
-static bool map_field(view_set *vs, view *v, const char *k)
+static bool map_field(view_set *vs, view *v, field_id k)
 {
 	lua_State *L = vs->L;
 	const model *m = vs->m;
 	const cfg_site *s = m->site;
-	if (KEY("rows")) push_view(vs, V_FACET, s->rows, 0);
-	else if (KEY("columns")) push_view(vs, V_FACET, s->columns, 0);
-	else if (KEY("segments")) {
+	if ((k == F_rows)) push_view(vs, V_FACET, s->rows, 0);
+	else if ((k == F_columns)) push_view(vs, V_FACET, s->columns, 0);
+	else if ((k == F_segments)) {
 		if (s->segments == CFG_NONE)
 			return false;
 		push_view(vs, V_FACET, s->segments, 0);
-	} else if (KEY("filters")) push_view(vs, V_FILTERS, 0, 0);
-	else if (KEY("cells")) push_view(vs, V_CELLROWS, 0, 0);
-	else if (KEY("gaps") || KEY("filled")) {
+	} else if ((k == F_filters)) push_view(vs, V_FILTERS, 0, 0);
+	else if ((k == F_cells)) push_view(vs, V_CELLROWS, 0, 0);
+	else if ((k == F_gaps) || (k == F_filled)) {
 		dep_view(vs, v);
 		size_t nr = s->facets[s->rows].ncodes, nc = s->facets[s->columns].ncodes, gaps = 0;
 		for (size_t r = 0; r < nr; r++)
 			for (size_t c = 0; c < nc; c++)
 				gaps += model_cell(m, r, c)->n == 0;
-		lua_pushinteger(L, (lua_Integer)(KEY("gaps") ? gaps : nr * nc - gaps));
+		lua_pushinteger(L, (lua_Integer)((k == F_gaps) ? gaps : nr * nc - gaps));
 	} else
 		return false;
 	return true;
 }
 
-static bool field(view_set *vs, view *v, const char *k)
+static bool field(view_set *vs, view *v, field_id k)
 {
 	lua_State *L = vs->L;
 	const model *m = vs->m;
@@ -605,10 +767,10 @@ static bool field(view_set *vs, view *v, const char *k)
 	case V_CODE: return code_field(vs, v, k);
 	case V_GROUP: {
 		const cfg_group *g = &s->facets[v->a].groups[v->b];
-		if (KEY("id")) push_str(L, g->id);
-		else if (KEY("label")) push_str(L, g->label);
-		else if (KEY("definition")) push_str(L, g->definition);
-		else if (KEY("codes")) push_view(vs, V_GROUP_CODES, v->a, v->b);
+		if ((k == F_id)) push_str(L, g->id);
+		else if ((k == F_label)) push_str(L, g->label);
+		else if ((k == F_definition)) push_str(L, g->definition);
+		else if ((k == F_codes)) push_view(vs, V_GROUP_CODES, v->a, v->b);
 		else
 			return false;
 		return true;
@@ -616,10 +778,10 @@ static bool field(view_set *vs, view *v, const char *k)
 	case V_REPORT: return report_field(vs, v, k);
 	case V_FINDING: {
 		const rec_finding *fd = &m->recs[v->a]->findings[v->b];
-		if (KEY("code")) push_view(vs, V_CODE, s->rows, fd->code);
-		else if (KEY("direction")) lua_pushstring(L, rec_direction_names[fd->direction]);
-		else if (KEY("direction_label")) lua_pushstring(L, direction_labels[fd->direction]);
-		else if (KEY("detail")) push_str(L, fd->detail);
+		if ((k == F_code)) push_view(vs, V_CODE, s->rows, fd->code);
+		else if ((k == F_direction)) lua_pushstring(L, rec_direction_names[fd->direction]);
+		else if ((k == F_direction_label)) lua_pushstring(L, direction_labels[fd->direction]);
+		else if ((k == F_detail)) push_str(L, fd->detail);
 		else
 			return false;
 		return true;
@@ -630,25 +792,25 @@ static bool field(view_set *vs, view *v, const char *k)
 	case V_PAGE: {
 		const page *pg = &m->pages[v->a];
 		dep_view(vs, v);
-		if (KEY("slug")) push_str(L, pg->slug);
-		else if (KEY("title")) push_str(L, pg->title);
-		else if (KEY("description")) push_str(L, pg->description);
-		else if (KEY("menu")) lua_pushinteger(L, pg->menu);
-		else if (KEY("html")) push_str(L, pg->html);
-		else if (KEY("url")) push_owned(L, paths_page(pg->slug));
+		if ((k == F_slug)) push_str(L, pg->slug);
+		else if ((k == F_title)) push_str(L, pg->title);
+		else if ((k == F_description)) push_str(L, pg->description);
+		else if ((k == F_menu)) lua_pushinteger(L, pg->menu);
+		else if ((k == F_html)) push_str(L, pg->html);
+		else if ((k == F_url)) push_owned(L, paths_page(pg->slug));
 		else
 			return false;
 		return true;
 	}
 	case V_FLOW: {
 		const render_flow *fl = &vs->flows[v->a];
-		if (KEY("id")) push_str(L, fl->id);
-		else if (KEY("title")) push_str(L, fl->title);
-		else if (KEY("png")) push_str(L, fl->png);
-		else if (KEY("svg")) push_str(L, fl->svg);
-		else if (KEY("text_html")) push_str(L, fl->text_html);
-		else if (KEY("width")) lua_pushinteger(L, fl->width);
-		else if (KEY("height")) lua_pushinteger(L, fl->height);
+		if ((k == F_id)) push_str(L, fl->id);
+		else if ((k == F_title)) push_str(L, fl->title);
+		else if ((k == F_png)) push_str(L, fl->png);
+		else if ((k == F_svg)) push_str(L, fl->svg);
+		else if ((k == F_text_html)) push_str(L, fl->text_html);
+		else if ((k == F_width)) lua_pushinteger(L, fl->width);
+		else if ((k == F_height)) lua_pushinteger(L, fl->height);
 		else
 			return false;
 		return true;
@@ -656,8 +818,6 @@ static bool field(view_set *vs, view *v, const char *k)
 	default: return false;
 	}
 }
-
-#undef KEY
 
 /* ---- metamethods --------------------------------------------------------------- */
 
@@ -684,7 +844,14 @@ static int mm_index(lua_State *L)
 			lua_pushnil(L);
 		return 1;
 	}
-	if (lua_type(L, 2) != LUA_TSTRING || !field(vs, v, lua_tostring(L, 2)))
+	field_id k = F_NONE;
+	if (lua_type(L, 2) == LUA_TSTRING) {
+		lua_pushvalue(L, 2);
+		lua_rawget(L, lua_upvalueindex(2)); /* nil (0) for names no view has */
+		k = (field_id)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	}
+	if (k == F_NONE || !field(vs, v, k))
 		lua_pushnil(L);
 	return 1;
 }
@@ -776,7 +943,12 @@ view_set *view_new(lua_State *L, const model *m, const render_flow *flows, size_
 	vs->generator = xstrdup(generator);
 	luaL_newmetatable(L, VIEW_MT);
 	lua_pushlightuserdata(L, vs);
-	lua_pushcclosure(L, mm_index, 1);
+	lua_createtable(L, 0, F_COUNT);
+	for (int i = 1; i < F_COUNT; i++) {
+		lua_pushinteger(L, i);
+		lua_setfield(L, -2, field_names[i]);
+	}
+	lua_pushcclosure(L, mm_index, 2);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, mm_newindex);
 	lua_setfield(L, -2, "__newindex");
