@@ -18,14 +18,18 @@ echo "median of $runs runs; peak = maximum resident set size"
 
 # median FILE: the middle value of the numbers in FILE (one a line)
 median() { sort -n "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-# measure NAME COMMAND...: runs it $runs times; leaves $out/NAME.wall and .rss
+# measure NAME FOLDER COMMAND...: removes FOLDER (untimed), then runs COMMAND, $runs
+# times; leaves $out/NAME.wall and .rss
 measure() {
 	name=$1
-	shift
+	fresh=$2
+	shift 2
 	: >"$out/$name.wall"
 	: >"$out/$name.rss"
 	i=0
 	while [ $i -lt "$runs" ]; do
+		rm -rf "$fresh"
+		sync
 		/usr/bin/time -f '%e %M' -o "$out/$name.time" "$@" >/dev/null 2>"$out/$name.err" || {
 			echo "$name failed:"
 			tail -5 "$out/$name.err"
@@ -41,10 +45,11 @@ printf '%8s  %-7s %9s %10s %9s %9s\n' studies tool "wall s" "pages/s" "peak MB" 
 for n in $sizes; do
 	dir=$out/corpus-$n
 	[ -f "$dir/done" ] || { rm -rf "$dir" && python3 tests/bench/corpus.py "$dir" "$n" && touch "$dir/done"; } || exit 1
-	# A fresh output folder for every run: a build from scratch, as Hugo's.
-	measure "gapmap-$n" sh -c "rm -rf '$out/site-gapmap-$n' && exec ./build/gapmap build -C '$dir/gapmap' -o '$out/site-gapmap-$n' --quiet"
-	measure "hugo-$n" sh -c "rm -rf '$out/site-hugo-$n' && cd '$dir/hugo' && exec hugo --quiet -d '$out/site-hugo-$n'"
-	measure "cp-$n" sh -c "rm -rf '$out/site-cp-$n' && exec cp -r '$out/site-gapmap-$n' '$out/site-cp-$n'"
+	# A fresh output folder for every run (removed before the clock starts): a
+	# build from scratch, as Hugo's.
+	measure "gapmap-$n" "$out/site-gapmap-$n" ./build/gapmap build -C "$dir/gapmap" -o "$out/site-gapmap-$n" --quiet
+	measure "hugo-$n" "$out/site-hugo-$n" hugo --quiet -s "$dir/hugo" -d "$out/site-hugo-$n"
+	measure "cp-$n" "$out/site-cp-$n" cp -r "$out/site-gapmap-$n" "$out/site-cp-$n"
 	rm -rf "$out/site-cp-$n"
 	for tool in gapmap hugo cp; do
 		wall=$(median "$out/$tool-$n.wall")

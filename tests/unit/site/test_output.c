@@ -208,7 +208,8 @@ int main(void)
 	free(theme);
 	free(css);
 	free(link);
-	char *cmd = xasprintf("rm -rf %s", dir);
+	/* Replaced sites are removed by a background process: wait for it. */
+	char *cmd = xasprintf("for i in $(seq 100); do rm -rf %s 2>/dev/null && exit 0; sleep 0.1; done; exit 1", dir);
 	CHECK(system(cmd) == 0);
 	free(cmd);
 	TEST_MAIN_END();
