@@ -118,8 +118,10 @@ static int write_sitemaps(out_writer *w, const model *m, char *const *pages, siz
 	return rc;
 }
 
-static int write_data(out_writer *w, const model *m, char *const *pages, size_t npages,
-                      diag *d)
+/* The data files, which depend on the model only. Written before the pages
+ * are rendered, so that the largest of them (built whole in memory) is freed
+ * before the render threads' Lua states exist: the two never add up. */
+static int write_data(out_writer *w, const model *m, diag *d)
 {
 	int rc = 0;
 	buf b = BUF_INIT;
@@ -140,8 +142,6 @@ static int write_data(out_writer *w, const model *m, char *const *pages, size_t 
 	buf_reset(&b);
 	export_bibtex(m, NULL, 0, &b);
 	rc |= write_buf(w, "data/studies.bib", &b, d);
-	buf_reset(&b);
-	rc |= write_sitemaps(w, m, pages, npages, &b, d);
 	buf_reset(&b);
 	export_feed(m, &b);
 	rc |= write_buf(w, "feed.xml", &b, d);
@@ -459,6 +459,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	size_t njobs;
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
+	if (w && !d->errors)
+		write_data(w, st.m, d);
 	if (render_all(&st, w, jobs, njobs, done, d) == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;
@@ -468,7 +470,9 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 				pages[npages++] = jobs[i].path;
 		}
 		if (w && !d->errors) {
-			write_data(w, st.m, pages, npages, d);
+			buf b = BUF_INIT;
+			write_sitemaps(w, st.m, pages, npages, &b, d);
+			buf_free(&b);
 			copy_assets(w, st.theme, d);
 		}
 		free(pages);
