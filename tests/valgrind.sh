@@ -39,9 +39,9 @@ for site in tests/e2e/sites/*/ content/; do
 	run "rebuild $name" 0 $VG build/vg/gapmap build -C "$site" -o "$TMP/site-$name" --quiet
 done
 # Every bad-input case: errors are reported, never a memory error or leak.
-for dir in "$ROOT"/tests/bad/*/; do
+for dir in "$ROOT"/tests/bad/*/*/; do
 	name=$(basename "$dir")
-	[ "$name" = base ] && continue
+	[ "$(basename "$(dirname "$dir")")" = base ] && continue
 	w=$TMP/bad-$name
 	cp -R "$ROOT/tests/bad/base" "$w"
 	[ -f "$dir/remove" ] && while IFS= read -r p; do [ -n "$p" ] && rm -rf "$w/$p"; done <"$dir/remove"

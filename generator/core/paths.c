@@ -12,9 +12,9 @@ const char *const paths_cell_pattern = "cells/{}/{}/index.html";
 const char *const paths_page_pattern = "{}/index.html";
 const char *const paths_paged_pattern = "{}page/{}/index.html";
 
-const char *const paths_reserved[] = {"studies", "data",    "assets", "cells", "prisma",
-                                      "overview", "feed.xml", "sitemap.xml", "404", "index",
-                                      NULL};
+const char *const paths_reserved[] = {"studies", "data",     "assets",   "cells",
+                                      "prisma",  "overview", "feed.xml", "sitemap.xml",
+                                      "404",     "index",    NULL};
 
 char *paths_fill(const char *pattern, const char *a, const char *b)
 {

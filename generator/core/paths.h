@@ -12,11 +12,12 @@
 
 #include <stddef.h>
 
-#define PATHS_INDEX "index.html"
-#define PATHS_STUDIES "studies/index.html"
-#define PATHS_PRISMA "prisma/index.html"
-#define PATHS_DATA "data/index.html"
+#define PATHS_INDEX    "index.html"
+#define PATHS_STUDIES  "studies/index.html"
+#define PATHS_PRISMA   "prisma/index.html"
+#define PATHS_DATA     "data/index.html"
 #define PATHS_OVERVIEW "overview/index.html"
+#define PATHS_UPDATES "updates/index.html"
 
 extern const char *const paths_study_pattern; /* "studies/{}/index.html" */
 extern const char *const paths_facet_pattern; /* "{}/index.html": a facet's path */

@@ -2,12 +2,14 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static void oom(void)
 {
@@ -149,37 +151,68 @@ const char *buf_cstr(buf *b)
 
 int read_file(const char *path, size_t max, char **data, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	/* O_NOFOLLOW: a link is refused (ELOOP), never read through. O_NONBLOCK:
+	 * opening a FIFO or a device must not wait; it is refused just after. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-		fclose(f);
-		errno = EISDIR;
+	if (fstat(fd, &st) != 0) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : GM_ENOTREG;
+		return -1;
+	}
+	if (max && (uintmax_t)st.st_size > max) {
+		close(fd);
+		errno = EFBIG;
 		return -1;
 	}
 	buf b = BUF_INIT;
 	char chunk[16384];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		buf_put(&b, chunk, n);
-		if (max && b.len > max) {
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
 			buf_free(&b);
-			fclose(f);
+			close(fd);
+			errno = EIO;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		buf_put(&b, chunk, (size_t)n);
+		if (max && b.len > max) { /* grew while being read */
+			buf_free(&b);
+			close(fd);
 			errno = EFBIG;
 			return -1;
 		}
 	}
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		buf_free(&b);
-		errno = EIO;
-		return -1;
-	}
+	close(fd);
 	*len = b.len;
 	*data = buf_detach(&b);
 	return 0;
+}
+
+const char *read_file_error(int err)
+{
+	switch (err) {
+	case ELOOP:
+		return "it is a symbolic link, and gapmap follows no links";
+	case GM_ENOTREG:
+		return "it is not a regular file (a FIFO, a device or a socket)";
+	case EISDIR:
+		return "it is a folder, not a file";
+	default:
+		return strerror(err);
+	}
 }
 
 char *path_join(const char *a, const char *b)

@@ -7,6 +7,7 @@
 #ifndef GM_UTIL_H
 #define GM_UTIL_H
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,10 +48,17 @@ char *buf_detach(buf *b);
 /* Returns b's contents as a C string ("" when empty); b keeps ownership. */
 const char *buf_cstr(buf *b);
 
-/* Reads a whole file. Returns 0 and sets *data (NUL-terminated, caller
- * frees) and *len, or -1 with errno set. Refuses files over max bytes
- * (errno = EFBIG) when max is not 0. */
+/* Reads a whole regular file: the one function every loader reads with.
+ * Returns 0 and sets *data (NUL-terminated, caller frees) and *len, or -1
+ * with errno set. Follows no link (ELOOP when path is one), never blocks on
+ * a FIFO or device and refuses anything but a regular file (GM_ENOTREG;
+ * EISDIR for a folder), so no such file's contents reach a page or a
+ * message. Refuses files over max bytes (EFBIG) when max is not 0. */
+#define GM_ENOTREG ENODEV
 int read_file(const char *path, size_t max, char **data, size_t *len);
+/* The reason read_file failed, in words for a diagnostic: strerror but
+ * for links, non-regular files and folders. Static string. */
+const char *read_file_error(int err);
 
 /* Joins two path pieces with one '/'. Caller frees. */
 char *path_join(const char *a, const char *b);

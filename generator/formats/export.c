@@ -1,176 +1,181 @@
 #include "formats/export.h"
+#include "formats/feedupd.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/esc.h"
+#include "core/json.h"
+#include "core/xml.h"
 
 /* Newest feed entries kept: a feed is for what changed, not an archive. */
 #define FEED_ENTRIES 100
 
-static void json_key(buf *b, const char *k, bool *first)
+static void json_codes(jw *w, const cfg_site *s, const rec_codes *codes)
 {
-	if (!*first)
-		buf_putc(b, ',');
-	*first = false;
-	esc_json(b, k);
-	buf_putc(b, ':');
-}
-
-static void json_str_field(buf *b, const char *k, const char *v, bool *first)
-{
-	if (!v)
-		return;
-	json_key(b, k, first);
-	esc_json(b, v);
-}
-
-static void json_codes(buf *b, const cfg_site *s, const rec_codes *codes)
-{
-	buf_putc(b, '{');
-	bool first = true;
+	jw_obj(w);
 	for (size_t f = 0; f < s->nfacets; f++) {
-		json_key(b, s->facets[f].id, &first);
-		buf_putc(b, '[');
-		for (size_t k = 0; k < codes[f].n; k++) {
-			if (k)
-				buf_putc(b, ',');
-			esc_json(b, s->facets[f].codes[codes[f].idx[k]].id);
-		}
-		buf_putc(b, ']');
+		jw_key(w, s->facets[f].id);
+		jw_arr(w);
+		for (size_t k = 0; k < codes[f].n; k++)
+			jw_str(w, s->facets[f].codes[codes[f].idx[k]].id);
+		jw_arr_end(w);
 	}
-	buf_putc(b, '}');
+	jw_obj_end(w);
 }
 
-void export_json(const model *m, buf *b)
+static void json_strings(jw *w, const char *k, char *const *v, size_t n)
+{
+	jw_key(w, k);
+	jw_arr(w);
+	for (size_t i = 0; i < n; i++)
+		jw_str(w, v[i]);
+	jw_arr_end(w);
+}
+
+static void json_facet(jw *w, const cfg_facet *fc)
+{
+	jw_obj(w);
+	jw_field_str(w, "id", fc->id);
+	jw_field_str(w, "label", fc->label);
+	jw_field_str(w, "plural", fc->plural);
+	jw_field_str(w, "definition", fc->definition);
+	if (fc->ordinal) {
+		jw_key(w, "ordinal");
+		jw_bool(w, true);
+	}
+	jw_key(w, "groups");
+	jw_arr(w);
+	for (size_t g = 0; g < fc->ngroups; g++) {
+		jw_obj_labelled(w, fc->groups[g].id, fc->groups[g].label, fc->groups[g].definition);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_key(w, "codes");
+	jw_arr(w);
+	for (size_t c = 0; c < fc->ncodes; c++) {
+		jw_obj_labelled(w, fc->codes[c].id, fc->codes[c].label, fc->codes[c].definition);
+		if (fc->codes[c].group != CFG_NONE)
+			jw_field_str(w, "group", fc->groups[fc->codes[c].group].id);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+static void json_record(jw *w, const model *m, size_t i)
 {
 	const cfg_site *s = m->site;
-	buf_puts(b, "{\n\"format\":\"gapmap-studies/1\",\n");
-	bool first = true;
-	buf_puts(b, "\"site\":{");
-	json_str_field(b, "title", s->title, &first);
-	json_str_field(b, "description", s->description, &first);
-	json_str_field(b, "licence", s->licence, &first);
-	json_str_field(b, "licence_url", s->licence_url, &first);
-	json_str_field(b, "url", s->url, &first);
-	buf_puts(b, "},\n\"map\":{");
-	first = true;
-	json_str_field(b, "rows", s->facets[s->rows].id, &first);
-	json_str_field(b, "columns", s->facets[s->columns].id, &first);
+	const record *r = m->recs[i];
+	jw_obj(w);
+	jw_field_str(w, "id", r->id);
+	jw_field_str(w, "study", m->recs[m->studies[m->study_of[i]].primary]->id);
+	jw_field_str(w, "title", r->title);
+	json_strings(w, "authors", r->authors, r->nauthors);
+	jw_field_int(w, "year", r->year);
+	const char *const fields[][2] = {{"type", r->type},
+	                                 {"published_in", r->published_in},
+	                                 {"publisher", r->publisher},
+	                                 {"volume", r->volume},
+	                                 {"issue", r->issue},
+	                                 {"pages", r->pages},
+	                                 {"doi", r->doi},
+	                                 {"url", r->url},
+	                                 {"added", r->added},
+	                                 {"population", r->population},
+	                                 {"intervention", r->intervention},
+	                                 {"comparison", r->comparison},
+	                                 {"sample", r->sample}};
+	for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+		jw_field_str(w, fields[k][0], fields[k][1]);
+	if (r->sample_size >= 0)
+		jw_field_int(w, "sample_size", r->sample_size);
+	jw_field_str(w, "summary", r->summary);
+	jw_key(w, "codes");
+	json_codes(w, s, r->codes);
+	jw_key(w, "findings");
+	jw_arr(w);
+	for (size_t k = 0; k < r->nfindings; k++) {
+		jw_obj(w);
+		jw_field_str(w, "code", s->facets[s->rows].codes[r->findings[k].code].id);
+		jw_field_str(w, "direction", rec_direction_names[r->findings[k].direction]);
+		jw_field_str(w, "detail", r->findings[k].detail);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_field_str(w, "abstract", r->abstract_text);
+	jw_field_str(w, "note", r->note_text);
+	jw_obj_end(w);
+}
+
+void export_json(const model *m, sink *out)
+{
+	const cfg_site *s = m->site;
+	jw wr = jw_for(out), *w = &wr;
+	jw_obj(w);
+	jw_nl(w);
+	jw_field_str(w, "format", "gapmap-studies/1");
+	jw_nl(w);
+	jw_key(w, "site");
+	jw_obj(w);
+	jw_field_str(w, "title", s->title);
+	jw_field_str(w, "description", s->description);
+	jw_field_str(w, "licence", s->licence);
+	jw_field_str(w, "licence_url", s->licence_url);
+	jw_field_str(w, "url", s->url);
+	jw_obj_end(w);
+	jw_nl(w);
+	jw_key(w, "map");
+	jw_obj(w);
+	jw_field_str(w, "rows", s->facets[s->rows].id);
+	jw_field_str(w, "columns", s->facets[s->columns].id);
 	if (s->segments != CFG_NONE)
-		json_str_field(b, "segments", s->facets[s->segments].id, &first);
-	json_key(b, "filters", &first);
-	buf_putc(b, '[');
-	for (size_t i = 0; i < s->nfilters; i++) {
-		if (i)
-			buf_putc(b, ',');
-		esc_json(b, s->filters[i] == CFG_FILTER_YEAR ? "year" : s->facets[s->filters[i]].id);
-	}
-	buf_printf(b, "],\"thin\":%ld},\n\"facets\":[", s->thin);
+		jw_field_str(w, "segments", s->facets[s->segments].id);
+	jw_key(w, "filters");
+	jw_arr(w);
+	for (size_t i = 0; i < s->nfilters; i++)
+		jw_str(w, s->filters[i] == CFG_FILTER_YEAR ? "year" : s->facets[s->filters[i]].id);
+	jw_arr_end(w);
+	jw_field_int(w, "thin", s->thin);
+	jw_obj_end(w);
+	jw_nl(w);
+	jw_key(w, "facets");
+	jw_arr(w);
 	for (size_t f = 0; f < s->nfacets; f++) {
-		const cfg_facet *fc = &s->facets[f];
-		buf_puts(b, f ? ",\n{" : "\n{");
-		first = true;
-		json_str_field(b, "id", fc->id, &first);
-		json_str_field(b, "label", fc->label, &first);
-		json_str_field(b, "plural", fc->plural, &first);
-		json_str_field(b, "definition", fc->definition, &first);
-		json_key(b, "groups", &first);
-		buf_putc(b, '[');
-		for (size_t g = 0; g < fc->ngroups; g++) {
-			bool gf = true;
-			buf_puts(b, g ? ",{" : "{");
-			json_str_field(b, "id", fc->groups[g].id, &gf);
-			json_str_field(b, "label", fc->groups[g].label, &gf);
-			json_str_field(b, "definition", fc->groups[g].definition, &gf);
-			buf_putc(b, '}');
-		}
-		buf_puts(b, "],\"codes\":[");
-		for (size_t c = 0; c < fc->ncodes; c++) {
-			bool cf = true;
-			buf_puts(b, c ? ",{" : "{");
-			json_str_field(b, "id", fc->codes[c].id, &cf);
-			json_str_field(b, "label", fc->codes[c].label, &cf);
-			json_str_field(b, "definition", fc->codes[c].definition, &cf);
-			if (fc->codes[c].group != CFG_NONE)
-				json_str_field(b, "group", fc->groups[fc->codes[c].group].id, &cf);
-			buf_putc(b, '}');
-		}
-		buf_puts(b, "]}");
+		jw_nl(w);
+		json_facet(w, &s->facets[f]);
 	}
-	buf_puts(b, "],\n\"studies\":[");
+	jw_arr_end(w);
+	jw_nl(w);
+	jw_key(w, "studies");
+	jw_arr(w);
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const study *st = &m->studies[i];
-		buf_puts(b, i ? ",\n{" : "\n{");
-		first = true;
-		json_str_field(b, "id", m->recs[st->primary]->id, &first);
-		json_key(b, "year", &first);
-		buf_printf(b, "%ld", st->year);
-		json_key(b, "reports", &first);
-		buf_putc(b, '[');
-		for (size_t k = 0; k < st->nreports; k++) {
-			if (k)
-				buf_putc(b, ',');
-			esc_json(b, m->recs[st->reports[k]]->id);
-		}
-		buf_putc(b, ']');
-		json_key(b, "codes", &first);
-		json_codes(b, s, st->codes);
-		buf_putc(b, '}');
+		jw_nl(w);
+		jw_obj(w);
+		jw_field_str(w, "id", m->recs[st->primary]->id);
+		jw_field_int(w, "year", st->year);
+		jw_key(w, "reports");
+		jw_arr(w);
+		for (size_t k = 0; k < st->nreports; k++)
+			jw_str(w, m->recs[st->reports[k]]->id);
+		jw_arr_end(w);
+		jw_key(w, "codes");
+		json_codes(w, s, st->codes);
+		jw_obj_end(w);
 	}
-	buf_puts(b, "],\n\"records\":[");
+	jw_arr_end(w);
+	jw_nl(w);
+	jw_key(w, "records");
+	jw_arr(w);
 	for (size_t i = 0; i < m->nrecs; i++) {
-		const record *r = m->recs[i];
-		buf_puts(b, i ? ",\n{" : "\n{");
-		first = true;
-		json_str_field(b, "id", r->id, &first);
-		json_str_field(b, "study", m->recs[m->studies[m->study_of[i]].primary]->id, &first);
-		json_str_field(b, "title", r->title, &first);
-		json_key(b, "authors", &first);
-		buf_putc(b, '[');
-		for (size_t k = 0; k < r->nauthors; k++) {
-			if (k)
-				buf_putc(b, ',');
-			esc_json(b, r->authors[k]);
-		}
-		buf_putc(b, ']');
-		json_key(b, "year", &first);
-		buf_printf(b, "%ld", r->year);
-		json_str_field(b, "type", r->type, &first);
-		json_str_field(b, "published_in", r->published_in, &first);
-		json_str_field(b, "publisher", r->publisher, &first);
-		json_str_field(b, "volume", r->volume, &first);
-		json_str_field(b, "issue", r->issue, &first);
-		json_str_field(b, "pages", r->pages, &first);
-		json_str_field(b, "doi", r->doi, &first);
-		json_str_field(b, "url", r->url, &first);
-		json_str_field(b, "added", r->added, &first);
-		json_str_field(b, "population", r->population, &first);
-		json_str_field(b, "intervention", r->intervention, &first);
-		json_str_field(b, "comparison", r->comparison, &first);
-		json_str_field(b, "sample", r->sample, &first);
-		if (r->sample_size >= 0) {
-			json_key(b, "sample_size", &first);
-			buf_printf(b, "%ld", r->sample_size);
-		}
-		json_str_field(b, "summary", r->summary, &first);
-		json_key(b, "codes", &first);
-		json_codes(b, s, r->codes);
-		json_key(b, "findings", &first);
-		buf_putc(b, '[');
-		for (size_t k = 0; k < r->nfindings; k++) {
-			bool ff = true;
-			buf_puts(b, k ? ",{" : "{");
-			json_str_field(b, "code", s->facets[s->rows].codes[r->findings[k].code].id, &ff);
-			json_str_field(b, "direction", rec_direction_names[r->findings[k].direction], &ff);
-			json_str_field(b, "detail", r->findings[k].detail, &ff);
-			buf_putc(b, '}');
-		}
-		buf_putc(b, ']');
-		json_str_field(b, "note", r->note_text, &first);
-		buf_putc(b, '}');
+		jw_nl(w);
+		json_record(w, m, i);
 	}
-	buf_puts(b, "]\n}\n");
+	jw_arr_end(w);
+	jw_nl(w);
+	jw_obj_end(w);
+	sink_putc(out, '\n');
 }
 
 static void join_codes(buf *b, const cfg_facet *f, const rec_codes *c, const char *sep)
@@ -182,26 +187,32 @@ static void join_codes(buf *b, const cfg_facet *f, const rec_codes *c, const cha
 	}
 }
 
-void export_csv(const model *m, const size_t *recs, size_t n, buf *out)
+/* One CSV cell; NULL is an empty one. */
+static void csv_cell(sink *out, const char *v)
+{
+	esc_csv_to(out, v ? v : "", v ? strlen(v) : 0);
+}
+
+void export_csv(const model *m, const size_t *recs, size_t n, sink *out)
 {
 	const cfg_site *s = m->site;
-	static const char *const head[] = {"id", "study", "title", "authors", "year", "type",
-	                                   "published_in", "publisher", "volume", "issue",
-	                                   "pages", "doi", "url", "added"};
+	static const char *const head[] = {"id",    "study",        "title",     "authors", "year",
+	                                   "type",  "published_in", "publisher", "volume",  "issue",
+	                                   "pages", "doi",          "url",       "added"};
 	static const char *const tail[] = {"population", "intervention", "comparison",
-	                                   "sample", "sample_size", "summary"};
+	                                   "sample",     "sample_size",  "summary"};
 	for (size_t i = 0; i < sizeof head / sizeof *head; i++) {
 		if (i)
-			buf_putc(out, ',');
-		buf_puts(out, head[i]);
+			sink_putc(out, ',');
+		sink_puts(out, head[i]);
 	}
 	for (size_t f = 0; f < s->nfacets; f++) {
-		buf_putc(out, ',');
-		esc_csv(out, s->facets[f].id);
+		sink_putc(out, ',');
+		csv_cell(out, s->facets[f].id);
 	}
 	for (size_t i = 0; i < sizeof tail / sizeof *tail; i++)
-		buf_printf(out, ",%s", tail[i]);
-	buf_puts(out, "\r\n");
+		sink_printf(out, ",%s", tail[i]);
+	sink_puts(out, "\r\n");
 	size_t count = recs ? n : m->nrecs;
 	buf tmp = BUF_INIT;
 	for (size_t i = 0; i < count; i++) {
@@ -216,54 +227,68 @@ void export_csv(const model *m, const size_t *recs, size_t n, buf *out)
 		char year[24], size[24];
 		snprintf(year, sizeof year, "%ld", r->year);
 		snprintf(size, sizeof size, "%ld", r->sample_size);
-		const char *vals[] = {r->id, m->recs[m->studies[m->study_of[ri]].primary]->id,
-		                      r->title, buf_cstr(&tmp), year, r->type, r->published_in,
-		                      r->publisher, r->volume, r->issue, r->pages, r->doi, r->url,
+		const char *vals[] = {r->id,
+		                      m->recs[m->studies[m->study_of[ri]].primary]->id,
+		                      r->title,
+		                      buf_cstr(&tmp),
+		                      year,
+		                      r->type,
+		                      r->published_in,
+		                      r->publisher,
+		                      r->volume,
+		                      r->issue,
+		                      r->pages,
+		                      r->doi,
+		                      r->url,
 		                      r->added};
 		for (size_t k = 0; k < sizeof vals / sizeof *vals; k++) {
 			if (k)
-				buf_putc(out, ',');
-			esc_csv(out, vals[k] ? vals[k] : "");
+				sink_putc(out, ',');
+			csv_cell(out, vals[k]);
 		}
 		for (size_t f = 0; f < s->nfacets; f++) {
 			buf codes = BUF_INIT;
 			join_codes(&codes, &s->facets[f], &r->codes[f], "; ");
-			buf_putc(out, ',');
-			esc_csv(out, buf_cstr(&codes));
+			sink_putc(out, ',');
+			csv_cell(out, buf_cstr(&codes));
 			buf_free(&codes);
 		}
-		const char *tv[] = {r->population, r->intervention, r->comparison, r->sample,
-		                    r->sample_size >= 0 ? size : NULL, r->summary};
+		const char *tv[] = {r->population,
+		                    r->intervention,
+		                    r->comparison,
+		                    r->sample,
+		                    r->sample_size >= 0 ? size : NULL,
+		                    r->summary};
 		for (size_t k = 0; k < sizeof tv / sizeof *tv; k++) {
-			buf_putc(out, ',');
-			esc_csv(out, tv[k] ? tv[k] : "");
+			sink_putc(out, ',');
+			csv_cell(out, tv[k]);
 		}
-		buf_puts(out, "\r\n");
+		sink_puts(out, "\r\n");
 	}
 	buf_free(&tmp);
 }
 
-static void ris_line(buf *b, const char *tag, const char *v)
+static void ris_line(sink *b, const char *tag, const char *v)
 {
 	if (!v || !*v)
 		return;
-	buf_printf(b, "%s  - ", tag);
-	esc_ris(b, v);
-	buf_puts(b, "\r\n");
+	sink_printf(b, "%s  - ", tag);
+	esc_ris_to(b, v, strlen(v));
+	sink_puts(b, "\r\n");
 }
 
 static const char *ris_type(const char *t)
 {
 	static const char *const map[][2] = {
-		{"article", "JOUR"}, {"report", "RPRT"}, {"chapter", "CHAP"}, {"book", "BOOK"},
-		{"thesis", "THES"},  {"webpage", "ELEC"}, {"conference", "CPAPER"}};
+	    {"article", "JOUR"}, {"report", "RPRT"},  {"chapter", "CHAP"},     {"book", "BOOK"},
+	    {"thesis", "THES"},  {"webpage", "ELEC"}, {"conference", "CPAPER"}};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (strcmp(t, map[i][0]) == 0)
 			return map[i][1];
 	return "GEN";
 }
 
-void export_ris(const model *m, const size_t *recs, size_t n, buf *out)
+void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 {
 	const cfg_site *s = m->site;
 	size_t count = recs ? n : m->nrecs;
@@ -283,11 +308,17 @@ void export_ris(const model *m, const size_t *recs, size_t n, buf *out)
 		ris_line(out, "VL", r->volume);
 		ris_line(out, "IS", r->issue);
 		if (r->pages) {
-			const char *dash = strchr(r->pages, '-');
+			/* "101-110" or, as sources print it, "101–110" (an en dash). */
+			const char *dash = strchr(r->pages, '-'), *en = strstr(r->pages, "\xE2\x80\x93");
+			size_t dlen = 1;
+			if (en && (!dash || en < dash)) {
+				dash = en;
+				dlen = 3;
+			}
 			if (dash) {
 				char *sp = xstrndup(r->pages, (size_t)(dash - r->pages));
 				ris_line(out, "SP", sp);
-				ris_line(out, "EP", dash + 1);
+				ris_line(out, "EP", dash + dlen);
 				free(sp);
 			} else {
 				ris_line(out, "SP", r->pages);
@@ -304,20 +335,20 @@ void export_ris(const model *m, const size_t *recs, size_t n, buf *out)
 				ris_line(out, "KW", buf_cstr(&kw));
 				buf_free(&kw);
 			}
-		buf_puts(out, "ER  - \r\n\r\n");
+		sink_puts(out, "ER  - \r\n\r\n");
 	}
 }
 
-static void bib_field(buf *b, const char *k, const char *v)
+static void bib_field(sink *b, const char *k, const char *v)
 {
 	if (!v || !*v)
 		return;
-	buf_printf(b, ",\n  %s = {", k);
-	esc_bibtex(b, v);
-	buf_putc(b, '}');
+	sink_printf(b, ",\n  %s = {", k);
+	esc_bibtex_to(b, v, strlen(v));
+	sink_putc(b, '}');
 }
 
-void export_bibtex(const model *m, const size_t *recs, size_t n, buf *out)
+void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 {
 	size_t count = recs ? n : m->nrecs;
 	for (size_t i = 0; i < count; i++) {
@@ -330,7 +361,7 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, buf *out)
 		                   : !strcmp(t, "thesis")     ? "phdthesis"
 		                   : !strcmp(t, "conference") ? "inproceedings"
 		                                              : "misc";
-		buf_printf(out, "@%s{%s", kind, r->id);
+		sink_printf(out, "@%s{%s", kind, r->id);
 		buf names = BUF_INIT;
 		for (size_t k = 0; k < r->nauthors; k++) {
 			if (k)
@@ -341,12 +372,12 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, buf *out)
 		bib_field(out, "author", buf_cstr(&names));
 		buf_free(&names);
 		bib_field(out, "title", r->title);
-		const char *container = !strcmp(kind, "article")        ? "journal"
-		                        : !strcmp(kind, "techreport")   ? "institution"
-		                        : !strcmp(kind, "incollection") ? "booktitle"
+		const char *container = !strcmp(kind, "article")         ? "journal"
+		                        : !strcmp(kind, "techreport")    ? "institution"
+		                        : !strcmp(kind, "incollection")  ? "booktitle"
 		                        : !strcmp(kind, "inproceedings") ? "booktitle"
-		                        : !strcmp(kind, "phdthesis")    ? "school"
-		                                                        : "howpublished";
+		                        : !strcmp(kind, "phdthesis")     ? "school"
+		                                                         : "howpublished";
 		bib_field(out, container, r->published_in);
 		char year[24];
 		snprintf(year, sizeof year, "%ld", r->year);
@@ -357,14 +388,14 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, buf *out)
 		bib_field(out, "publisher", r->publisher);
 		bib_field(out, "doi", r->doi);
 		bib_field(out, "url", r->url);
-		buf_puts(out, "\n}\n\n");
+		sink_puts(out, "\n}\n\n");
 	}
 }
 
-void export_sitemap(const model *m, char *const *pages, size_t n, buf *out)
+void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 {
-	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	              "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	xml_decl(out);
+	sink_puts(out, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	const char *base = m->site->url;
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
@@ -379,18 +410,18 @@ void export_sitemap(const model *m, char *const *pages, size_t n, buf *out)
 			buf_put(&loc, p, strlen(p) - strlen("index.html"));
 		else
 			buf_puts(&loc, p);
-		buf_puts(out, "  <url><loc>");
-		esc_xml(out, loc.len ? buf_cstr(&loc) : "./");
-		buf_puts(out, "</loc></url>\n");
+		sink_puts(out, "  <url><loc>");
+		xml_text(out, loc.len ? buf_cstr(&loc) : "./");
+		sink_puts(out, "</loc></url>\n");
 		buf_free(&loc);
 	}
-	buf_puts(out, "</urlset>\n");
+	sink_puts(out, "</urlset>\n");
 }
 
-void export_sitemap_index(const model *m, const char *const *parts, size_t n, buf *out)
+void export_sitemap_index(const model *m, const char *const *parts, size_t n, sink *out)
 {
-	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	              "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	xml_decl(out);
+	sink_puts(out, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
 	const char *base = m->site->url;
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
@@ -400,12 +431,12 @@ void export_sitemap_index(const model *m, const char *const *parts, size_t n, bu
 				buf_putc(&loc, '/');
 		}
 		buf_puts(&loc, parts[i]);
-		buf_puts(out, "  <sitemap><loc>");
-		esc_xml(out, buf_cstr(&loc));
-		buf_puts(out, "</loc></sitemap>\n");
+		sink_puts(out, "  <sitemap><loc>");
+		xml_text(out, buf_cstr(&loc));
+		sink_puts(out, "</loc></sitemap>\n");
 		buf_free(&loc);
 	}
-	buf_puts(out, "</sitemapindex>\n");
+	sink_puts(out, "</sitemapindex>\n");
 }
 
 typedef struct feed_key {
@@ -421,7 +452,7 @@ static int cmp_feed(const void *pa, const void *pb)
 	return c ? c : strcmp(a->id, b->id);
 }
 
-void export_feed(const model *m, buf *out)
+void export_feed(const model *m, sink *out)
 {
 	const cfg_site *s = m->site;
 	feed_key *keys = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *keys);
@@ -430,60 +461,65 @@ void export_feed(const model *m, buf *out)
 	if (m->nrecs > 1)
 		qsort(keys, m->nrecs, sizeof *keys, cmp_feed);
 	const char *updated = m->nrecs ? keys[0].added : "1970-01-01";
+	if (feedupd_latest(m) && strcmp(feedupd_latest(m), updated) > 0)
+		updated = feedupd_latest(m);
 	buf base = BUF_INIT;
 	if (s->url) {
 		buf_puts(&base, s->url);
 		if (!str_ends_with(s->url, "/"))
 			buf_putc(&base, '/');
 	}
-	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	              "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+	xml_decl(out);
+	sink_puts(out, "<feed xmlns=\"http://www.w3.org/2005/Atom\"");
 	if (base.len) {
-		buf_puts(out, " xml:base=\"");
-		esc_xml(out, buf_cstr(&base));
-		buf_putc(out, '"');
+		sink_puts(out, " xml:base=\"");
+		xml_text(out, buf_cstr(&base));
+		sink_putc(out, '"');
 	}
-	buf_puts(out, ">\n  <title>");
-	esc_xml(out, s->title);
-	buf_puts(out, "</title>\n  <subtitle>Studies added to the map, newest first</subtitle>\n");
-	buf_puts(out, "  <link rel=\"alternate\" href=\"index.html\"/>\n");
-	buf_puts(out, "  <id>");
+	sink_puts(out, ">\n");
+	xml_elem(out, "  ", "title", s->title);
+	xml_elem(out, "  ", "subtitle", "Studies added to the map, newest first");
+	sink_puts(out, "  <link rel=\"alternate\" href=\"index.html\"/>\n");
+	sink_puts(out, "  <id>");
 	if (base.len)
-		esc_xml(out, buf_cstr(&base));
+		xml_text(out, buf_cstr(&base));
 	else {
-		buf_puts(out, "urn:gapmap:");
-		esc_url_path(out, s->title);
+		sink_puts(out, "urn:gapmap:");
+		esc_url_to(out, s->title, strlen(s->title), true);
 	}
-	buf_printf(out, "</id>\n  <updated>%sT00:00:00Z</updated>\n", updated);
-	buf_puts(out, "  <author><name>");
-	esc_xml(out, s->nauthors ? s->authors[0] : s->title);
-	buf_puts(out, "</name></author>\n  <generator>gapmap</generator>\n");
-	size_t n = m->nrecs < FEED_ENTRIES ? m->nrecs : FEED_ENTRIES;
-	for (size_t i = 0; i < n; i++) {
+	sink_printf(out, "</id>\n  <updated>%sT00:00:00Z</updated>\n", updated);
+	sink_puts(out, "  <author><name>");
+	xml_text(out, s->nauthors ? s->authors[0] : s->title);
+	sink_puts(out, "</name></author>\n  <generator>gapmap</generator>\n");
+	/* Update entries go before the studies added on or before their day. */
+	size_t next_update = 0, written = 0;
+	for (size_t i = 0; i < m->nrecs && written < FEED_ENTRIES; i++, written++) {
 		const record *r = m->recs[keys[i].rec];
-		buf_puts(out, "  <entry>\n    <title>");
-		esc_xml(out, r->title);
-		buf_printf(out, " (%ld)</title>\n    <link href=\"studies/", r->year);
-		esc_xml(out, r->id);
-		buf_puts(out, "/index.html\"/>\n    <id>");
+		written += feedupd_entries(m, buf_cstr(&base), r->added, &next_update,
+		                           FEED_ENTRIES - written, out);
+		if (written >= FEED_ENTRIES)
+			break;
+		sink_puts(out, "  <entry>\n    <title>");
+		xml_text(out, r->title);
+		sink_printf(out, " (%ld)</title>\n    <link href=\"studies/", r->year);
+		xml_text(out, r->id);
+		sink_puts(out, "/index.html\"/>\n    <id>");
 		if (base.len) {
-			esc_xml(out, buf_cstr(&base));
-			buf_puts(out, "studies/");
-			esc_xml(out, r->id);
-			buf_putc(out, '/');
+			xml_text(out, buf_cstr(&base));
+			sink_puts(out, "studies/");
+			xml_text(out, r->id);
+			sink_putc(out, '/');
 		} else {
-			buf_puts(out, "urn:gapmap:study:");
-			esc_xml(out, r->id);
+			sink_puts(out, "urn:gapmap:study:");
+			xml_text(out, r->id);
 		}
-		buf_printf(out, "</id>\n    <updated>%sT00:00:00Z</updated>\n", r->added);
-		if (r->summary) {
-			buf_puts(out, "    <summary>");
-			esc_xml(out, r->summary);
-			buf_puts(out, "</summary>\n");
-		}
-		buf_puts(out, "  </entry>\n");
+		sink_printf(out, "</id>\n    <updated>%sT00:00:00Z</updated>\n", r->added);
+		xml_elem(out, "    ", "summary", r->summary);
+		sink_puts(out, "  </entry>\n");
 	}
-	buf_puts(out, "</feed>\n");
+	if (written < FEED_ENTRIES)
+		feedupd_entries(m, buf_cstr(&base), NULL, &next_update, FEED_ENTRIES - written, out);
+	sink_puts(out, "</feed>\n");
 	buf_free(&base);
 	free(keys);
 }

@@ -8,13 +8,15 @@
  *
  *   {"version":2, "thin":N, "rows":F, "columns":F, "segments":F|null,
  *    "filters":[F|"year",...], "text":"map-text.js", "reports":N,
- *    "facets":[{id,label,plural,path,definition,multiple,
+ *    "facets":[{id,label,plural,path,definition,multiple(,ordinal),
  *               groups:[{id,label,definition,first,count}],
  *               codes:[{id,label,definition,group}]}],
  *    "studies":[[id, year, nreports, [[codes of facet 0],[facet 1],...],
  *                title, "Author, A.; Author, B."(, reports)]]}
  *
- * where F is a facet index and, only for a study of several reports,
+ * where F is a facet index; "ordinal":true is there only for a facet
+ * declared ordinal, whose codes are a scale in the order of "codes"
+ * (first to last, as site.yaml lists them), and only for a study of several reports,
  * reports is [[[codes of facet 0],...], ...], one per report, primary
  * first, so the map can count reports as well as studies.
  *
@@ -23,16 +25,20 @@
  * array per study in the order of "studies":
  *
  *   [summary, note as plain text, doi, url, published_in, type, volume,
- *    issue, pages, publisher]   (null where the primary report has none)
+ *    issue, pages, publisher(, abstract)]   (null where the primary report has none)
  *
- * Both functions append to a buf the caller owns. */
+ * where abstract, the record's `abstract:` as plain text, is an eleventh
+ * element present only when the primary report has one.
+ *
+ * Both functions write to a sink the caller owns (core/sink.h), through the
+ * JSON writer of core/json.h. */
 #ifndef GM_MAPDATA_H
 #define GM_MAPDATA_H
 
 #include "model/model.h"
-#include "core/util.h"
+#include "core/sink.h"
 
-void mapdata_js(const model *m, buf *out);
-void mapdata_text_js(const model *m, buf *out);
+void mapdata_js(const model *m, sink *out);
+void mapdata_text_js(const model *m, sink *out);
 
 #endif

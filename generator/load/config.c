@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "load/note.h"
+#include "core/url.h"
 #include "load/schema.h"
 #include "load/yml.h"
 
@@ -13,10 +14,11 @@
 
 static const char *const site_keys[] = {
 	"title", "description", "authors", "licence", "licence_url", "language",
-	"theme", "url", "attribution", "map", "facets", "page_size"};
+	"theme", "url", "attribution", "map", "facets", "updates",
+	"page_size"};
 static const char *const map_keys[] = {"rows", "columns", "segments", "filters", "thin"};
-static const char *const facet_keys[] = {"label", "plural", "path", "definition",
-                                         "required", "multiple", "codes", "groups"};
+static const char *const facet_keys[] = {"label",    "plural", "path",   "definition", "required",
+                                         "multiple", "codes",  "groups", "ordinal"};
 static const char *const group_keys[] = {"id", "label", "definition", "codes"};
 static const char *const code_keys[] = {"id", "label", "definition", "provenance"};
 
@@ -73,14 +75,12 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		return;
 	}
 	schema_check_keys(n, code_keys, N(code_keys), NULL, 0, "a code", d);
-	cfg_code c = {NULL, NULL, NULL, group};
+	cfg_code c = {NULL, NULL, NULL, group, NULL};
 	bool good = true;
 	schema_string(n, "id", true, &c.id, &good, d);
 	schema_string(n, "label", true, &c.label, &good, d);
 	schema_string(n, "definition", false, &c.definition, &good, d);
-	char *prov = NULL;
-	schema_string(n, "provenance", false, &prov, &good, d);
-	free(prov);
+	schema_string(n, "provenance", false, &c.provenance, &good, d);
 	const yml_node *idn = yml_get(n, "id");
 	if (c.id && !check_id(idn, "code", d))
 		good = false;
@@ -93,6 +93,7 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		free(c.id);
 		free(c.label);
 		free(c.definition);
+		free(c.provenance);
 		*ok = false;
 		return;
 	}
@@ -103,6 +104,7 @@ static void read_code(cfg_facet *f, const yml_node *n, size_t group, bool *ok, d
 		free(c.id);
 		free(c.label);
 		free(c.definition);
+		free(c.provenance);
 		*ok = false;
 		return;
 	}
@@ -144,6 +146,7 @@ static void read_facet(cfg_site *s, const yml_pair *p, bool *ok, diag *d)
 	schema_string(n, "definition", false, &f.definition, ok, d);
 	schema_bool(n, "required", &f.required, ok, d);
 	schema_bool(n, "multiple", &f.multiple, ok, d);
+	schema_bool(n, "ordinal", &f.ordinal, ok, d);
 	if (!f.label)
 		f.label = xstrdup(f.id);
 	if (!f.plural)
@@ -223,6 +226,25 @@ static void read_facet(cfg_site *s, const yml_pair *p, bool *ok, diag *d)
 			           "facet \"%s\": \"%s\" is both a group and a code", f.id, f.groups[i].id);
 			*ok = false;
 		}
+	if (f.ordinal) {
+		/* A scale is one list in order: groups would split it. */
+		const yml_node *on = yml_get(n, "ordinal");
+		if (f.ngroups) {
+			diag_error(
+			    d, on->file, on->line, on->col,
+			    "facet \"%s\" is ordinal: list its codes in order under \"codes\", "
+			    "without groups",
+			    f.id);
+			*ok = false;
+		} else if (codes && f.ncodes < 2) {
+			diag_error(
+			    d, on->file, on->line, on->col,
+			    "facet \"%s\" is ordinal but has %zu code; a scale needs at least two, "
+			    "in order",
+			    f.id, f.ncodes);
+			*ok = false;
+		}
+	}
 	f.code_ids = xcalloc(f.ncodes, sizeof *f.code_ids);
 	for (size_t i = 0; i < f.ncodes; i++)
 		f.code_ids[i] = f.codes[i].id;
@@ -248,6 +270,31 @@ static size_t axis(cfg_site *s, const yml_node *map, const char *key, bool requi
 	free(id);
 	return i;
 }
+/* A URL of site.yaml against the one allow-list (core/url.h). */
+static void check_url(const yml_node *root, const char *key, const char *url, bool relative_ok,
+                      bool *ok, diag *d)
+{
+	url_verdict v = url_check(url, relative_ok);
+	if (v == URL_OK)
+		return;
+	const yml_node *n = yml_get(root, key);
+	const char *what = relative_ok ? "an http, https or mailto address or a relative link"
+	                               : "an http, https or mailto address";
+	char *scheme = url_scheme(url);
+	if (v == URL_BAD_SCHEME)
+		diag_error(d, n->file, n->line, n->col, "%s must be %s, not a \"%s:\" link", key,
+		           what, scheme ? scheme : "");
+	else if (v == URL_BAD_CHAR)
+		diag_error(d, n->file, n->line, n->col,
+		           "%s must have no spaces, control characters, quotes, < > or \\ in it "
+		           "(write a space as %%20)",
+		           key);
+	else
+		diag_error(d, n->file, n->line, n->col, "%s must be %s", key, what);
+	free(scheme);
+	*ok = false;
+}
+
 
 cfg_site *cfg_load(const char *path, const char *label, diag *d)
 {
@@ -260,7 +307,7 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 			diag_error(d, label, 0, 0, "larger than 4 MiB (%d bytes), the limit for site.yaml",
 			           CFG_MAX_BYTES);
 		else
-			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 		return NULL;
 	}
 	size_t before = d->errors;
@@ -299,7 +346,14 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 		const yml_node *n = yml_get(root, "url");
 		diag_error(d, n->file, n->line, n->col, "url should start with https:// or http://");
 		ok = false;
+	} else if (s->url) {
+		check_url(root, "url", s->url, false, &ok, d);
 	}
+	if (s->licence_url)
+		check_url(root, "licence_url", s->licence_url, true, &ok, d);
+
+	if (!updates_read(yml_get(root, "updates"), &s->updates, d))
+		ok = false;
 
 	const yml_node *facets = yml_get(root, "facets");
 	if (!facets || yml_is_null(facets)) {
@@ -320,8 +374,17 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 		ok = false;
 	}
 	s->facet_ids = xcalloc(s->nfacets, sizeof *s->facet_ids);
-	for (size_t i = 0; i < s->nfacets; i++)
+	size_t all_codes = 0;
+	for (size_t i = 0; i < s->nfacets; i++) {
 		s->facet_ids[i] = s->facets[i].id;
+		all_codes += s->facets[i].ncodes;
+	}
+	if (all_codes > CFG_MAX_ALL_CODES) {
+		diag_error(d, facets->file, facets->line, facets->col,
+		           "the facets have %zu codes together, more than %d, the limit for one site",
+		           all_codes, CFG_MAX_ALL_CODES);
+		ok = false;
+	}
 
 	s->rows = s->columns = s->segments = CFG_NONE;
 	s->thin = 2;
@@ -347,6 +410,17 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 			const yml_node *n = yml_get(map, "columns");
 			diag_error(d, n->file, n->line, n->col, "map rows and columns are the same facet");
 			ok = false;
+		}
+		if (s->rows != CFG_NONE && s->columns != CFG_NONE && s->rows != s->columns) {
+			size_t nr = s->facets[s->rows].ncodes, nc = s->facets[s->columns].ncodes;
+			if (nr * nc > CFG_MAX_CELLS) {
+				const yml_node *n = yml_get(map, "columns");
+				diag_error(d, n->file, n->line, n->col,
+				           "the map would have %zu cells (%zu rows x %zu columns), more than "
+				           "%d, the limit for one map",
+				           nr * nc, nr, nc, CFG_MAX_CELLS);
+				ok = false;
+			}
 		}
 		const yml_node *filters = yml_get(map, "filters");
 		if (filters && filters->kind == YML_SEQ) {
@@ -411,6 +485,7 @@ void cfg_free(cfg_site *s)
 			free(f->codes[k].id);
 			free(f->codes[k].label);
 			free(f->codes[k].definition);
+			free(f->codes[k].provenance);
 		}
 		for (size_t k = 0; k < f->ngroups; k++) {
 			free(f->groups[k].id);
@@ -424,5 +499,6 @@ void cfg_free(cfg_site *s)
 	free(s->facets);
 	free(s->facet_ids);
 	free(s->filters);
+	updates_free(&s->updates);
 	free(s);
 }

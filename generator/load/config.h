@@ -14,11 +14,17 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "load/updates.h"
 
 #define CFG_NONE ((size_t)-1)
 /* Bounds on a vocabulary: the map is rows x columns cells, each a page. */
 #define CFG_MAX_FACETS 64
 #define CFG_MAX_CODES 1000
+/* Codes of all facets together, and cells of the map (row codes x column
+ * codes): each code and each cell is a page, so these bound a build's time
+ * and memory whatever the vocabulary. */
+#define CFG_MAX_ALL_CODES 5000
+#define CFG_MAX_CELLS 10000
 /* Studies per page of a long list (all studies, a code's, a cell's): the
  * default, and the most site.yaml's page_size may ask for. */
 #define CFG_PAGE_SIZE 100
@@ -31,6 +37,7 @@ typedef struct cfg_code {
 	char *label;
 	char *definition; /* may be NULL */
 	size_t group;     /* index into the facet's groups, or CFG_NONE */
+	char *provenance; /* where the code came from (e.g. an EPPI AttributeId); may be NULL */
 } cfg_code;
 
 typedef struct cfg_group {
@@ -50,6 +57,7 @@ typedef struct cfg_facet {
 	char *definition;
 	bool required;
 	bool multiple;
+	bool ordinal; /* the codes form a scale, in the order listed (first to last) */
 	cfg_code *codes;
 	size_t ncodes;
 	cfg_group *groups;
@@ -75,6 +83,7 @@ typedef struct cfg_site {
 	size_t *filters;                /* facet indices or CFG_FILTER_YEAR */
 	size_t nfilters;
 	long thin; /* cells with fewer studies are "thin evidence" */
+	cfg_updates updates; /* the map's published updates, oldest first */
 	long page_size; /* studies per page of a long list */
 } cfg_site;
 

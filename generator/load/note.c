@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/diag.h"
+#include "core/url.h"
 #include "core/util.h"
 
 static cmark_node *parse(const char *md, size_t len, int shift)
@@ -28,9 +30,30 @@ static cmark_node *parse(const char *md, size_t len, int shift)
 	return doc;
 }
 
+/* Empties the URL of every link and image the allow-list (core/url.h)
+ * refuses: cmark's safe mode only knows javascript:, vbscript:, file: and
+ * data:, and lets ms-msdt:, search-ms: and the like through. The link text
+ * stays, as with cmark's own. */
+static void neutralise_urls(cmark_node *doc)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+			continue;
+		const char *url = cmark_node_get_url(n);
+		if (url && *url && !url_allowed(url, true))
+			cmark_node_set_url(n, "");
+	}
+	cmark_iter_free(it);
+}
+
 char *note_html(const char *markdown, size_t len, int shift)
 {
 	cmark_node *doc = parse(markdown, len, shift);
+	neutralise_urls(doc);
 	/* CMARK_OPT_SAFE is the default in cmark >= 0.29 (UNSAFE must be asked
 	 * for); we name it anyway so older cmark builds stay safe. */
 	char *html = cmark_render_html(doc, CMARK_OPT_SAFE | CMARK_OPT_SMART);
@@ -96,6 +119,71 @@ char *note_first_heading(const char *markdown, size_t len)
 		return NULL;
 	}
 	return buf_detach(&b);
+}
+
+/* True for a URL with no scheme that is not site-absolute, protocol-relative,
+ * a fragment or a query: one that names a file relative to the page. */
+static bool is_relative(const char *url)
+{
+	if (!url[0] || url[0] == '#' || url[0] == '/' || url[0] == '?')
+		return false;
+	for (const char *p = url; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+		if (*p == ':')
+			return false;
+	return true;
+}
+
+note_link *note_links(const char *text, size_t len, size_t body, size_t *n)
+{
+	*n = 0;
+	cmark_node *doc = parse(text + body, len - body, 0);
+	/* Byte offset of each line of the body, to turn cmark's (line, byte
+	 * column) into a place in the whole file. */
+	size_t nlines = 1;
+	for (size_t i = body; i < len; i++)
+		nlines += text[i] == '\n';
+	size_t *line_off = xcalloc(nlines, sizeof *line_off);
+	line_off[0] = body;
+	for (size_t i = body, k = 1; i < len; i++)
+		if (text[i] == '\n')
+			line_off[k++] = i + 1;
+	note_link *v = NULL;
+	size_t cap = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *nd = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(nd);
+		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+			continue;
+		const char *url = cmark_node_get_url(nd);
+		if (!url || !is_relative(url))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		int line = cmark_node_get_start_line(nd), col = cmark_node_get_start_column(nd);
+		size_t off = body;
+		if (line >= 1 && (size_t)line <= nlines && col >= 1)
+			off = line_off[line - 1] + (size_t)(col - 1);
+		if (off > len)
+			off = len;
+		note_link l = {xstrdup(url), 0, 0};
+		diag_locate(text, off, &l.line, &l.col);
+		v[(*n)++] = l;
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	free(line_off);
+	return v;
+}
+
+void note_links_free(note_link *links, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(links[i].url);
+	free(links);
 }
 
 /* Length of the line starting at p (without its newline) when it is a

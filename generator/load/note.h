@@ -1,6 +1,7 @@
-/* note: CommonMark to HTML through cmark, in safe mode: raw HTML is dropped
- * and links or images with javascript:, vbscript:, file: or data: (other
- * than images) URLs are emptied by cmark. Headings in notes are shifted so
+/* note: CommonMark to HTML through cmark, in safe mode: raw HTML is dropped,
+ * and a link or image whose URL the one allow-list (core/url.h: http, https,
+ * mailto, relative) refuses gets an empty URL — javascript:, data:, file:,
+ * ms-msdt:, search-ms: and any other scheme. Headings in notes are shifted so
  * that a note's "#" never competes with the page's own <h1>.
  *
  * Ownership: returned strings are the caller's, released with free(). */
@@ -9,6 +10,23 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The text `gapmap new` writes into a new study's note; a note that still
+ * holds it gets a warning. */
+#define NOTE_SCAFFOLD_TEXT "What the study found, in your own words."
+
+/* A relative link or image in Markdown (no scheme, not "/...", "#..." or
+ * "?..."), with where it starts in the file (1-based; column in
+ * characters). */
+typedef struct note_link {
+	char *url;
+	int line, col;
+} note_link;
+
+/* The relative links of the Markdown text[body..len), located in text.
+ * Returns an array of *n links (NULL when none); free with note_links_free. */
+note_link *note_links(const char *text, size_t len, size_t body, size_t *n);
+void note_links_free(note_link *links, size_t n);
 
 /* Renders markdown to HTML. shift adds to every heading level (capped at 6). */
 char *note_html(const char *markdown, size_t len, int shift);

@@ -2,23 +2,24 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "core/url.h"
 #include "load/note.h"
+#include "load/rules.h"
 #include "load/schema.h"
 #include "load/yml.h"
 
 const char *const rec_direction_names[] = {"not-reported", "improved", "no-change", "mixed",
                                            "worse"};
 
-static const char *const rec_keys[] = {
+const char *const rec_keys[RK_COUNT] = {
 	"title", "authors", "year", "type", "published_in", "publisher", "volume", "issue",
 	"pages", "doi", "url", "added", "study", "population", "intervention", "comparison",
-	"sample", "sample_size", "summary", "findings"};
-static const char *const rec_types[] = {"article", "report", "chapter", "book",
-                                        "thesis", "webpage", "conference", "other"};
+	"sample", "sample_size", "summary", "findings", "draft", "eppi_id", "abstract"};
 static const char *const finding_keys_fixed[] = {"direction", "detail"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -55,71 +56,14 @@ char *rec_normalise_doi(const char *s)
 
 bool rec_url_allowed(const char *url)
 {
-	if (!(strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0 ||
-	      strncasecmp(url, "mailto:", 7) == 0))
-		return false;
-	for (const char *p = url; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-			return false;
-	return strlen(url) > 8;
+	/* The one allow-list (core/url.h), absolute addresses only. */
+	return url_allowed(url, false) && strlen(url) > 8;
 }
 
 bool rec_is_et_al(const char *author)
 {
 	return strcasecmp(author, "et al.") == 0 || strcasecmp(author, "et al") == 0 ||
 	       strcasecmp(author, "others") == 0;
-}
-
-/* The scheme of url ("javascript" of "javascript:x"), for messages; NULL
- * when url has none. Caller frees. */
-static char *scheme_of(const char *url)
-{
-	size_t n = 0;
-	while (url[n] && (isalnum((unsigned char)url[n]) || strchr("+-.", url[n])))
-		n++;
-	return n && n < 40 && url[n] == ':' ? xstrndup(url, n) : NULL;
-}
-
-/* A doi: URL becomes its https://doi.org/ link (browsers cannot follow
- * doi:); anything but http, https and mailto is refused, whatever the
- * templates would do with it, so no record can carry a javascript: or
- * data: link onto a page. */
-static void check_url(record *r, const yml_node *n, bool *ok, diag *d)
-{
-	if (strncasecmp(r->url, "doi:", 4) == 0) {
-		char *doi = rec_normalise_doi(r->url);
-		if (!doi) {
-			diag_error(d, n->file, n->line, n->col,
-			           "url \"%s\" is not a DOI (a DOI starts with 10. and contains a /)",
-			           r->url);
-			*ok = false;
-			return;
-		}
-		free(r->url);
-		r->url = xasprintf("https://doi.org/%s", doi);
-		free(doi);
-		/* and on to the same checks as any other link */
-	}
-	if (rec_url_allowed(r->url))
-		return;
-	char *scheme = scheme_of(r->url);
-	bool known = scheme && (!strcasecmp(scheme, "http") || !strcasecmp(scheme, "https") ||
-	                        !strcasecmp(scheme, "mailto"));
-	if (!scheme)
-		diag_error(d, n->file, n->line, n->col,
-		           "url must be an http, https or mailto address (or doi:), starting with "
-		           "https:// or the like");
-	else if (!known)
-		diag_error(d, n->file, n->line, n->col,
-		           "url must be an http, https or mailto address (or doi:), not a \"%s:\" "
-		           "link",
-		           scheme);
-	else
-		diag_error(d, n->file, n->line, n->col,
-		           "url must be an http, https or mailto address without spaces, quotes, "
-		           "< > or \\ (write a space as %%20)");
-	free(scheme);
-	*ok = false;
 }
 
 bool rec_has_code(const record *r, size_t facet, size_t code)
@@ -148,7 +92,7 @@ static bool only_initials(const char *s)
 	return any;
 }
 
-static void warn_split_authors(const record *r, const yml_node *v, diag *d)
+static void warn_split_authors(const rec_src *r, const yml_node *v, diag *d)
 {
 	if (!v || v->kind != YML_SEQ)
 		return;
@@ -162,30 +106,18 @@ static void warn_split_authors(const record *r, const yml_node *v, diag *d)
 		}
 }
 
-static void report_unknown_code(const cfg_facet *f, const yml_node *n, diag *d)
+static rec_pos pos_of(const yml_node *n)
 {
-	const char *hint = diag_suggest(n->value, f->code_ids, f->ncodes);
-	if (hint)
-		diag_error(d, n->file, n->line, n->col, "unknown %s code \"%s\"; did you mean \"%s\"?",
-		           f->id, n->value, hint);
-	else if (cfg_group_index(f, n->value) != CFG_NONE)
-		diag_error(d, n->file, n->line, n->col,
-		           "\"%s\" is a group of %s codes; name one of its codes", n->value, f->id);
-	else
-		diag_error(d, n->file, n->line, n->col,
-		           "unknown %s code \"%s\" (the codes are declared in site.yaml)", f->id,
-		           n->value);
+	return n ? (rec_pos){n->line, n->col} : (rec_pos){0, 0};
 }
 
-static void read_facet_codes(const cfg_facet *f, const yml_node *v, rec_codes *out, bool *ok,
-                             diag *d)
+static void read_facet_codes(const cfg_facet *f, const yml_node *v, rec_src_codes *out,
+                             bool *ok, diag *d)
 {
-	if (!v || yml_is_null(v)) {
-		if (f->required) {
-			*ok = false;
-		}
+	if (!v || yml_is_null(v))
 		return;
-	}
+	out->given = true;
+	out->list_at = pos_of(v);
 	if (v->kind == YML_MAP) {
 		diag_error(d, v->file, v->line, v->col,
 		           "\"%s\" should be a code or a list of codes, not a mapping", f->id);
@@ -193,11 +125,9 @@ static void read_facet_codes(const cfg_facet *f, const yml_node *v, rec_codes *o
 		return;
 	}
 	size_t n = v->kind == YML_SEQ ? v->count : 1;
-	if (n > 1 && !f->multiple) {
-		diag_error(d, v->file, v->line, v->col, "\"%s\" takes one code, not %zu", f->id, n);
-		*ok = false;
-	}
-	out->idx = xcalloc(n, sizeof *out->idx);
+	out->written = n;
+	out->ids = xcalloc(n ? n : 1, sizeof *out->ids);
+	out->at = xcalloc(n ? n : 1, sizeof *out->at);
 	for (size_t i = 0; i < n; i++) {
 		const yml_node *it = v->kind == YML_SEQ ? v->items[i] : v;
 		if (it->kind != YML_SCALAR) {
@@ -206,25 +136,12 @@ static void read_facet_codes(const cfg_facet *f, const yml_node *v, rec_codes *o
 			*ok = false;
 			continue;
 		}
-		size_t c = cfg_code_index(f, it->value);
-		if (c == CFG_NONE) {
-			report_unknown_code(f, it, d);
-			*ok = false;
-			continue;
-		}
-		bool dup = false;
-		for (size_t k = 0; k < out->n; k++)
-			dup |= out->idx[k] == c;
-		if (dup) {
-			diag_warning(d, it->file, it->line, it->col, "%s code \"%s\" is listed twice",
-			             f->id, it->value);
-			continue;
-		}
-		out->idx[out->n++] = c;
+		out->at[out->n] = pos_of(it);
+		out->ids[out->n++] = xstrdup(it->value);
 	}
 }
 
-static void read_findings(const cfg_site *site, record *r, const yml_node *v, bool *ok, diag *d)
+static void read_findings(const cfg_site *site, rec_src *r, const yml_node *v, bool *ok, diag *d)
 {
 	if (!v || yml_is_null(v))
 		return;
@@ -235,7 +152,7 @@ static void read_findings(const cfg_site *site, record *r, const yml_node *v, bo
 	}
 	const cfg_facet *rows = &site->facets[site->rows];
 	const char *keys[] = {rows->id, finding_keys_fixed[0], finding_keys_fixed[1]};
-	r->findings = xcalloc(v->count, sizeof *r->findings);
+	r->findings = xcalloc(v->count ? v->count : 1, sizeof *r->findings);
 	for (size_t i = 0; i < v->count; i++) {
 		const yml_node *f = v->items[i];
 		if (f->kind != YML_MAP) {
@@ -248,50 +165,153 @@ static void read_findings(const cfg_site *site, record *r, const yml_node *v, bo
 		}
 		schema_check_keys(f, keys, N(keys), NULL, 0, "a finding", d);
 		bool good = true;
-		char *code = NULL, *dir = NULL, *detail = NULL;
-		schema_string(f, rows->id, true, &code, &good, d);
-		schema_string(f, "direction", false, &dir, &good, d);
-		schema_string(f, "detail", false, &detail, &good, d);
-		rec_finding fd = {CFG_NONE, REC_NOT_REPORTED, detail};
-		if (code) {
-			const yml_node *cn = yml_get(f, rows->id);
-			fd.code = cfg_code_index(rows, code);
-			if (fd.code == CFG_NONE) {
-				report_unknown_code(rows, cn, d);
-				good = false;
-			} else if (!rec_has_code(r, site->rows, fd.code)) {
-				diag_error(d, cn->file, cn->line, cn->col,
-				           "finding for %s \"%s\", which the record does not list under \"%s\"",
-				           rows->id, code, rows->id);
-				good = false;
-			}
-		}
-		if (dir) {
-			size_t k = 0;
-			while (k < 5 && strcmp(dir, rec_direction_names[k]) != 0)
-				k++;
-			if (k == 5) {
-				const yml_node *dn = yml_get(f, "direction");
-				const char *hint = diag_suggest(dir, rec_direction_names, 5);
-				diag_error(d, dn->file, dn->line, dn->col,
-				           "direction \"%s\" should be one of improved, no-change, mixed, "
-				           "worse, not-reported%s%s%s",
-				           dir, hint ? "; did you mean \"" : "", hint ? hint : "",
-				           hint ? "\"?" : "");
-				good = false;
-			} else {
-				fd.direction = (rec_direction)k;
-			}
-		}
-		free(code);
-		free(dir);
-		if (!good) {
+		rec_src_finding fd = {0};
+		schema_string(f, rows->id, true, &fd.code, &good, d);
+		schema_string(f, "direction", false, &fd.direction, &good, d);
+		schema_string(f, "detail", false, &fd.detail, &good, d);
+		fd.code_at = pos_of(yml_get(f, rows->id));
+		fd.direction_at = pos_of(yml_get(f, "direction"));
+		if (!good || !fd.code) {
+			free(fd.code);
+			free(fd.direction);
 			free(fd.detail);
 			*ok = false;
 			continue;
 		}
 		r->findings[r->nfindings++] = fd;
 	}
+}
+
+/* First occurrence of s in the len bytes at p, or NULL. */
+static const char *find_text(const char *p, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; n <= len && i <= len - n; i++)
+		if (memcmp(p + i, s, n) == 0)
+			return p + i;
+	return NULL;
+}
+
+rec_src *rec_src_new(const cfg_site *site, const char *id, const char *file)
+{
+	rec_src *s = xcalloc(1, sizeof *s);
+	s->id = xstrdup(id);
+	s->file = xstrdup(file);
+	s->ncodes = site->nfacets;
+	s->codes = xcalloc(s->ncodes ? s->ncodes : 1, sizeof *s->codes);
+	return s;
+}
+
+void rec_src_set(char **field, const char *value)
+{
+	free(*field);
+	*field = value ? xstrdup(value) : NULL;
+}
+
+void rec_src_add_code(rec_src *s, size_t f, const char *code)
+{
+	rec_src_codes *c = &s->codes[f];
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->ids[i], code) == 0)
+			return;
+	c->ids = xrealloc(c->ids, (c->n + 1) * sizeof *c->ids);
+	c->at = xrealloc(c->at, (c->n + 1) * sizeof *c->at);
+	c->at[c->n] = (rec_pos){0, 0};
+	c->ids[c->n++] = xstrdup(code);
+	c->written = c->n;
+	c->given = true;
+}
+
+void rec_src_add_author(rec_src *s, const char *name)
+{
+	s->authors = xrealloc(s->authors, (s->nauthors + 1) * sizeof *s->authors);
+	s->authors[s->nauthors++] = xstrdup(name);
+}
+
+void rec_src_free(rec_src *s)
+{
+	if (!s)
+		return;
+	free(s->id);
+	free(s->file);
+	free(s->title);
+	schema_free_strings(s->authors, s->nauthors);
+	char **strs[] = {&s->type,    &s->published_in, &s->publisher,    &s->volume,
+	                 &s->issue,   &s->pages,        &s->doi,          &s->url,
+	                 &s->added,   &s->study,        &s->population,   &s->intervention,
+	                 &s->comparison, &s->sample,    &s->summary,      &s->eppi_id, &s->abstract};
+	for (size_t i = 0; i < N(strs); i++)
+		free(*strs[i]);
+	for (size_t f = 0; f < s->ncodes; f++) {
+		schema_free_strings(s->codes[f].ids, s->codes[f].n);
+		free(s->codes[f].at);
+	}
+	free(s->codes);
+	for (size_t i = 0; i < s->nfindings; i++) {
+		free(s->findings[i].code);
+		free(s->findings[i].direction);
+		free(s->findings[i].detail);
+	}
+	free(s->findings);
+	free(s);
+}
+
+rec_src *rec_read(const cfg_site *site, const yml_node *root, const char *label,
+                  const char *id, bool *ok, diag *d)
+{
+	if (root->kind != YML_MAP) {
+		diag_error(d, label, root->line, root->col,
+		           "a record should be a mapping of fields, not a %s", yml_kind_name(root->kind));
+		*ok = false;
+		return NULL;
+	}
+	schema_check_keys(root, rec_keys, N(rec_keys), site->facet_ids, site->nfacets, "a record", d);
+	rec_src *r = rec_src_new(site, id, label);
+	r->at = pos_of(root);
+	for (size_t k = 0; k < RK_COUNT; k++) {
+		const yml_node *v = yml_get(root, rec_keys[k]);
+		r->key_at[k] = v && !yml_is_null(v) ? pos_of(v) : (rec_pos){0, 0};
+	}
+	char **strs[RK_COUNT] = {
+		[RK_TITLE] = &r->title,
+		[RK_TYPE] = &r->type,
+		[RK_PUBLISHED_IN] = &r->published_in,
+		[RK_PUBLISHER] = &r->publisher,
+		[RK_VOLUME] = &r->volume,
+		[RK_ISSUE] = &r->issue,
+		[RK_PAGES] = &r->pages,
+		[RK_DOI] = &r->doi,
+		[RK_URL] = &r->url,
+		[RK_ADDED] = &r->added,
+		[RK_STUDY] = &r->study,
+		[RK_POPULATION] = &r->population,
+		[RK_INTERVENTION] = &r->intervention,
+		[RK_COMPARISON] = &r->comparison,
+		[RK_SAMPLE] = &r->sample,
+		[RK_SUMMARY] = &r->summary,
+		[RK_EPPI_ID] = &r->eppi_id,
+		[RK_ABSTRACT] = &r->abstract,
+	};
+	for (size_t k = 0; k < RK_COUNT; k++) {
+		if (k == RK_AUTHORS) {
+			schema_strings(root, "authors", false, &r->authors, &r->nauthors, ok, d);
+			warn_split_authors(r, yml_get(root, "authors"), d);
+		} else if (k == RK_YEAR) {
+			r->has_year = schema_int(root, "year", false, LLONG_MIN, LLONG_MAX, &r->year, ok, d);
+		} else if (k == RK_SAMPLE_SIZE) {
+			r->has_sample_size = schema_int(root, "sample_size", false, LLONG_MIN, LLONG_MAX,
+			                                &r->sample_size, ok, d);
+		} else if (k == RK_DRAFT) {
+			schema_bool(root, "draft", &r->draft, ok, d);
+		} else if (strs[k]) {
+			schema_string(root, rec_keys[k], false, strs[k], ok, d);
+		}
+	}
+	for (size_t i = 0; i < site->nfacets; i++)
+		read_facet_codes(&site->facets[i], yml_get(root, site->facets[i].id), &r->codes[i], ok,
+		                 d);
+	read_findings(site, r, yml_get(root, "findings"), ok, d);
+	return r;
 }
 
 static void load_note(record *r, const char *path, const char *label, bool *ok, diag *d)
@@ -305,7 +325,7 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 			diag_error(d, label, 0, 0, "note is larger than 1 MiB (%d bytes), the limit for one note",
 			           REC_MAX_BYTES);
 		else
-			diag_error(d, label, 0, 0, "cannot read note: %s", strerror(errno));
+			diag_error(d, label, 0, 0, "cannot read note: %s", read_file_error(errno));
 		*ok = false;
 		return;
 	}
@@ -315,6 +335,17 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 		size_t skip = len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 		r->note_html = note_html(md + skip, len - skip, 1);
 		r->note_text = note_text(md + skip, len - skip);
+		r->note_links = note_links(md + skip, len - skip, 0, &r->nnote_links);
+		const char *scaffold = find_text(md + skip, len - skip, NOTE_SCAFFOLD_TEXT);
+		if (scaffold) {
+			int line, col;
+			diag_locate(md + skip, (size_t)(scaffold - (md + skip)), &line, &col);
+			diag_warning(
+			    d, label, line, col,
+			    "the note still holds the placeholder text of `gapmap new` (\"%s\"); "
+			    "replace it with what the study found",
+			    NOTE_SCAFFOLD_TEXT);
+		}
 	}
 	free(md);
 }
@@ -331,7 +362,7 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 			           "long texts belong in the note (studies/%s.md)",
 			           REC_MAX_BYTES, id);
 		else
-			diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 		return NULL;
 	}
 	size_t before = d->errors;
@@ -342,89 +373,23 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 			diag_error(d, label, 0, 0, "record is empty; it needs at least title, year and added");
 		return NULL;
 	}
-	if (root->kind != YML_MAP) {
-		diag_error(d, label, root->line, root->col,
-		           "a record should be a mapping of fields, not a %s", yml_kind_name(root->kind));
-		yml_free(root);
-		return NULL;
-	}
-	schema_check_keys(root, rec_keys, N(rec_keys), site->facet_ids, site->nfacets, "a record", d);
-
-	record *r = xcalloc(1, sizeof *r);
-	r->id = xstrdup(id);
-	r->file = xstrdup(label);
-	r->sample_size = -1;
-	r->id_pos = (rec_pos){root->line, root->col};
 	bool ok = true;
-	long long year = 0, size = -1;
-	schema_string(root, "title", true, &r->title, &ok, d);
-	schema_strings(root, "authors", false, &r->authors, &r->nauthors, &ok, d);
-	warn_split_authors(r, yml_get(root, "authors"), d);
-	if (schema_int(root, "year", true, 1000, 2999, &year, &ok, d))
-		r->year = (long)year;
-	if (schema_string(root, "type", false, &r->type, &ok, d)) {
-		size_t k = 0;
-		while (k < N(rec_types) && strcmp(r->type, rec_types[k]) != 0)
-			k++;
-		if (k == N(rec_types)) {
-			const yml_node *n = yml_get(root, "type");
-			const char *hint = diag_suggest(r->type, rec_types, N(rec_types));
-			diag_error(d, n->file, n->line, n->col,
-			           "type \"%s\" should be one of article, report, chapter, book, thesis, "
-			           "webpage, conference, other%s%s%s",
-			           r->type, hint ? "; did you mean \"" : "", hint ? hint : "",
-			           hint ? "\"?" : "");
-			ok = false;
-		}
-	} else {
-		r->type = xstrdup("article");
-	}
-	schema_string(root, "published_in", false, &r->published_in, &ok, d);
-	schema_string(root, "publisher", false, &r->publisher, &ok, d);
-	schema_string(root, "volume", false, &r->volume, &ok, d);
-	schema_string(root, "issue", false, &r->issue, &ok, d);
-	schema_string(root, "pages", false, &r->pages, &ok, d);
-	char *doi = NULL;
-	if (schema_string(root, "doi", false, &doi, &ok, d)) {
-		const yml_node *n = yml_get(root, "doi");
-		r->doi_pos = (rec_pos){n->line, n->col};
-		r->doi = rec_normalise_doi(doi);
-		if (!r->doi) {
-			diag_error(d, n->file, n->line, n->col,
-			           "\"%s\" is not a DOI (a DOI starts with 10. and contains a /)", doi);
-			ok = false;
-		}
-		free(doi);
-	}
-	if (schema_string(root, "url", false, &r->url, &ok, d))
-		check_url(r, yml_get(root, "url"), &ok, d);
-	schema_date(root, "added", true, &r->added, &ok, d);
-	if (schema_string(root, "study", false, &r->study, &ok, d)) {
-		const yml_node *n = yml_get(root, "study");
-		r->study_pos = (rec_pos){n->line, n->col};
-	}
-	schema_string(root, "population", false, &r->population, &ok, d);
-	schema_string(root, "intervention", false, &r->intervention, &ok, d);
-	schema_string(root, "comparison", false, &r->comparison, &ok, d);
-	schema_string(root, "sample", false, &r->sample, &ok, d);
-	if (schema_int(root, "sample_size", false, 0, 1000000000LL, &size, &ok, d))
-		r->sample_size = (long)size;
-	schema_string(root, "summary", false, &r->summary, &ok, d);
-
-	r->codes = xcalloc(site->nfacets ? site->nfacets : 1, sizeof *r->codes);
-	r->ncodes = site->nfacets;
-	for (size_t i = 0; i < site->nfacets; i++) {
-		const cfg_facet *f = &site->facets[i];
-		const yml_node *v = yml_get(root, f->id);
-		if ((!v || yml_is_null(v)) && f->required)
-			diag_error(d, label, root->line, root->col,
-			           "missing required field \"%s\" (a code from site.yaml)", f->id);
-		read_facet_codes(f, v, &r->codes[i], &ok, d);
-	}
-	read_findings(site, r, yml_get(root, "findings"), &ok, d);
-	if (note_path)
-		load_note(r, note_path, note_label, &ok, d);
+	rec_src *src = rec_read(site, root, label, id, &ok, d);
 	yml_free(root);
+	if (!src)
+		return NULL;
+	/* The rules run even after a reading error, so one run reports both. */
+	record *r = rec_check(site, src, d);
+	rec_src_free(src);
+	if (note_path) {
+		/* A broken record's note is still checked, into a stand-in. */
+		record stand_in = {0};
+		load_note(r ? r : &stand_in, note_path, note_label, &ok, d);
+		free(stand_in.note_html);
+		free(stand_in.note_text);
+		note_links_free(stand_in.note_links, stand_in.nnote_links);
+	}
+	ok &= r != NULL;
 	if (!ok) {
 		rec_free(r);
 		return NULL;
@@ -461,7 +426,11 @@ void rec_free(record *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		free(r->findings[i].detail);
 	free(r->findings);
+	free(r->abstract_html);
+	free(r->abstract_text);
 	free(r->note_html);
 	free(r->note_text);
+	note_links_free(r->note_links, r->nnote_links);
+	free(r->eppi_id);
 	free(r);
 }

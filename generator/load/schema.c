@@ -131,33 +131,40 @@ static int check_date(const char *s)
 	return day >= 1 && day <= lim ? 0 : lim;
 }
 
+bool schema_check_date(const char *key, const char *value, const char *file, int line,
+                       int col, diag *d)
+{
+	int why = check_date(value);
+	if (why == 13) {
+		diag_error(d, file, line, col,
+		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\" (there is no month "
+		           "%.2s)",
+		           key, value, value + 5);
+		return false;
+	} else if (why > 0) {
+		static const char *const months[] = {"January", "February", "March", "April",
+		                                     "May", "June", "July", "August",
+		                                     "September", "October", "November", "December"};
+		diag_error(d, file, line, col,
+		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\" (%s %.4s has %d "
+		           "days)",
+		           key, value, months[atoi(value + 5) - 1], value, why);
+		return false;
+	} else if (why < 0) {
+		diag_error(d, file, line, col, "\"%s\" should be a date written YYYY-MM-DD, not \"%s\"",
+		           key, value);
+		return false;
+	}
+	return true;
+}
+
 bool schema_date(const yml_node *map, const char *key, bool required, char **out, bool *ok,
                  diag *d)
 {
 	const yml_node *v = field(map, key, required, ok, d);
 	if (!v || !want_scalar(v, key, ok, d))
 		return false;
-	int why = check_date(v->value);
-	if (why == 13) {
-		diag_error(d, v->file, v->line, v->col,
-		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\" (there is no month "
-		           "%.2s)",
-		           key, v->value, v->value + 5);
-		*ok = false;
-		return false;
-	} else if (why > 0) {
-		static const char *const months[] = {"January", "February", "March", "April",
-		                                     "May", "June", "July", "August",
-		                                     "September", "October", "November", "December"};
-		diag_error(d, v->file, v->line, v->col,
-		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\" (%s %.4s has %d "
-		           "days)",
-		           key, v->value, months[atoi(v->value + 5) - 1], v->value, why);
-		*ok = false;
-		return false;
-	} else if (why < 0) {
-		diag_error(d, v->file, v->line, v->col,
-		           "\"%s\" should be a date written YYYY-MM-DD, not \"%s\"", key, v->value);
+	if (!schema_check_date(key, v->value, v->file, v->line, v->col, d)) {
 		*ok = false;
 		return false;
 	}

@@ -31,6 +31,11 @@ bool schema_bool(const yml_node *map, const char *key, bool *out, bool *ok, diag
 /* A date written YYYY-MM-DD, checked for a real calendar day. */
 bool schema_date(const yml_node *map, const char *key, bool required, char **out, bool *ok,
                  diag *d);
+/* Reports, at file:line:col, why value is not a date written YYYY-MM-DD
+ * on a real calendar day; true when it is one. For checks of values that
+ * did not come from a YAML node (records built by an importer). */
+bool schema_check_date(const char *key, const char *value, const char *file, int line,
+                       int col, diag *d);
 /* A list of strings; a single string is accepted as a list of one. */
 bool schema_strings(const yml_node *map, const char *key, bool required, char ***out,
                     size_t *n, bool *ok, diag *d);

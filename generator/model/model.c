@@ -2,8 +2,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/paths.h"
 #include "load/note.h"
@@ -15,13 +18,23 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Directory entries, sorted, so the build never depends on readdir order. */
-static char **list_dir(const char *dir, size_t *n, bool *missing)
+/* Directory entries, sorted, so the build never depends on readdir order.
+ * A folder that is a symbolic link is an error at label (its files could
+ * lie anywhere) and counts as missing. */
+static char **list_dir(const char *dir, const char *label, size_t *n, bool *missing, diag *d)
 {
 	*n = 0;
 	*missing = false;
-	DIR *dp = opendir(dir);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!dp) {
+		struct stat st;
+		if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+			diag_error(d, label, 0, 0,
+			           "is a symbolic link: gapmap follows no links in the content folder; "
+			           "put the files in the folder itself");
+		if (fd >= 0)
+			close(fd);
 		*missing = true;
 		return NULL;
 	}
@@ -63,9 +76,11 @@ static void load_records(model *m, const char *dir, diag *d)
 	char *sdir = path_join(dir, "studies");
 	size_t n;
 	bool missing;
-	char **names = list_dir(sdir, &n, &missing);
+	size_t before = d->errors;
+	char **names = list_dir(sdir, "studies", &n, &missing, d);
 	if (missing) {
-		diag_warning(d, "studies", 0, 0, "no studies folder: the map is empty");
+		if (d->errors == before)
+			diag_warning(d, "studies", 0, 0, "no studies folder: the map is empty");
 		free(sdir);
 		return;
 	}
@@ -131,7 +146,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 	char *pdir = path_join(dir, "pages");
 	size_t n;
 	bool missing;
-	char **names = list_dir(pdir, &n, &missing);
+	char **names = list_dir(pdir, "pages", &n, &missing, d);
 	if (missing) {
 		free(pdir);
 		return;
@@ -170,7 +185,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 				           "page is larger than 1 MiB (%d bytes), the limit for one page",
 				           REC_MAX_BYTES);
 			else
-				diag_error(d, label, 0, 0, "cannot read: %s", strerror(errno));
+				diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
 			free(path);
 			free(slug);
 			free(label);
@@ -203,6 +218,7 @@ static void load_pages(model *m, const char *dir, diag *d)
 		}
 		if (ok) {
 			pg.html = note_html(text + body, len - body, 0);
+			pg.links = note_links(text, len, body, &pg.nlinks);
 			if (!pg.title)
 				pg.title = note_first_heading(text + body, len - body);
 			if (!pg.title || !pg.title[0]) {
@@ -532,13 +548,39 @@ static void check_paths(model *m, diag *d, bool *ok)
 	}
 }
 
+/* Moves drafts out of recs (kept in id order) unless they are wanted. */
+static void set_drafts_apart(model *m, bool keep)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nrecs; i++) {
+		record *r = m->recs[i];
+		if (r->draft && !keep) {
+			m->drafts = xrealloc(m->drafts, (m->ndrafts + 1) * sizeof *m->drafts);
+			m->drafts[m->ndrafts++] = r;
+		} else {
+			m->recs[n++] = r;
+		}
+	}
+	m->nrecs = n;
+}
+
 model *model_load(const char *content_dir, diag *d)
+{
+	size_t before = d->errors;
+	model *m = model_open(content_dir, NULL, d);
+	if (m && d->errors != before) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+model *model_open(const char *content_dir, const model_opts *opts, diag *d)
 {
 	model *m = xcalloc(1, sizeof *m);
 	char *site_path = path_join(content_dir, "site.yaml");
 	m->site = cfg_load(site_path, "site.yaml", d);
 	free(site_path);
-	size_t errors_before = d->errors;
 	if (!m->site) {
 		model_free(m);
 		return NULL;
@@ -552,13 +594,12 @@ model *model_load(const char *content_dir, diag *d)
 	if (m->npages > 1)
 		qsort(m->pages, m->npages, sizeof *m->pages, cmp_pages);
 	check_dois(m, d);
+	m->nfailed = m->nfile_ids - m->nrecs;
+	set_drafts_apart(m, opts && opts->drafts);
+	/* Everything below works on the records that loaded; what failed has
+	 * been reported, and the rest is still checked. */
 	build_studies(m, d, &ok);
 	build_indexes(m);
-	(void)errors_before;
-	if (!ok || d->errors) {
-		model_free(m);
-		return NULL;
-	}
 	return m;
 }
 
@@ -609,12 +650,16 @@ void model_free(model *m)
 	for (size_t i = 0; i < m->nrecs; i++)
 		rec_free(m->recs[i]);
 	free(m->recs);
+	for (size_t i = 0; i < m->ndrafts; i++)
+		rec_free(m->drafts[i]);
+	free(m->drafts);
 	for (size_t i = 0; i < m->npages; i++) {
 		free(m->pages[i].slug);
 		free(m->pages[i].file);
 		free(m->pages[i].title);
 		free(m->pages[i].description);
 		free(m->pages[i].html);
+		note_links_free(m->pages[i].links, m->pages[i].nlinks);
 	}
 	free(m->pages);
 	free_names(m->file_ids, m->nfile_ids);

@@ -6,15 +6,22 @@
  * are further reports of it; a study carries the union of its reports'
  * codes and appears once in every cell and list.
  *
- * Ownership: model_load returns a model the caller releases with
- * model_free; it owns the cfg_site, the records and every index array. */
+ * Drafts (`draft: true`, records not yet coded) are loaded and checked
+ * but kept apart from the map, in drafts[], unless model_opts.drafts asks
+ * for them to count like any other record.
+ *
+ * Ownership: model_open and model_load return a model the caller releases
+ * with model_free; it owns the cfg_site, the records, the drafts and every
+ * index array. */
 #ifndef GM_MODEL_H
 #define GM_MODEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "load/config.h"
 #include "core/diag.h"
+#include "load/note.h"
 #include "load/record.h"
 
 typedef struct study {
@@ -32,6 +39,8 @@ typedef struct page {
 	char *description;
 	long menu; /* position in the menu; 0 = not in the menu */
 	char *html;
+	note_link *links; /* relative links, checked against the site */
+	size_t nlinks;
 } page;
 
 typedef struct idx_list {
@@ -55,9 +64,23 @@ typedef struct model {
 	long year_min, year_max;
 	char **file_ids; /* ids of every record file, loaded or not, sorted */
 	size_t nfile_ids;
+	record **drafts; /* drafts left out of the map, sorted by id */
+	size_t ndrafts;
+	size_t nfailed; /* record files that could not be loaded (their errors say why) */
 } model;
 
-/* Loads and checks content_dir. Returns NULL when any error was reported. */
+typedef struct model_opts {
+	bool drafts; /* drafts count like any other record */
+} model_opts;
+
+/* Loads and checks content_dir, reporting every problem to d. Returns NULL
+ * only when site.yaml cannot be used; otherwise a consistent model of the
+ * records and pages that loaded, even when others did not (d->errors and
+ * nfailed tell), so that later checks (PRISMA, templates) still run.
+ * opts may be NULL (no drafts). */
+model *model_open(const char *content_dir, const model_opts *opts, diag *d);
+
+/* model_open without drafts; NULL when any error was reported. */
 model *model_load(const char *content_dir, diag *d);
 void model_free(model *m);
 

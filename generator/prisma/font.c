@@ -1,5 +1,7 @@
 #include "prisma/font.h"
 
+#include <errno.h>
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
@@ -27,7 +29,7 @@ font_ctx *font_open(const char *dir, const char *regular, const char *bold, diag
 		char *path = path_join(dir, names[i]);
 		size_t len;
 		if (read_file(path, 64u << 20, &f->data[i], &len) != 0) {
-			diag_error(d, "", 0, 0, "cannot read font %s", path);
+			diag_error(d, "", 0, 0, "cannot read font %s: %s", path, read_file_error(errno));
 			free(path);
 			font_close(f);
 			return NULL;

@@ -34,6 +34,13 @@
 #include "core/util.h"
 #include "load/yml.h"
 
+/* Bounds on input, so any prisma.yaml builds in seconds and bounded
+ * memory: the file's size, its number of flows, and a diagram's size in
+ * CSS pixels at scale 1 (at scale 2, 6,000 x 6,000 pixels at most). */
+#define PRISMA_MAX_BYTES (1024 * 1024)
+#define PRISMA_MAX_FLOWS 16
+#define PRISMA_MAX_SIDE 3000
+
 typedef struct prisma_set prisma_set;
 typedef struct prisma_diagram prisma_diagram;
 

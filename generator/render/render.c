@@ -93,6 +93,8 @@ render_job *render_jobs(const model *m, size_t nflows, size_t *njobs)
 		add_job(&v, &n, &cap, RJ_PRISMA, 0, 0, xstrdup(PATHS_PRISMA), "prisma");
 	add_job(&v, &n, &cap, RJ_DATA, 0, 0, xstrdup(PATHS_DATA), "data");
 	add_job(&v, &n, &cap, RJ_OVERVIEW, 0, 0, xstrdup(PATHS_OVERVIEW), "overview");
+	if (s->updates.n)
+		add_job(&v, &n, &cap, RJ_UPDATES, 0, 0, xstrdup(PATHS_UPDATES), "updates");
 	add_job(&v, &n, &cap, RJ_404, 0, 0, xstrdup("404.html"), "404");
 	*njobs = n;
 	return v;
@@ -107,9 +109,12 @@ void render_jobs_free(render_job *jobs, size_t n)
 
 render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
                        const render_flow *flows, size_t nflows, const char *generator,
-                       diag *d)
+                       tmpl_budget *budget, diag *d)
 {
-	tmpl_env *env = tmpl_new(NULL);
+	/* Templates read the model through views (view.h), so what a render
+	 * allocates is the template's own; the budget is the whole build's. */
+	tmpl_limits lim = {.shared = budget};
+	tmpl_env *env = tmpl_new(&lim);
 	size_t before = d->errors;
 	for (size_t i = 0; i < ndirs; i++)
 		tmpl_add_dir(env, dirs[i].dir, dirs[i].label, d);
@@ -174,6 +179,8 @@ static void push_page_vars(view_set *vs, lua_State *L, const render_job *job, co
 	lua_setfield(L, -2, "pages");
 	view_push_flows(vs);
 	lua_setfield(L, -2, "flows");
+	view_push_updates(vs);
+	lua_setfield(L, -2, "updates");
 	char *root = render_root(job->path);
 	set_str(L, "root", root);
 	free(root);
@@ -322,6 +329,7 @@ int render_page(render_ctx *rc, const render_job *job, buf *out, render_deps *de
 	case RJ_PRISMA: title = "PRISMA flow diagrams"; break;
 	case RJ_DATA: title = "Data and downloads"; break;
 	case RJ_OVERVIEW: title = "Overview"; break;
+	case RJ_UPDATES: title = "What's new"; break;
 	case RJ_404: title = "Page not found"; break;
 	case RJ_INDEX:
 	case RJ_CELL: break;

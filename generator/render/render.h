@@ -20,6 +20,7 @@
 #include "core/diag.h"
 #include "model/model.h"
 #include "core/util.h"
+#include "tmpl/tmpl.h"
 
 typedef enum render_kind {
 	RJ_INDEX,   /* the map */
@@ -32,6 +33,7 @@ typedef enum render_kind {
 	RJ_PRISMA,  /* the PRISMA diagrams page */
 	RJ_DATA,    /* downloads */
 	RJ_OVERVIEW, /* charts */
+	RJ_UPDATES, /* What's new: every update of the map */
 	RJ_404,
 } render_kind;
 
@@ -69,9 +71,11 @@ typedef struct render_flow {
 render_job *render_jobs(const model *m, size_t nflows, size_t *njobs);
 void render_jobs_free(render_job *jobs, size_t n);
 
+/* budget: the build's template memory, shared by every context of one
+ * build (tmpl.h), or NULL. */
 render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
                        const render_flow *flows, size_t nflows, const char *generator,
-                       diag *d);
+                       tmpl_budget *budget, diag *d);
 void render_free(render_ctx *rc);
 
 /* What one page read from the model, for incremental rebuilds: sorted,

@@ -54,6 +54,9 @@ void view_dep(view_set *vs, view *v)
 	case V_STUDIES:
 	case V_REPORTS:
 	case V_MAP:
+	case V_UPDATE_STUDIES:
+	case V_UPDATE_REPORTS:
+	case V_PENDING:
 		dep_add(vs, xstrdup("studies"));
 		break;
 	default:
@@ -162,7 +165,7 @@ static size_t list_len(view_set *vs, const view *v)
 	case V_SLICE:
 		return v->n;
 	default:
-		return SIZE_MAX;
+		return view_updates_len(vs, v);
 	}
 }
 
@@ -252,7 +255,7 @@ static void list_item(view_set *vs, const view *v, size_t i)
 			          0);
 		break;
 	default:
-		lua_pushnil(L);
+		view_updates_item(vs, v, i);
 		break;
 	}
 }
@@ -318,6 +321,14 @@ static size_t map_find(view_set *vs, const view *v, const char *key)
 	return cfg_facet_index(s, key);
 }
 
+/* Lists whose entries depend on which records are in them: reading one
+ * records its dependency (view_dep). */
+static bool reads_membership(vkind k)
+{
+	return k == V_CODE_STUDIES || k == V_CELL_STUDIES || k == V_UPDATE_STUDIES ||
+	       k == V_UPDATE_REPORTS || k == V_PENDING;
+}
+
 /* ---- metamethods --------------------------------------------------------------- */
 
 static int mm_index(lua_State *L)
@@ -332,8 +343,10 @@ static int mm_index(lua_State *L)
 		return 1;
 	}
 	size_t n = list_len(vs, v);
-	if (n != SIZE_MAX) {
-		if (v->kind == V_CODE_STUDIES || v->kind == V_CELL_STUDIES)
+	/* A list's entries are numbers; a name may still be one of its fields
+	 * (updates.pending). */
+	if (n != SIZE_MAX && lua_type(L, 2) != LUA_TSTRING) {
+		if (reads_membership(v->kind))
 			view_dep(vs, v);
 		int isnum;
 		lua_Integer i = lua_tointegerx(L, 2, &isnum);
@@ -368,7 +381,7 @@ static int mm_len(lua_State *L)
 	view_set *vs = set_of(L);
 	view *v = lua_touserdata(L, 1);
 	size_t n = is_map(v->kind) ? 0 : list_len(vs, v);
-	if (v->kind == V_CODE_STUDIES || v->kind == V_CELL_STUDIES)
+	if (reads_membership(v->kind))
 		view_dep(vs, v);
 	lua_pushinteger(L, n == SIZE_MAX ? 0 : (lua_Integer)n);
 	return 1;
@@ -474,6 +487,7 @@ void view_free(view_set *vs)
 	if (!vs)
 		return;
 	luaL_unref(vs->L, LUA_REGISTRYINDEX, vs->cache_ref);
+	view_history_free(vs);
 	free(vs->generator);
 	free(vs);
 }
@@ -524,6 +538,10 @@ void view_push_pages(view_set *vs)
 void view_push_flows(view_set *vs)
 {
 	view_push(vs, V_FLOWS, 0, 0);
+}
+void view_push_updates(view_set *vs)
+{
+	view_push(vs, V_UPDATES, 0, 0);
 }
 void view_push_study(view_set *vs, size_t s)
 {

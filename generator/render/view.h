@@ -50,6 +50,8 @@ void view_push_studies(view_set *vs);
 void view_push_map(view_set *vs);
 void view_push_pages(view_set *vs);
 void view_push_flows(view_set *vs);
+/* The map's updates, newest first (see view_updates.c for their fields). */
+void view_push_updates(view_set *vs);
 void view_push_study(view_set *vs, size_t s);
 void view_push_report(view_set *vs, size_t r);
 void view_push_facet(view_set *vs, size_t f);

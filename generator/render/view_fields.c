@@ -4,11 +4,14 @@
 
 #include "core/paths.h"
 #include "core/util.h"
+#include "model/history.h"
 #include "render/view_impl.h"
 
 const char *const view_field_names[F_COUNT] = {
     NULL,
+    "abstract",
     "added",
+    "added_in",
     "attribution",
     "authors",
     "authors_short",
@@ -20,6 +23,7 @@ const char *const view_field_names[F_COUNT] = {
     "column",
     "columns",
     "comparison",
+    "date",
     "definition",
     "description",
     "detail",
@@ -48,26 +52,32 @@ const char *const view_field_names[F_COUNT] = {
     "issue",
     "label",
     "language",
+    "latest",
     "licence",
     "licence_url",
     "link",
     "menu",
     "multiple",
     "n",
+    "new",
     "note",
+    "ordinal",
     "pages",
     "path",
+    "pending",
     "plural",
     "png",
     "population",
     "primary",
     "published_in",
     "publisher",
+    "reason",
     "reports",
     "row",
     "rows",
     "sample",
     "sample_size",
+    "searched",
     "segments",
     "slug",
     "studies",
@@ -78,9 +88,13 @@ const char *const view_field_names[F_COUNT] = {
     "thin",
     "title",
     "type",
+    "update_count",
+    "updated",
     "url",
+    "version",
     "volume",
     "width",
+    "withdrawn",
     "year",
     "year_max",
     "year_min",
@@ -197,7 +211,7 @@ static bool site_field(view_set *vs, field_id k)
 		                   : (k == F_studies)  ? (lua_Integer)m->nstudies
 		                                       : (lua_Integer)m->nrecs);
 	} else
-		return false;
+		return view_updates_field(vs, &(view){.kind = V_SITE}, k);
 	return true;
 }
 
@@ -222,6 +236,8 @@ static bool facet_field(view_set *vs, size_t f, field_id k)
 		push_str(L, fc->definition);
 	else if ((k == F_multiple))
 		lua_pushboolean(L, fc->multiple);
+	else if ((k == F_ordinal))
+		lua_pushboolean(L, fc->ordinal);
 	else if ((k == F_is_rows))
 		lua_pushboolean(L, f == s->rows);
 	else if ((k == F_is_columns))
@@ -333,6 +349,8 @@ static bool report_field(view_set *vs, view *v, field_id k)
 		push_str(L, r->summary);
 	else if ((k == F_note))
 		push_str(L, r->note_html);
+	else if ((k == F_abstract))
+		push_str(L, r->abstract_html);
 	else if ((k == F_codes))
 		view_push(vs, V_REP_CODES, v->a, 0);
 	else if ((k == F_findings))
@@ -364,7 +382,15 @@ static bool study_field(view_set *vs, view *v, field_id k)
 		view_push(vs, V_STUDY_CODES, v->a, 0);
 	else if ((k == F_findings))
 		view_push(vs, V_STUDY_FINDINGS, v->a, 0);
-	else
+	else if ((k == F_new)) {
+		size_t n = m->site->updates.n;
+		lua_pushboolean(L, n && view_study_update(vs, v->a) == n - 1);
+	} else if ((k == F_added_in)) {
+		size_t u = view_study_update(vs, v->a);
+		if (u == HISTORY_NONE)
+			return false;
+		push_str(L, m->site->updates.v[u].version);
+	} else
 		return false;
 	return true;
 }
@@ -517,6 +543,6 @@ bool view_field(view_set *vs, view *v, field_id k)
 		return true;
 	}
 	default:
-		return false;
+		return view_updates_field(vs, v, k);
 	}
 }

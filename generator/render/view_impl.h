@@ -45,10 +45,17 @@ typedef enum vkind {
 	V_PAGES,
 	V_PAGE, /* a: page */
 	V_FLOWS,
-	V_FLOW,         /* a: flow */
-	V_CODE_STUDIES, /* a: facet, b: code */
-	V_CELL_STUDIES, /* a: row code, b: column code */
-	V_SLICE,        /* a list of studies: see view_push_study_slice */
+	V_FLOW,             /* a: flow */
+	V_CODE_STUDIES,     /* a: facet, b: code */
+	V_CELL_STUDIES,     /* a: row code, b: column code */
+	V_SLICE,            /* a list of studies: see view_push_study_slice */
+	V_UPDATES,          /* the map's updates, newest first (view_updates.c) */
+	V_UPDATE,           /* a: update (oldest first, as in site.yaml) */
+	V_UPDATE_STUDIES,   /* a: update; the studies it added */
+	V_UPDATE_REPORTS,   /* a: update; further reports of earlier studies */
+	V_UPDATE_WITHDRAWN, /* a: update */
+	V_WITHDRAWN,        /* a: update, b: withdrawn entry */
+	V_PENDING,          /* studies added after the latest update */
 	V_NKINDS
 } vkind;
 
@@ -71,6 +78,7 @@ struct view_set {
 	int cache_ref; /* key -> view, for the page being rendered */
 	render_deps *deps;
 	bool site_recorded;
+	struct view_history *history; /* made on first use (view_updates.c) */
 };
 
 #define VIEW_MT "gapmap.view"
@@ -79,7 +87,9 @@ struct view_set {
  * table of interned names (no string comparisons). */
 typedef enum field_id {
 	F_NONE,
+	F_abstract,
 	F_added,
+	F_added_in,
 	F_attribution,
 	F_authors,
 	F_authors_short,
@@ -91,6 +101,7 @@ typedef enum field_id {
 	F_column,
 	F_columns,
 	F_comparison,
+	F_date,
 	F_definition,
 	F_description,
 	F_detail,
@@ -119,26 +130,32 @@ typedef enum field_id {
 	F_issue,
 	F_label,
 	F_language,
+	F_latest,
 	F_licence,
 	F_licence_url,
 	F_link,
 	F_menu,
 	F_multiple,
 	F_n,
+	F_new,
 	F_note,
+	F_ordinal,
 	F_pages,
 	F_path,
+	F_pending,
 	F_plural,
 	F_png,
 	F_population,
 	F_primary,
 	F_published_in,
 	F_publisher,
+	F_reason,
 	F_reports,
 	F_row,
 	F_rows,
 	F_sample,
 	F_sample_size,
+	F_searched,
 	F_segments,
 	F_slug,
 	F_studies,
@@ -149,9 +166,13 @@ typedef enum field_id {
 	F_thin,
 	F_title,
 	F_type,
+	F_update_count,
+	F_updated,
 	F_url,
+	F_version,
 	F_volume,
 	F_width,
+	F_withdrawn,
 	F_year,
 	F_year_max,
 	F_year_min,
@@ -170,5 +191,16 @@ void view_dep_site(view_set *vs);
 size_t view_study_finding_count(const model *m, size_t s, size_t code);
 /* Pushes field k of v; false (nothing pushed) when v has no such field. */
 bool view_field(view_set *vs, view *v, field_id k);
+
+/* The map's updates (view_updates.c). The update that added study s, or
+ * HISTORY_NONE (model/history.h). */
+size_t view_study_update(view_set *vs, size_t s);
+/* Length of an updates list view, or SIZE_MAX for other kinds. */
+size_t view_updates_len(view_set *vs, const view *v);
+/* Pushes item i (0-based) of an updates list view. */
+void view_updates_item(view_set *vs, const view *v, size_t i);
+/* Pushes field k of an updates view (or of the site); false when none. */
+bool view_updates_field(view_set *vs, const view *v, field_id k);
+void view_history_free(view_set *vs);
 
 #endif

@@ -8,9 +8,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "formats/eppi.h"
+#include "core/files.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
+#include "model/history.h"
 #include "model/model.h"
+#include "site/links.h"
 #include "site/output.h"
 #include "prisma/prisma.h"
 #include "load/yml.h"
@@ -22,31 +26,105 @@ static bool is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Whether p (shown as label) exists without being a symbolic link; a link
+ * is an error naming it, since a theme publishes what it holds. */
+static bool no_link(const char *p, const char *label, bool *linked, diag *d)
+{
+	struct stat st;
+	if (lstat(p, &st) != 0)
+		return false;
+	if (S_ISLNK(st.st_mode)) {
+		diag_error(d, label, 0, 0,
+		           "is a symbolic link: gapmap follows no links in themes and templates; put "
+		           "the files in the folder itself");
+		*linked = true;
+		return false;
+	}
+	return true;
+}
+
+/* Checks a found theme folder: it and the parts read from it (templates,
+ * fonts, settings, assets) are no links. Returns p, or NULL after freeing
+ * it with the errors in d. */
+static char *checked_theme(char *p, const char *shown, diag *d)
+{
+	static const char *const parts[] = {"templates", "fonts", "theme.yaml", "css", "js", "images"};
+	bool linked = false;
+	for (size_t i = 0; i < sizeof parts / sizeof *parts; i++) {
+		char *sub = path_join(p, parts[i]);
+		char *label = path_join(shown, parts[i]);
+		no_link(sub, label, &linked, d);
+		free(label);
+		free(sub);
+	}
+	if (linked) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* A theme is a name looked up in the content folder's themes/, then the
- * installed themes/; or a path (containing '/') relative to the content. */
+ * installed themes/; or a relative path (containing '/') to a folder inside
+ * the content folder. No part of the way may be a symbolic link. */
 static char *find_theme(const build_opts *o, const char *name, diag *d)
 {
+	bool linked = false;
 	if (strchr(name, '/')) {
-		char *p = name[0] == '/' ? xstrdup(name) : path_join(o->content_dir, name);
-		if (is_dir(p))
-			return p;
+		bool inside = name[0] != '/' && strcmp(name, "..") != 0 && !str_starts_with(name, "../") &&
+		              !strstr(name, "/../") && !str_ends_with(name, "/..");
+		if (!inside) {
+			diag_error(d, "site.yaml", 0, 0,
+			           "theme \"%s\" is outside the content folder: a theme is a name in "
+			           "themes/ or a relative path to a folder inside the content folder",
+			           name);
+			return NULL;
+		}
+		/* Every folder on the way, from the content folder down. */
+		char *rel = xstrdup(name);
+		bool ok = true;
+		for (char *slash = rel; ok && slash;) {
+			slash = strchr(slash + 1, '/');
+			if (slash)
+				*slash = '\0';
+			char *p = path_join(o->content_dir, rel);
+			ok = no_link(p, rel, &linked, d);
+			free(p);
+			if (slash)
+				*slash = '/';
+		}
+		char *p = path_join(o->content_dir, name);
+		free(rel);
+		if (ok && is_dir(p))
+			return checked_theme(p, name, d);
 		free(p);
 	} else if (name[0] && strcmp(name, ".") && strcmp(name, "..")) {
 		char *local = path_join(o->content_dir, "themes");
 		char *p = path_join(local, name);
+		char *shown = xasprintf("themes/%s", name);
+		bool ok = no_link(local, "themes", &linked, d) && no_link(p, shown, &linked, d);
 		free(local);
-		if (is_dir(p))
-			return p;
+		if (ok && is_dir(p)) {
+			char *r = checked_theme(p, shown, d);
+			free(shown);
+			return r;
+		}
 		free(p);
 		char *global = path_join(o->home, "themes");
 		p = path_join(global, name);
 		free(global);
-		if (is_dir(p))
-			return p;
+		if (!linked && no_link(p, p, &linked, d) && is_dir(p)) {
+			char *r = checked_theme(p, p, d);
+			free(shown);
+			return r;
+		}
+		free(shown);
 		free(p);
 	}
-	diag_error(d, "site.yaml", 0, 0, "theme \"%s\" not found (looked in %s/themes and %s/themes)",
-	           name, o->content_dir, o->home);
+	if (!linked)
+		diag_error(d, "site.yaml", 0, 0,
+		           "theme \"%s\" not found (looked in %s/themes and %s/themes)", name,
+		           o->content_dir, o->home);
 	return NULL;
 }
 
@@ -88,15 +166,94 @@ static int write_buf(out_writer *w, const char *rel, buf *b, diag *d)
 	return out_write(w, rel, b->data ? b->data : "", b->len, d);
 }
 
+/* One data file streamed to disk (rel in the new site) by a writer that
+ * takes the model and a sink: never whole in memory. */
+typedef void (*data_writer)(const model *m, void *arg, sink *out);
+
+static int stream_file(out_writer *w, const char *rel, data_writer fn, const model *m, void *arg,
+                       diag *d)
+{
+	out_stream *f = out_open(w, rel, d);
+	if (!f)
+		return -1;
+	fn(m, arg, out_stream_sink(f));
+	return out_close(w, f, d);
+}
+
+static void write_json(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	export_json(m, out);
+}
+
+static void write_map_js(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	mapdata_js(m, out);
+}
+
+static void write_map_text_js(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	mapdata_text_js(m, out);
+}
+
+static void write_csv(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	export_csv(m, NULL, 0, out);
+}
+
+static void write_ris(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	export_ris(m, NULL, 0, out);
+}
+
+static void write_bib(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	export_bibtex(m, NULL, 0, out);
+}
+
+static void write_eppi(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	export_eppi(m, out);
+}
+
+static void write_feed(const model *m, void *arg, sink *out)
+{
+	(void)arg;
+	export_feed(m, out);
+}
+
+/* A sitemap's pages (arg). */
+typedef struct sitemap_part {
+	char *const *pages;
+	size_t n;
+} sitemap_part;
+
+static void write_sitemap(const model *m, void *arg, sink *out)
+{
+	const sitemap_part *p = arg;
+	export_sitemap(m, p->pages, p->n, out);
+}
+
+/* The parts' names (arg, a sitemap_part whose pages are their paths). */
+static void write_sitemap_index(const model *m, void *arg, sink *out)
+{
+	const sitemap_part *p = arg;
+	export_sitemap_index(m, (const char *const *)p->pages, p->n, out);
+}
+
 /* sitemap.xml; over EXPORT_SITEMAP_MAX_URLS pages, parts sitemap-1.xml,
  * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
-static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages,
-                          buf *b, diag *d)
+static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages, diag *d)
 {
-	if (npages <= EXPORT_SITEMAP_MAX_URLS) {
-		export_sitemap(m, pages, npages, b);
-		return write_buf(w, "sitemap.xml", b, d);
-	}
+	if (npages <= EXPORT_SITEMAP_MAX_URLS)
+		return stream_file(w, "sitemap.xml", write_sitemap, m,
+		                   &(sitemap_part){pages, npages}, d);
 	size_t nparts = (npages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS;
 	char **parts = xcalloc(nparts, sizeof *parts);
 	int rc = 0;
@@ -105,54 +262,80 @@ static int write_sitemaps(out_writer *w, const model *m, char *const *pages, siz
 		size_t n = npages - from < EXPORT_SITEMAP_MAX_URLS ? npages - from
 		                                                   : EXPORT_SITEMAP_MAX_URLS;
 		parts[i] = xasprintf("sitemap-%zu.xml", i + 1);
-		buf_reset(b);
-		export_sitemap(m, pages + from, n, b);
-		rc |= write_buf(w, parts[i], b, d);
+		rc |=
+		    stream_file(w, parts[i], write_sitemap, m, &(sitemap_part){pages + from, n}, d);
 	}
-	buf_reset(b);
-	export_sitemap_index(m, (const char *const *)parts, nparts, b);
-	rc |= write_buf(w, "sitemap.xml", b, d);
+	rc |= stream_file(w, "sitemap.xml", write_sitemap_index, m, &(sitemap_part){parts, nparts},
+	                  d);
 	for (size_t i = 0; i < nparts; i++)
 		free(parts[i]);
 	free(parts);
 	return rc;
 }
 
-/* The data files, which depend on the model only. Written before the pages
- * are rendered, so that the largest of them (built whole in memory) is freed
- * before the render threads' Lua states exist: the two never add up. */
+/* The data files, which depend on the model only, each streamed to disk
+ * as it is written. Written before the pages are rendered, so that what a
+ * writer keeps while it runs is freed before the render threads' Lua
+ * states exist: the two never add up. */
 static int write_data(out_writer *w, const model *m, diag *d)
 {
+	static const struct {
+		const char *rel;
+		data_writer fn;
+	} files[] = {
+	    {"data/studies.json", write_json},       {"data/map.js", write_map_js},
+	    {"data/map-text.js", write_map_text_js}, {"data/studies.csv", write_csv},
+	    {"data/studies.ris", write_ris},         {"data/studies.bib", write_bib},
+	    {"data/studies-eppi.json", write_eppi},  {"feed.xml", write_feed},
+	};
 	int rc = 0;
-	buf b = BUF_INIT;
-	export_json(m, &b);
-	rc |= write_buf(w, "data/studies.json", &b, d);
-	buf_reset(&b);
-	mapdata_js(m, &b);
-	rc |= write_buf(w, "data/map.js", &b, d);
-	buf_reset(&b);
-	mapdata_text_js(m, &b);
-	rc |= write_buf(w, "data/map-text.js", &b, d);
-	buf_reset(&b);
-	export_csv(m, NULL, 0, &b);
-	rc |= write_buf(w, "data/studies.csv", &b, d);
-	buf_reset(&b);
-	export_ris(m, NULL, 0, &b);
-	rc |= write_buf(w, "data/studies.ris", &b, d);
-	buf_reset(&b);
-	export_bibtex(m, NULL, 0, &b);
-	rc |= write_buf(w, "data/studies.bib", &b, d);
-	buf_reset(&b);
-	export_feed(m, &b);
-	rc |= write_buf(w, "feed.xml", &b, d);
-	buf_free(&b);
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+		rc |= stream_file(w, files[i].rel, files[i].fn, m, NULL, d);
 	return rc;
 }
 
-/* Copies the theme's static files (all but its templates and settings). */
+/* The files write_data and draw_flows write besides the pages, for the
+ * link check: the data files here, the flows' diagrams from st->flows. */
+static const char *const data_files[] = {
+    "data/studies.json", "data/map.js",      "data/map-text.js", "data/studies.csv",
+    "data/studies.ris",  "data/studies.bib", "data/studies-eppi.json", "sitemap.xml", "feed.xml",
+};
+
+/* A theme asset as the site has it: assets/<folder>/<path> is a regular
+ * file <folder>/<path> of the theme (ctx). */
+static bool asset_exists(void *ctx, const char *rel)
+{
+	if (strncmp(rel, "assets/", 7) != 0 || !strchr(rel + 7, '/') ||
+	    !strncmp(rel + 7, "templates/", 10))
+		return false;
+	char *p = path_join(ctx, rel + 7);
+	struct stat sb;
+	bool ok = stat(p, &sb) == 0 && S_ISREG(sb.st_mode);
+	free(p);
+	return ok;
+}
+
+static void check_links(build_state *st, const render_job *jobs, size_t njobs, diag *d)
+{
+	size_t n = sizeof data_files / sizeof *data_files;
+	const char **files = xcalloc(n + 2 * st->nflows, sizeof *files);
+	size_t nfiles = 0;
+	for (size_t i = 0; i < n; i++)
+		files[nfiles++] = data_files[i];
+	for (size_t i = 0; i < st->nflows; i++) {
+		files[nfiles++] = st->flows[i].png;
+		files[nfiles++] = st->flows[i].svg;
+	}
+	links_check(st->m, jobs, njobs, files, nfiles, asset_exists, st->theme, d);
+	free(files);
+}
+
+/* Copies the theme's static files (all but its templates and settings).
+ * fonts/ holds the fonts PRISMA diagrams are drawn with at build time; no
+ * page loads them, so they are not published. */
 static int copy_assets(out_writer *w, const char *theme, diag *d)
 {
-	static const char *const folders[] = {"css", "js", "fonts", "images"};
+	static const char *const folders[] = {"css", "js", "images"};
 	int rc = 0;
 	for (size_t i = 0; i < sizeof folders / sizeof *folders; i++) {
 		char *src = path_join(theme, folders[i]);
@@ -206,6 +389,15 @@ static void load_prisma(build_state *st, diag *d)
 		return;
 	const model *m = st->m;
 	const cfg_site *s = m->site;
+	if (m->nfailed) {
+		/* Counts without the broken records would only add false alarms. */
+		diag_at(d, DIAG_NOTE, "prisma.yaml", 0, 0,
+		        "included counts not compared with the records while %zu record%s cannot be "
+		        "loaded",
+		        m->nfailed, m->nfailed == 1 ? "" : "s");
+		prisma_check(st->prisma, d);
+		return;
+	}
 	for (size_t i = 0; i < prisma_flow_count(st->prisma); i++) {
 		const prisma_match *pm = prisma_flow_match(st->prisma, i);
 		size_t studies = m->nstudies, reports = m->nrecs;
@@ -275,7 +467,7 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
                  diag *d)
 {
 	build_state st = {.o = o};
-	st.m = model_load(o->content_dir, d);
+	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
 	if (!st.m)
 		return 1;
 	int result = 1;
@@ -306,17 +498,12 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
 		rc = prisma_render_png(st.prisma, i, &st.style, st.font_dir,
 		                       dpi > 0 ? prisma_scale_for_dpi(dpi) : 2.0, &b, d);
 	if (rc == 0) {
-		/* Write beside, then rename: an interrupted run keeps an older file. */
-		char *tmp = xasprintf("%s.tmp-gapmap", out_file);
-		FILE *f = fopen(tmp, "wb");
-		if (!f || fwrite(b.data, 1, b.len, f) != b.len || fclose(f) != 0 ||
-		    rename(tmp, out_file) != 0) {
-			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, strerror(errno));
-			remove(tmp);
-		} else {
+		/* A fresh temporary name, then rename: an interrupted run keeps an
+		 * older file, and no link is written through. */
+		if (file_create(out_file, b.data, b.len, true) != 0)
+			diag_error(d, "", 0, 0, "cannot write %s: %s", out_file, file_create_error(errno));
+		else
 			result = 0;
-		}
-		free(tmp);
 	}
 	buf_free(&b);
 done:
@@ -377,13 +564,14 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 	pthread_t *tid = xcalloc(n, sizeof *tid);
 	bool *started = xcalloc(n, sizeof *started);
 	int rc = 0;
+	tmpl_budget budget = {0, 0}; /* what templates keep, all threads together */
 	/* The first context compiles and checks the templates and reports their
 	 * errors once; the others would only repeat them. */
 	for (size_t i = 0; i < n; i++) {
 		diag *scratch = i ? diag_new() : d;
 		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL};
 		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
-		                      "gapmap " GAPMAP_VERSION, scratch);
+		                      "gapmap " GAPMAP_VERSION, &budget, scratch);
 		if (i)
 			diag_free(scratch);
 		if (!rw[i].rc) {
@@ -416,16 +604,48 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 	return rc;
 }
 
+/* Each draft as a note, saying which required codes it still lacks. */
+static void list_drafts(const model *m, diag *d)
+{
+	record **sets[] = {m->drafts, m->recs};
+	size_t counts[] = {m->ndrafts, m->nrecs};
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++) {
+			const record *r = sets[k][i];
+			if (!r->draft)
+				continue;
+			buf lack = BUF_INIT;
+			for (size_t f = 0; f < m->site->nfacets; f++)
+				if (m->site->facets[f].required && !r->codes[f].n)
+					buf_printf(&lack, "%s%s", lack.len ? ", " : "", m->site->facets[f].id);
+			diag_at(d, DIAG_NOTE, r->file, 0, 0, "draft%s%s%s; %s",
+			        lack.len ? ", not yet coded (no " : "", buf_cstr(&lack), lack.len ? ")" : "",
+			        k == 0 ? "left out of the site (--drafts includes it)"
+			               : "included because of --drafts");
+			buf_free(&lack);
+		}
+}
+
 int build_run(const build_opts *o, build_stats *stats, diag *d)
 {
 	double t0 = now_seconds();
 	memset(stats, 0, sizeof *stats);
 	build_state st = {.o = o};
-	st.m = model_load(o->content_dir, d);
+	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
 	if (!st.m)
 		return 1;
+	if (o->base_url) { /* --base-url wins over site.yaml's url: */
+		free(st.m->site->url);
+		st.m->site->url = xstrdup(o->base_url);
+	}
+	history_check(st.m, d);
 	stats->studies = st.m->nstudies;
 	stats->reports = st.m->nrecs;
+	for (size_t i = 0; i < st.m->nrecs; i++)
+		stats->drafts += st.m->recs[i]->draft;
+	stats->drafts += st.m->ndrafts;
+	if (o->check_only)
+		list_drafts(st.m, d);
 	st.theme = find_theme(o, st.m->site->theme, d);
 	if (!st.theme) {
 		state_free(&st);
@@ -433,12 +653,10 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	}
 	load_theme_settings(&st, d);
 	load_prisma(&st, d);
-	if (d->errors) {
-		state_free(&st);
-		return 1;
-	}
+	/* With errors already found, go on checking (the diagrams, every
+	 * template and page) but write nothing. */
 	out_writer *w = NULL;
-	if (!o->check_only) {
+	if (!o->check_only && !d->errors) {
 		w = out_begin(o->out_dir, o->content_dir, d);
 		if (!w) {
 			state_free(&st);
@@ -453,11 +671,13 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		st.dirs[st.ndirs++] = (render_dir){st.base_templates, "templates"};
 	if (is_dir(st.theme_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.theme_templates, st.theme_templates};
-	if (is_dir(st.site_templates))
+	bool linked = false;
+	if (no_link(st.site_templates, "templates", &linked, d) && is_dir(st.site_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.site_templates, "templates"};
 
 	size_t njobs;
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
+	check_links(&st, jobs, njobs, d);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	if (w && !d->errors)
 		write_data(w, st.m, d);
@@ -470,9 +690,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 				pages[npages++] = jobs[i].path;
 		}
 		if (w && !d->errors) {
-			buf b = BUF_INIT;
-			write_sitemaps(w, st.m, pages, npages, &b, d);
-			buf_free(&b);
+			write_sitemaps(w, st.m, pages, npages, d);
 			copy_assets(w, st.theme, d);
 		}
 		free(pages);

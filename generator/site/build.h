@@ -17,6 +17,8 @@ typedef struct build_opts {
 	const char *home;      /* folder holding templates/ and themes/ */
 	bool check_only;
 	int jobs; /* threads rendering pages; 0 = one per core */
+	bool drafts; /* include records marked `draft: true` (left out by default) */
+	const char *base_url; /* overrides site.yaml's url: when not NULL */
 } build_opts;
 
 typedef struct build_stats {
@@ -24,10 +26,14 @@ typedef struct build_stats {
 	size_t reports;
 	size_t pages; /* HTML pages */
 	size_t files; /* every file written */
+	size_t drafts; /* drafts left out (or, with drafts, included) */
 	double seconds;
 } build_stats;
 
-/* Returns 0 on success, 1 when the content has errors (reported to d). */
+/* Returns 0 on success, 1 when the content has errors (reported to d).
+ * Every problem is reported in one run: a broken record or page leaves the
+ * rest of the model to be checked, PRISMA and the templates included; only
+ * nothing is written. A check lists each draft as a note. */
 int build_run(const build_opts *o, build_stats *stats, diag *d);
 
 /* Draws one PRISMA flow (the first when flow is NULL) to out_file, PNG or

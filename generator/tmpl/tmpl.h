@@ -21,15 +21,17 @@
  *   partial(name [, tbl])  another template's output, rendered with tbl or
  *                          the caller's variables; a raw string, so write
  *                          it with <%- %>. Nesting is bounded (TMPL_MAX_DEPTH).
- *   escape(v)      HTML: & < > " ' as entities
+ *   escape(v)      HTML: & < > " ' as entities (what <%= %> writes)
  *   urlencode(v)   percent-encodes all but A-Z a-z 0-9 - . _ ~ (a path
  *                  segment or query value; "/" is encoded too)
  *   json(v)        keys sorted, an empty table as [], NaN and inf as null;
  *                  < > & ' U+2028 U+2029 escaped, so <%- json(v) %> is
  *                  safe in a <script> or a single-quoted attribute (use
  *                  <%= json(v) %> in a double-quoted one)
- *   xml(v)         & < > " ' as entities, invalid UTF-8 as U+FFFD, control
- *                  characters XML forbids dropped
+ *   xml(v)         the same as escape(v): HTML and XML share one escaping
+ * All of them, and <%= %>, go through the one escaper (core/esc.h), with
+ * its one rule: invalid UTF-8, C0 controls but tab and newlines, U+FFFE
+ * and U+FFFF become U+FFFD (\ufffd in JSON, %EF%BF%BD in a URL).
  *   thousands(n)   "1,866"; "-1,234.5"
  *   sorted_keys(t) numbers ascending, then strings in byte order
  *   and the safe part of the standard library: assert, error, ipairs, next,
@@ -55,19 +57,27 @@
  * moved (table.concat, unpack, move, insert at a position, string.byte) and
  * comparisons (table.sort, sorted_keys); utf8.offset and the utf8.codes
  * iterator are charged the bytes they walked. A loop of cheap-looking calls
- * on big values then stops like any other loop. Not covered, because they
- * are Lua operators rather than calls: comparing two long strings (== on
- * distinct equal strings, <) and passing very long argument lists (...) do
- * work proportional to their size in one instruction, and next() from the
- * start of a table whose slots were emptied scans them all. After any
+ * on big values then stops like any other loop. Arithmetic on strings
+ * ("123" + 0, through the string metatable) is charged the bytes it
+ * converts. Some Lua operators still do work proportional to a string's
+ * size in one instruction (comparing two long strings, == on distinct
+ * equal strings, using one as a table key, a string as a for-loop bound or
+ * in a bitwise operation, very long argument lists), and next() from the
+ * start of a table whose slots were emptied scans them all: a CPU-time
+ * limit per render (the thread's CPU clock, read in the count hook)
+ * stops those, reported like the other limits. Memory is also capped for
+ * the whole build when the caller passes a shared tmpl_budget: what
+ * templates allocate and keep counts until the state frees it. After any
  * failure the env stays usable.
  *
  * Ownership: tmpl_new returns an env freed with tmpl_free, which also closes
- * its lua_State. One env per thread; nothing is shared between envs. The env
- * copies every string handed to it. */
+ * its lua_State. One env per thread; nothing is shared between envs but the
+ * caller's tmpl_budget, which envs update atomically. The env copies every
+ * string handed to it. */
 #ifndef GM_TMPL_H
 #define GM_TMPL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -76,14 +86,31 @@
 #include "core/diag.h"
 #include "core/util.h"
 
+/* A memory budget shared by every env of one build (one env per render
+ * thread): the bytes templates allocate and keep across renders, summed
+ * over all envs, so a layout that grows a table kept from page to page is
+ * stopped however many pages and threads there are. The caller owns it:
+ * set max (0 picks TMPL_DEFAULT_BUILD_MEMORY) and used = 0, pass it in
+ * tmpl_limits, and keep it alive until every env using it is freed. */
+typedef struct tmpl_budget {
+	_Atomic size_t used;
+	size_t max;
+} tmpl_budget;
+
 /* Per render; 0 picks the default. */
 typedef struct tmpl_limits {
-	size_t max_instructions; /* default TMPL_DEFAULT_INSTRUCTIONS */
-	size_t max_memory;       /* bytes the render may add; default TMPL_DEFAULT_MEMORY */
+	size_t max_instructions;  /* default TMPL_DEFAULT_INSTRUCTIONS */
+	size_t max_memory;        /* bytes the render may add; default TMPL_DEFAULT_MEMORY */
+	unsigned long max_cpu_ms; /* CPU time of the render's thread; default TMPL_DEFAULT_CPU_MS */
+	tmpl_budget *shared;      /* the build's memory budget, or NULL for none */
 } tmpl_limits;
 
 #define TMPL_DEFAULT_INSTRUCTIONS ((size_t)50 * 1000 * 1000)
 #define TMPL_DEFAULT_MEMORY       ((size_t)64 * 1024 * 1024)
+#define TMPL_DEFAULT_BUILD_MEMORY ((size_t)256 * 1024 * 1024)
+/* Far above what the instruction budget allows (about 0.2 s): only work
+ * the instruction budget cannot see reaches it. */
+#define TMPL_DEFAULT_CPU_MS 5000ul
 /* How deep partials may nest before a render fails (a partial including
  * itself would otherwise recurse until the C stack runs out). */
 #define TMPL_MAX_DEPTH 32

@@ -1,7 +1,11 @@
 #!/bin/sh
-# The bad-input corpus: every folder tests/bad/<case>/ (but base/) is one
-# mistake an author can make, checked against the exact diagnostics gapmap
-# must print. A case is applied to a fresh copy of tests/bad/base/:
+# The bad-input corpus: every folder tests/bad/<area>/<case>/ is one
+# mistake an author (or an attacker) can make, checked against the exact
+# diagnostics gapmap must print. The areas: yaml/ (the YAML layer), record/,
+# note/, page/, site/ (site.yaml), prisma/ (prisma.yaml), template/ (the
+# sandbox), output/ (-o), link/ (symbolic links, read and written) and
+# file/ (FIFOs and other files that are not regular). A case is applied to
+# a fresh copy of tests/bad/base/:
 #
 #   content/    files copied over the base (added or replacing)
 #   remove      paths (one a line, relative to the content) deleted first
@@ -13,7 +17,7 @@
 # Each case must finish within $BAD_TIMEOUT seconds (an alias bomb or a
 # runaway template is an error, not a hang). GAPMAP_BAD_UPDATE=1 rewrites
 # the expected files from the current output, for reviewing with git diff;
-# GAPMAP_BAD_ONLY=<glob> runs only the matching cases.
+# GAPMAP_BAD_ONLY=<glob> runs only the cases whose name or area/name match.
 . "$(dirname "$0")/lib.sh"
 BAD=$ROOT/tests/bad
 BAD_TIMEOUT=${BAD_TIMEOUT:-20}
@@ -21,8 +25,8 @@ ncases=0
 
 run_case() { # case folder
 	dir=$1
-	name=$(basename "$dir")
-	work=$TMP/$name
+	name=$(basename "$(dirname "$dir")")/$(basename "$dir")
+	work=$TMP/$(basename "$dir")
 	rm -rf "$work"
 	mkdir -p "$work"
 	cp -R "$BAD/base" "$work/content"
@@ -65,10 +69,13 @@ run_case() { # case folder
 check_eq "base content is valid" "$?" 0
 check_eq "base content has no diagnostics" "$(cat "$TMP/base.err")" ""
 
-for dir in "$BAD"/*/; do
+for dir in "$BAD"/*/*/; do
 	dir=${dir%/}
-	[ "$(basename "$dir")" = base ] && continue
-	case "$(basename "$dir")" in ${GAPMAP_BAD_ONLY:-*}) ;; *) continue ;; esac
+	area=$(basename "$(dirname "$dir")")
+	[ "$area" = base ] && continue
+	case "$(basename "$dir")" in ${GAPMAP_BAD_ONLY:-*}) ;; *)
+		case "$area/$(basename "$dir")" in ${GAPMAP_BAD_ONLY:-*}) ;; *) continue ;; esac ;;
+	esac
 	run_case "$dir"
 done
 [ -n "${GAPMAP_BAD_ONLY:-}" ] || check "at least 40 bad-input cases" test "$ncases" -ge 40

@@ -34,4 +34,23 @@ check_grep "about names Pilkington's DOI" "$S/about/index.html" "10.1177/2049463
 check_grep "about names Yadav's DOI" "$S/about/index.html" "10.1186/s12889-024-17736-2"
 check_grep "footer cites the reviews" "$S/studies/index.html" "20494637241312064"
 check "every link works" python3 "$ROOT/tests/e2e/linkcheck.py" "$S"
+
+# Sentences checked against the seeds (issue 13): what the seeds say is
+# quoted right, and what they do not say is gone. (The coding changes are in
+# the tally above.)
+check_grep "yadav-2024 quotes the review's title" "$S/reviews/yadav-2024/index.html" \
+	"implementation of social prescription interventions for addressing the unmet needs of individuals living with long-term chronic conditions"
+check_no_grep "multimorbidity provenance is not 000_ Table 2" "$C/site.yaml" "000_ Table 2 / reference 13"
+check_grep "methods: Table 2 runs academic rows together too" "$S/methods/index.html" "the academic rows as well as the grey literature rows"
+check_grep "methods: how borderline calls were made" "$S/methods/index.html" "Borderline calls."
+check_no_grep "dayson-2020: the end report does not add the EQ-5D" "$S/studies/dayson-2020/index.html" "adds monitoring data"
+check_grep "dayson-2020: both reports used the EQ-5D" "$S/studies/dayson-2020/index.html" "the mid-point report, it used the EQ-5D; it repeats"
+check_no_grep "dayson-2014: no wellbeing-tool claim" "$S/studies/dayson-2014/index.html" "health and wellbeing on the programme"
+check_no_grep "carnes-2017: no travel barrier" "$S/studies/carnes-2017/index.html" "travel made it harder"
+check_no_grep "gibson-2021: no travel barrier" "$S/studies/gibson-2021/index.html" "money and travel made"
+check_no_grep "tierney-2019: no unsupported comparison" "$S/studies/tierney-2019/index.html" "varied more here than in any"
+check_grep "tierney-2019: coded to libraries" "$S/studies/tierney-2019/index.html" "settings/libraries/index.html"
+check_grep "tierney-2019: coded to the voluntary sector" "$S/studies/tierney-2019/index.html" "settings/community-voluntary/index.html"
+check_no_grep "napc-2017: the client did not 'gain' skills" "$S/studies/napc-2017/index.html" "gained understanding and self-management"
+check_grep "napc-2017: she now believes she can develop them" "$S/studies/napc-2017/index.html" "now believes she can develop self-management skills"
 finish

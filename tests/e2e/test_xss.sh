@@ -112,7 +112,9 @@ check_eq "the hostile site builds" "$?" 0
 sed 's/^/  /' "$TMP/err"
 
 # -- nothing a browser would run, anywhere in the HTML
-check "no live <script> other than script files" sh -c "! grep -rhoi '<script[^>]*>' '$OUT' --include='*.html' | grep -vi 'src=' | grep -q ."
+# (a JSON-LD block is data a browser never runs; its body must not be able to close it)
+check "no live <script> other than script files" sh -c "! grep -rhoi '<script[^>]*>' '$OUT' --include='*.html' | grep -vi 'src=' | grep -v '^<script type=\"application/ld+json\">\$' | grep -q ."
+check "JSON-LD blocks hold no '<', so nothing in them can close them" test "$(grep -rhoi '<script type="application/ld+json">' "$OUT" --include='*.html' | wc -l)" -eq "$(grep -rhoi '<script type="application/ld+json">[^<]*</script>' "$OUT" --include='*.html' | wc -l)"
 check "no injected img/svg/iframe element" sh -c "! grep -rEi '<(img|svg|iframe)[^>]*(onerror|onload|evil)' '$OUT' --include='*.html'"
 check "no javascript: or data: URL in any link" sh -c "! grep -rEi '(href|src)=\"[[:space:]]*(javascript|data|vbscript):' '$OUT' --include='*.html'"
 check "no attribute broken out of by a single quote" sh -c "! grep -rF \"' onmouseover='\" '$OUT' --include='*.html'"
@@ -234,12 +236,15 @@ for d, _, files in os.walk(root):
         assert "'unsafe-inline'" not in script and "http" not in script and "*" not in script, p + ": " + script
         assert "http" not in csp.get("default-src", ""), p
         for tag in re.findall(r"<script\b[^>]*>", html):
-            assert "src=" in tag, p + ": inline script " + tag
+            assert "src=" in tag or tag == '<script type="application/ld+json">', p + ": inline script " + tag
         for url in re.findall(r'(?:src|href)="([^"]*)"', html):
             if url.startswith(("http://", "https://", "//")):
                 # remote links are fine as links (<a>), never as loaded resources
                 pass
         for tag in re.findall(r'<(?:script|link|img|iframe)\b[^>]*(?:src|href)="(?:https?:)?//[^"]*"', html):
+            # a canonical address names the page, it loads nothing
+            if re.match(r'<link rel="canonical" href="https://[^"]*">$', tag + ">"):
+                continue
             raise AssertionError(p + ": loads a remote resource: " + tag)
         t = Tags()
         t.feed(html)

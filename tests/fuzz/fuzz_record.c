@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Loading the site per input keeps the harness free of global state;
 	 * it is small and fast next to the record itself. */
 	diag *d = diag_new();
-	char sp[64], rp[64], np[64];
+	char sp[512], rp[512], np[512];
 	int sfd = fuzz_memfile((const uint8_t *)site_yaml, sizeof site_yaml - 1, sp, sizeof sp);
 	cfg_site *site = sfd >= 0 ? cfg_load(sp, "site.yaml", d) : NULL;
 	if (!site || d->errors)

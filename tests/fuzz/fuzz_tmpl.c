@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Small limits: a fuzzer finds loops quickly and must not wait on them. */
-	tmpl_limits lim = {2 * 1000 * 1000, 32 * 1024 * 1024};
+	tmpl_limits lim = {.max_instructions = 2 * 1000 * 1000, .max_memory = 32 * 1024 * 1024};
 	tmpl_env *e = tmpl_new(&lim);
 	if (!e)
 		return 0;

@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	/* And as a site.yaml. */
-	char path[64];
+	char path[512];
 	int fd = fuzz_memfile(data, size, path, sizeof path);
 	if (fd >= 0) {
 		cfg_site *s = cfg_load(path, "site.yaml", d);

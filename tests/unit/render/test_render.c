@@ -32,7 +32,7 @@ int main(void)
 	if (!m)
 		return 1;
 	render_dir dirs[] = {{"templates", "templates"}};
-	render_ctx *rc = render_new(m, dirs, 1, NULL, 0, "gapmap test", d);
+	render_ctx *rc = render_new(m, dirs, 1, NULL, 0, "gapmap test", NULL, d);
 	CHECK(rc != NULL);
 	size_t njobs;
 	render_job *jobs = render_jobs(m, 0, &njobs);

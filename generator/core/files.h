@@ -1,0 +1,26 @@
+/* files: creating a file safely, the one way gapmap writes a single file
+ * outside the site folder (`gapmap new`, `gapmap prisma`). The data goes to
+ * a fresh temporary name beside the target, created with O_CREAT|O_EXCL|
+ * O_NOFOLLOW (so a link planted at that name is never written through),
+ * and is then renamed over the target: a link at the target is replaced,
+ * never followed, and an interrupted write leaves the old file whole. The
+ * target's folder itself must not be a symbolic link. (Reading is
+ * read_file in core/util.h, which follows no links either.)
+ *
+ * Ownership: nothing is kept; the caller keeps data and path. */
+#ifndef GM_FILES_H
+#define GM_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Writes len bytes of data to path (mode 0644 less the umask). With
+ * replace false an existing path (a link included) is refused with
+ * errno = EEXIST, atomically. Returns 0, or -1 with errno set: ELOOP
+ * when the folder of path is a symbolic link. */
+int file_create(const char *path, const void *data, size_t len, bool replace);
+
+/* The reason file_create failed, in words for a message. Static string. */
+const char *file_create_error(int err);
+
+#endif

@@ -1,0 +1,142 @@
+#include "serve/serve.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "load/config.h"
+#include "serve/reload.h"
+#include "serve/server.h"
+#include "serve/watch.h"
+#include "site/clean.h"
+
+/* A burst of saves settles within this; a long one is cut off at the max. */
+#define SERVE_QUIET_MS 120
+#define SERVE_MAX_MS   2000
+
+int serve_rebuild(const build_opts *o, build_stats *stats, diag *d)
+{
+	return build_run(o, stats, d);
+}
+
+/* Builds, reports to the terminal and tells the pages. */
+static void rebuild(const serve_opts *o, reload_hub *hub, bool first)
+{
+	diag *d = diag_new();
+	build_stats s;
+	int rc = serve_rebuild(&o->build, &s, d);
+	diag_sort(d);
+	reload_publish(hub, rc == 0, d);
+	diag_print(d, stderr, false);
+	if (rc != 0)
+		fprintf(stderr,
+		        "gapmap: the content has errors; still serving the last good site\n");
+	else if (!o->quiet || first)
+		printf("gapmap: %s %zu studies, %zu pages in %.2f s\n", first ? "built" : "rebuilt",
+		       s.studies, s.pages, s.seconds);
+	fflush(stdout);
+	diag_free(d);
+}
+
+/* A theme given as a path may lie outside the folders watched anyway. */
+static void watch_theme_path(watch *w, const char *content_dir)
+{
+	char *site_yaml = path_join(content_dir, "site.yaml");
+	diag *scratch = diag_new();
+	cfg_site *s = cfg_load(site_yaml, "site.yaml", scratch);
+	if (s && s->theme && strchr(s->theme, '/')) {
+		char *p = s->theme[0] == '/' ? xstrdup(s->theme) : path_join(content_dir, s->theme);
+		watch_tree(w, p);
+		free(p);
+	}
+	cfg_free(s);
+	diag_free(scratch);
+	free(site_yaml);
+}
+
+static int watch_sources(watch *w, const serve_opts *o)
+{
+	const char *home = o->build.home;
+	char *templates = path_join(home, "templates");
+	char *themes = path_join(home, "themes");
+	int rc = 0;
+	if (watch_tree(w, o->build.content_dir) <= 0) {
+		fprintf(stderr, "gapmap: cannot watch the content folder %s\n",
+		        o->build.content_dir);
+		rc = -1;
+	} else if (watch_tree(w, templates) < 0 || watch_tree(w, themes) < 0) {
+		rc = -1;
+	}
+	if (rc == 0)
+		watch_theme_path(w, o->build.content_dir);
+	free(templates);
+	free(themes);
+	return rc;
+}
+
+int serve_run(const serve_opts *o, int stop_fd)
+{
+	serve_opts so = *o;
+	char *tmp_dir = NULL, *out = NULL;
+	if (!so.build.out_dir) {
+		const char *t = getenv("TMPDIR");
+		char *pattern = path_join(t && *t ? t : "/tmp", "gapmap-serve-XXXXXX");
+		if (!mkdtemp(pattern)) {
+			fprintf(stderr, "gapmap: cannot make a temporary folder %s: %s\n", pattern,
+			        strerror(errno));
+			free(pattern);
+			return 1;
+		}
+		tmp_dir = pattern;
+		out = path_join(tmp_dir, "site");
+		so.build.out_dir = out;
+	}
+	so.build.check_only = false;
+	int result = 1;
+	reload_hub *hub = reload_hub_new();
+	watch *w = watch_new();
+	server *srv = NULL;
+	if (!w)
+		goto done;
+	watch_skip(w, so.build.out_dir);
+	if (watch_sources(w, &so) != 0)
+		goto done;
+	/* Watching first: a save during the first build is not missed. */
+	rebuild(&so, hub, true);
+	srv = server_start(so.host, so.port, so.build.out_dir, hub);
+	if (!srv)
+		goto done;
+	bool v6 = strchr(so.host, ':') != NULL;
+	printf("gapmap: serving %s at http://%s%s%s:%d/ (Ctrl-C stops)\n", so.build.content_dir,
+	       v6 ? "[" : "", so.host, v6 ? "]" : "", server_port(srv));
+	fflush(stdout);
+	for (;;) {
+		int r = watch_wait(w, stop_fd, SERVE_QUIET_MS, SERVE_MAX_MS);
+		if (r <= 0) {
+			result = r == 0 ? 0 : 1;
+			break;
+		}
+		rebuild(&so, hub, false);
+	}
+	printf("gapmap: stopped\n");
+	fflush(stdout);
+done:
+	reload_stop(hub);
+	server_stop(srv);
+	watch_free(w);
+	reload_hub_free(hub);
+	if (tmp_dir) {
+		diag *d = diag_new();
+		int removed;
+		if (site_clean(out, &removed, d) != 0)
+			diag_print(d, stderr, false);
+		diag_free(d);
+		rmdir(tmp_dir);
+	}
+	free(out);
+	free(tmp_dir);
+	return result;
+}

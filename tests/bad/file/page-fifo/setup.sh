@@ -1,0 +1,2 @@
+rm pages/about.md
+mkfifo pages/about.md

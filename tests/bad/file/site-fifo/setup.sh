@@ -1,0 +1,2 @@
+rm site.yaml
+mkfifo site.yaml

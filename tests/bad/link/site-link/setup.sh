@@ -1,0 +1,2 @@
+mv site.yaml ../site.yaml
+ln -s ../site.yaml site.yaml

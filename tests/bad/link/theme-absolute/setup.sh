@@ -1,0 +1,2 @@
+# theme: /etc once published /etc/fonts under assets/.
+printf 'theme: /etc\n' >>site.yaml
