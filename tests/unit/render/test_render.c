@@ -24,6 +24,55 @@ static const render_job *job_at(const render_job *jobs, size_t n, const char *pa
 	return NULL;
 }
 
+/* The map's updates as views (What's new): each update with the studies it
+ * added, further reports of earlier studies and the withdrawn ones, newest
+ * first; the studies after the latest update pending; the page depends on
+ * the whole list (any record's added: date moves a study between updates). */
+static void updates_page(model *m, diag *d)
+{
+	cfg_updates *u = &m->site->updates;
+	u->n = 2;
+	u->v = xcalloc(2, sizeof *u->v);
+	u->v[0] = (cfg_update){.version = xstrdup("1.0"), .date = xstrdup("2024-01-11")};
+	u->v[1] = (cfg_update){.version = xstrdup("1.1"),
+	                       .date = xstrdup("2024-02-01"),
+	                       .searched = xstrdup("2024-01-20")};
+	u->v[1].nwithdrawn = 1;
+	u->v[1].withdrawn = xcalloc(1, sizeof *u->v[1].withdrawn);
+	u->v[1].withdrawn[0] =
+	    (cfg_withdrawn){.id = xstrdup("x9"), .reason = xstrdup("Retracted.")};
+	render_dir dirs[] = {{"templates", "templates"}};
+	render_ctx *rc = render_new(m, dirs, 1, NULL, 0, "gapmap test", NULL, d);
+	CHECK(rc != NULL);
+	size_t njobs;
+	render_job *jobs = render_jobs(m, 0, &njobs);
+	const render_job *j = job_at(jobs, njobs, "updates/index.html");
+	buf out = BUF_INIT;
+	render_deps deps = {0};
+	CHECK(j && render_page(rc, j, &out, &deps, d) == 0);
+	const char *h = buf_cstr(&out);
+	const char *v11 = strstr(h, "Version 1.1 (latest)"), *v10 = strstr(h, "Version 1.0<");
+	const char *pend = strstr(h, "Since version 1.1");
+	CHECK(v11 && v10 && pend && pend < v11 && v11 < v10);    /* pending, then newest first */
+	CHECK(pend && v11 && strstr(pend, "studies/d1/") < v11); /* added after 1.1 */
+	const char *b1 = strstr(h, "studies/b1/"), *a1 = strstr(h, "studies/a1/");
+	CHECK(b1 && v11 && v10 && b1 > v11 && b1 < v10); /* 1.1 added b1 */
+	CHECK(a1 && v10 && a1 > v10);                    /* 1.0 added a1 */
+	CHECK(strstr(h, "studies/a2-followup/") > v11 && strstr(h, "studies/a2-followup/") < v10);
+	CHECK(strstr(h, "<li>x9: Retracted.</li>") != NULL); /* no title: the id */
+	CHECK(strstr(h, "searches were last run on <time datetime=\"2024-01-20\">") != NULL);
+	CHECK(has(&deps, "studies"));
+	/* The map marks the studies of the latest update in its cells. */
+	j = job_at(jobs, njobs, "index.html");
+	CHECK(j && render_page(rc, j, &out, NULL, d) == 0);
+	CHECK(strstr(buf_cstr(&out), "new in version 1.1") != NULL);
+	CHECK(d->errors == 0);
+	render_deps_free(&deps);
+	buf_free(&out);
+	render_jobs_free(jobs, njobs);
+	render_free(rc);
+}
+
 int main(void)
 {
 	diag *d = diag_new();
@@ -97,6 +146,7 @@ int main(void)
 	buf_free(&again);
 	render_jobs_free(jobs, njobs);
 	render_free(rc);
+	updates_page(m, d);
 	model_free(m);
 	diag_free(d);
 	TEST_MAIN_END();
