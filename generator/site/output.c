@@ -749,7 +749,10 @@ int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
 }
 
 /* Removes the replaced site in a child process, so that the build does not
- * wait for it; a removal that does not finish is swept by a later build. */
+ * wait for it; a removal that does not finish is swept by a later build.
+ * The child closes every descriptor it inherited first: it must not keep
+ * the caller's files, sockets or watches (gapmap serve's listening port)
+ * open while it runs on after the caller has closed them. */
 static void remove_in_background(const char *path)
 {
 	pid_t pid = fork();
@@ -757,6 +760,9 @@ static void remove_in_background(const char *path)
 		/* Detached from the build: a second fork, so no zombie is left. */
 		if (fork() == 0) {
 			setsid();
+			if (close_range(3, ~0U, 0) != 0)
+				for (long fd = sysconf(_SC_OPEN_MAX) - 1; fd >= 3; fd--)
+					close((int)fd);
 			char *parent = parent_of(path);
 			const char *b = base_name(path);
 			/* ".site.tmp-PID" -> base "site" */
