@@ -180,52 +180,46 @@ static int stream_file(out_writer *w, const char *rel, data_writer fn, const mod
 	return out_close(w, f, d);
 }
 
-static void write_json(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	export_json(m, out);
-}
+/* The data downloads, each written by one of the format writers. */
+typedef enum download {
+	DL_JSON,
+	DL_MAP_JS,
+	DL_MAP_TEXT_JS,
+	DL_CSV,
+	DL_RIS,
+	DL_BIB,
+	DL_EPPI,
+	DL_FEED,
+} download;
 
-static void write_map_js(const model *m, void *arg, sink *out)
+static void write_download(const model *m, void *arg, sink *out)
 {
-	(void)arg;
-	mapdata_js(m, out);
-}
-
-static void write_map_text_js(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	mapdata_text_js(m, out);
-}
-
-static void write_csv(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	export_csv(m, NULL, 0, out);
-}
-
-static void write_ris(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	export_ris(m, NULL, 0, out);
-}
-
-static void write_bib(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	export_bibtex(m, NULL, 0, out);
-}
-
-static void write_eppi(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	export_eppi(m, out);
-}
-
-static void write_feed(const model *m, void *arg, sink *out)
-{
-	(void)arg;
-	export_feed(m, out);
+	switch (*(const download *)arg) {
+	case DL_JSON:
+		export_json(m, out);
+		break;
+	case DL_MAP_JS:
+		mapdata_js(m, out);
+		break;
+	case DL_MAP_TEXT_JS:
+		mapdata_text_js(m, out);
+		break;
+	case DL_CSV:
+		export_csv(m, NULL, 0, out);
+		break;
+	case DL_RIS:
+		export_ris(m, NULL, 0, out);
+		break;
+	case DL_BIB:
+		export_bibtex(m, NULL, 0, out);
+		break;
+	case DL_EPPI:
+		export_eppi(m, out);
+		break;
+	case DL_FEED:
+		export_feed(m, out);
+		break;
+	}
 }
 
 /* A sitemap's pages (arg). */
@@ -281,16 +275,18 @@ static int write_data(out_writer *w, const model *m, diag *d)
 {
 	static const struct {
 		const char *rel;
-		data_writer fn;
+		download kind;
 	} files[] = {
-	    {"data/studies.json", write_json},       {"data/map.js", write_map_js},
-	    {"data/map-text.js", write_map_text_js}, {"data/studies.csv", write_csv},
-	    {"data/studies.ris", write_ris},         {"data/studies.bib", write_bib},
-	    {"data/studies-eppi.json", write_eppi},  {"feed.xml", write_feed},
+	    {"data/studies.json", DL_JSON},       {"data/map.js", DL_MAP_JS},
+	    {"data/map-text.js", DL_MAP_TEXT_JS}, {"data/studies.csv", DL_CSV},
+	    {"data/studies.ris", DL_RIS},         {"data/studies.bib", DL_BIB},
+	    {"data/studies-eppi.json", DL_EPPI},  {"feed.xml", DL_FEED},
 	};
 	int rc = 0;
-	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-		rc |= stream_file(w, files[i].rel, files[i].fn, m, NULL, d);
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		download kind = files[i].kind;
+		rc |= stream_file(w, files[i].rel, write_download, m, &kind, d);
+	}
 	return rc;
 }
 
