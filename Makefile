@@ -111,6 +111,7 @@ valgrind: deps
 	@sh tests/valgrind.sh
 
 bench: deps
+	@sh tools/deps.sh bench
 	@$(MAKE) --no-print-directory build/gapmap
 	@sh tests/bench/run.sh
 

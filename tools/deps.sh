@@ -1,12 +1,17 @@
 #!/bin/sh
 # Installs the Debian packages gapmap needs when they are missing.
 # "build": what compiling the generator and the site needs.
+# "bench": that, plus Hugo (the benchmark's comparison).
 # "test":  that, plus what the test suite needs (sanitizer runtime, chromium,
 #          pngcheck, xmllint, node packages for browser and HTML checks).
 # As root it installs them; otherwise it prints the apt-get line and stops.
 set -e
 kind=${1:-build}
 need="gcc make pkg-config libcmark-dev libyaml-dev liblua5.4-dev libpng-dev libfreetype-dev libmicrohttpd-dev"
+if [ "$kind" = bench ]; then
+	# The benchmark builds the same corpus with Hugo for comparison.
+	need="$need hugo python3"
+fi
 if [ "$kind" = test ]; then
 	need="$need clang libclang-rt-14-dev pngcheck libxml2-utils valgrind chromium python3"
 	# Node may come from Debian (nodejs + npm) or from NodeSource (nodejs alone,

@@ -1,5 +1,6 @@
 #include "core/paths.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -9,6 +10,7 @@ const char *const paths_facet_pattern = "{}/index.html";
 const char *const paths_code_pattern = "{}/{}/index.html";
 const char *const paths_cell_pattern = "cells/{}/{}/index.html";
 const char *const paths_page_pattern = "{}/index.html";
+const char *const paths_paged_pattern = "{}page/{}/index.html";
 
 const char *const paths_reserved[] = {"studies", "data",     "assets",   "cells",
                                       "prisma",  "overview", "feed.xml", "sitemap.xml",
@@ -53,4 +55,18 @@ char *paths_cell(const char *row_code, const char *column_code)
 char *paths_page(const char *slug)
 {
 	return paths_fill(paths_page_pattern, slug, NULL);
+}
+
+char *paths_paged(const char *first, size_t n)
+{
+	if (n <= 1)
+		return xstrdup(first);
+	size_t len = strlen(first);
+	size_t idx = strlen(PATHS_INDEX);
+	char *folder = xstrndup(first, len >= idx ? len - idx : len);
+	char *num = xasprintf("%zu", n);
+	char *p = paths_fill(paths_paged_pattern, folder, num);
+	free(folder);
+	free(num);
+	return p;
 }

@@ -10,6 +10,8 @@
 #ifndef GM_PATHS_H
 #define GM_PATHS_H
 
+#include <stddef.h>
+
 #define PATHS_INDEX    "index.html"
 #define PATHS_STUDIES  "studies/index.html"
 #define PATHS_PRISMA   "prisma/index.html"
@@ -22,6 +24,9 @@ extern const char *const paths_facet_pattern; /* "{}/index.html": a facet's path
 extern const char *const paths_code_pattern;  /* "{}/{}/index.html": facet path, code */
 extern const char *const paths_cell_pattern;  /* "cells/{}/{}/index.html": row, column */
 extern const char *const paths_page_pattern;  /* "{}/index.html": a page's slug */
+/* Later pages of a long list: the folder of its first page ("studies/",
+ * "" for the root), then the page number (2, 3, ...). */
+extern const char *const paths_paged_pattern; /* "{}page/{}/index.html" */
 
 /* Top-level names the site's own files use; pages and facet paths may not. */
 extern const char *const paths_reserved[];
@@ -34,5 +39,8 @@ char *paths_facet(const char *facet_path);
 char *paths_code(const char *facet_path, const char *code);
 char *paths_cell(const char *row_code, const char *column_code);
 char *paths_page(const char *slug);
+/* Page n (1-based) of the list whose first page is first (".../index.html"):
+ * first itself for n = 1, else ".../page/<n>/index.html". */
+char *paths_paged(const char *first, size_t n);
 
 #endif

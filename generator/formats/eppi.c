@@ -1,9 +1,10 @@
 #include "formats/eppi.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/esc.h"
+#include "core/json.h"
 
 static const char prov_prefix[] = "EPPI-Reviewer AttributeId ";
 
@@ -26,19 +27,20 @@ static long long item_id(const char *eppi_id)
 	return *end || v <= 0 ? 0 : v;
 }
 
-static void str_field(buf *b, const char *key, const char *v)
+/* key: v, or key: "" when v is NULL (EPPI-Reviewer's files have every field). */
+static void str_field(jw *w, const char *key, const char *v)
 {
-	buf_printf(b, ",\"%s\":", key);
-	esc_json(b, v ? v : "");
+	jw_key(w, key);
+	jw_str(w, v ? v : "");
 }
 
 static const char *type_name(const char *t)
 {
 	static const char *const map[][2] = {
-	    {"article", "Journal, Article"}, {"report", "Report"},
-	    {"chapter", "Book, Chapter"},    {"book", "Book, Whole"},
-	    {"thesis", "Dissertation"},      {"conference", "Conference Proceedings"},
-	    {"webpage", "Web Site"},
+		{"article", "Journal, Article"}, {"report", "Report"},
+		{"chapter", "Book, Chapter"},     {"book", "Book, Whole"},
+		{"thesis", "Dissertation"},       {"conference", "Conference Proceedings"},
+		{"webpage", "Web Site"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
 		if (strcmp(t, map[i][0]) == 0)
@@ -46,16 +48,35 @@ static const char *type_name(const char *t)
 	return "Generic";
 }
 
-static void attribute(buf *b, long long id, const char *name, const char *desc, bool *first)
+/* Opens an attribute object; the caller adds its children and closes it. */
+static void attribute(jw *w, long long id, const char *name, const char *desc)
 {
-	buf_printf(b, "%s{\"AttributeId\":%lld,\"AttributeName\":", *first ? "" : ",", id);
-	*first = false;
-	esc_json(b, name);
-	str_field(b, "AttributeDescription", desc);
-	buf_puts(b, ",\"AttributeType\":\"Selectable (show checkbox)\"");
+	jw_obj(w);
+	jw_field_int(w, "AttributeId", id);
+	jw_key(w, "AttributeName");
+	jw_str(w, name);
+	str_field(w, "AttributeDescription", desc);
+	jw_key(w, "AttributeType");
+	jw_str(w, "Selectable (show checkbox)");
 }
 
-void export_eppi(const model *m, buf *out)
+/* "Attributes":{"AttributesList":[ ... the caller's items, closed by
+ * attributes_end. */
+static void attributes(jw *w)
+{
+	jw_key(w, "Attributes");
+	jw_obj(w);
+	jw_key(w, "AttributesList");
+	jw_arr(w);
+}
+
+static void attributes_end(jw *w)
+{
+	jw_arr_end(w);
+	jw_obj_end(w);
+}
+
+void export_eppi(const model *m, sink *out)
 {
 	const cfg_site *s = m->site;
 	/* Numbers for what has none: after every id already in use. */
@@ -70,7 +91,10 @@ void export_eppi(const model *m, buf *out)
 		next_item = v > next_item ? v : next_item;
 	}
 	long long **attr = xcalloc(s->nfacets ? s->nfacets : 1, sizeof *attr);
-	buf_puts(out, "{\"CodeSets\":[");
+	jw w = jw_for(out);
+	jw_obj(&w);
+	jw_key(&w, "CodeSets");
+	jw_arr(&w);
 	for (size_t f = 0; f < s->nfacets; f++) {
 		const cfg_facet *fc = &s->facets[f];
 		attr[f] = xcalloc(fc->ncodes ? fc->ncodes : 1, sizeof **attr);
@@ -79,51 +103,61 @@ void export_eppi(const model *m, buf *out)
 			if (!attr[f][c])
 				attr[f][c] = ++next_attr;
 		}
-		buf_printf(out, "%s{\"SetName\":", f ? "," : "");
-		esc_json(out, fc->label);
-		buf_printf(out, ",\"SetId\":%zu,\"ReviewSetId\":%zu", f + 1, f + 1);
-		str_field(out, "SetDescription", fc->definition);
-		buf_puts(out, ",\"SetType\":{\"SetTypeName\":\"Standard\"},\"Attributes\":{"
-		              "\"AttributesList\":[");
-		bool first = true;
+		jw_obj(&w);
+		jw_key(&w, "SetName");
+		jw_str(&w, fc->label);
+		jw_field_uint(&w, "SetId", f + 1);
+		jw_field_uint(&w, "ReviewSetId", f + 1);
+		str_field(&w, "SetDescription", fc->definition);
+		jw_key(&w, "SetType");
+		jw_obj(&w);
+		jw_key(&w, "SetTypeName");
+		jw_str(&w, "Standard");
+		jw_obj_end(&w);
+		attributes(&w);
 		for (size_t g = 0; g < fc->ngroups; g++) {
-			attribute(out, ++next_attr, fc->groups[g].label, fc->groups[g].definition,
-			          &first);
-			buf_puts(out, ",\"Attributes\":{\"AttributesList\":[");
-			bool gfirst = true;
-			for (size_t c = fc->groups[g].first;
-			     c < fc->groups[g].first + fc->groups[g].count; c++) {
-				attribute(out, attr[f][c], fc->codes[c].label,
-				          fc->codes[c].definition, &gfirst);
-				buf_puts(out, "}");
+			attribute(&w, ++next_attr, fc->groups[g].label, fc->groups[g].definition);
+			attributes(&w);
+			for (size_t c = fc->groups[g].first; c < fc->groups[g].first + fc->groups[g].count;
+			     c++) {
+				attribute(&w, attr[f][c], fc->codes[c].label, fc->codes[c].definition);
+				jw_obj_end(&w);
 			}
-			buf_puts(out, "]}}");
+			attributes_end(&w);
+			jw_obj_end(&w);
 		}
 		for (size_t c = 0; c < fc->ncodes; c++)
 			if (fc->codes[c].group == CFG_NONE) {
-				attribute(out, attr[f][c], fc->codes[c].label,
-				          fc->codes[c].definition, &first);
-				buf_puts(out, "}");
+				attribute(&w, attr[f][c], fc->codes[c].label, fc->codes[c].definition);
+				jw_obj_end(&w);
 			}
-		buf_puts(out, "]}}");
+		attributes_end(&w);
+		jw_obj_end(&w);
 	}
-	buf_puts(out, "],\"References\":[");
+	jw_arr_end(&w);
+	jw_key(&w, "References");
+	jw_arr(&w);
 	for (size_t i = 0; i < m->nrecs; i++) {
 		const record *r = m->recs[i];
 		long long id = item_id(r->eppi_id);
-		buf_printf(out, "%s{\"Codes\":[", i ? "," : "");
-		bool first = true;
+		jw_obj(&w);
+		jw_key(&w, "Codes");
+		jw_arr(&w);
 		for (size_t f = 0; f < s->nfacets; f++)
 			for (size_t k = 0; k < r->codes[f].n; k++) {
-				buf_printf(out, "%s{\"AttributeId\":%lld,\"AdditionalText\":\"\"}",
-				           first ? "" : ",", attr[f][r->codes[f].idx[k]]);
-				first = false;
+				jw_obj(&w);
+				jw_field_int(&w, "AttributeId", attr[f][r->codes[f].idx[k]]);
+				str_field(&w, "AdditionalText", "");
+				jw_obj_end(&w);
 			}
-		buf_printf(out, "],\"Outcomes\":[],\"ItemId\":%lld", id ? id : ++next_item);
-		str_field(out, "OldItemId", r->id);
-		str_field(out, "Title", r->title);
-		str_field(out, "ParentTitle", r->published_in);
-		buf_puts(out, ",\"ShortTitle\":");
+		jw_arr_end(&w);
+		jw_key(&w, "Outcomes");
+		jw_arr(&w);
+		jw_arr_end(&w);
+		jw_field_int(&w, "ItemId", id ? id : ++next_item);
+		str_field(&w, "OldItemId", r->id);
+		str_field(&w, "Title", r->title);
+		str_field(&w, "ParentTitle", r->published_in);
 		buf b = BUF_INIT;
 		if (r->nauthors) {
 			const char *a = r->authors[0];
@@ -133,26 +167,31 @@ void export_eppi(const model *m, buf *out)
 		} else {
 			buf_printf(&b, "(%ld)", r->year);
 		}
-		esc_json(out, buf_cstr(&b));
+		str_field(&w, "ShortTitle", buf_cstr(&b));
 		buf_reset(&b);
-		buf_printf(out, ",\"Year\":\"%ld\"", r->year);
-		str_field(out, "Publisher", r->publisher);
-		str_field(out, "Volume", r->volume);
-		str_field(out, "Issue", r->issue);
-		str_field(out, "Pages", r->pages);
-		str_field(out, "URL", r->url);
-		str_field(out, "Abstract", r->summary);
-		str_field(out, "TypeName", type_name(r->type));
+		char year[24];
+		snprintf(year, sizeof year, "%ld", r->year);
+		str_field(&w, "Year", year);
+		str_field(&w, "Publisher", r->publisher);
+		str_field(&w, "Volume", r->volume);
+		str_field(&w, "Issue", r->issue);
+		str_field(&w, "Pages", r->pages);
+		str_field(&w, "URL", r->url);
+		str_field(&w, "Abstract", r->summary);
+		str_field(&w, "TypeName", type_name(r->type));
 		for (size_t k = 0; k < r->nauthors; k++)
 			if (!rec_is_et_al(r->authors[k]))
 				buf_printf(&b, "%s; ", r->authors[k]);
-		str_field(out, "Authors", buf_cstr(&b));
+		str_field(&w, "Authors", buf_cstr(&b));
 		buf_free(&b);
-		str_field(out, "DOI", r->doi);
-		buf_puts(out,
-		         ",\"ItemStatus\":\"I\",\"ItemStatusTooltip\":\"Included in review\"}");
+		str_field(&w, "DOI", r->doi);
+		str_field(&w, "ItemStatus", "I");
+		str_field(&w, "ItemStatusTooltip", "Included in review");
+		jw_obj_end(&w);
 	}
-	buf_puts(out, "]}\n");
+	jw_arr_end(&w);
+	jw_obj_end(&w);
+	sink_putc(out, '\n');
 	for (size_t f = 0; f < s->nfacets; f++)
 		free(attr[f]);
 	free(attr);

@@ -6,13 +6,14 @@
  * from a record's eppi_id; the others are numbered after the largest of
  * those, in site and id order, so the file is the same from run to run.
  *
- * Ownership: appends to the caller's buf. */
+ * Ownership: writes to the caller's sink (core/sink.h), through
+ * core/json. */
 #ifndef GM_FORMATS_EPPI_H
 #define GM_FORMATS_EPPI_H
 
-#include "core/util.h"
+#include "core/sink.h"
 #include "model/model.h"
 
-void export_eppi(const model *m, buf *out);
+void export_eppi(const model *m, sink *out);
 
 #endif

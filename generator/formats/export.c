@@ -418,6 +418,27 @@ void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 	sink_puts(out, "</urlset>\n");
 }
 
+void export_sitemap_index(const model *m, const char *const *parts, size_t n, sink *out)
+{
+	xml_decl(out);
+	sink_puts(out, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+	const char *base = m->site->url;
+	for (size_t i = 0; i < n; i++) {
+		buf loc = BUF_INIT;
+		if (base) {
+			buf_puts(&loc, base);
+			if (!str_ends_with(base, "/"))
+				buf_putc(&loc, '/');
+		}
+		buf_puts(&loc, parts[i]);
+		sink_puts(out, "  <sitemap><loc>");
+		xml_text(out, buf_cstr(&loc));
+		sink_puts(out, "</loc></sitemap>\n");
+		buf_free(&loc);
+	}
+	sink_puts(out, "</sitemapindex>\n");
+}
+
 typedef struct feed_key {
 	const char *added;
 	const char *id;

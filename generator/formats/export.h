@@ -21,6 +21,10 @@ void export_ris(const model *m, const size_t *recs, size_t n, sink *out);
 void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out);
 /* pages: the site's HTML paths, relative to its root. */
 void export_sitemap(const model *m, char *const *pages, size_t n, sink *out);
+/* A sitemap may list at most this many URLs (sitemaps.org). */
+#define EXPORT_SITEMAP_MAX_URLS 50000
+/* The sitemap index over parts (their paths relative to the site root). */
+void export_sitemap_index(const model *m, const char *const *parts, size_t n, sink *out);
 void export_feed(const model *m, sink *out);
 
 #endif

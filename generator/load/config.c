@@ -14,7 +14,8 @@
 
 static const char *const site_keys[] = {
 	"title", "description", "authors", "licence", "licence_url", "language",
-	"theme", "url", "attribution", "map", "facets", "updates"};
+	"theme", "url", "attribution", "map", "facets", "updates",
+	"page_size"};
 static const char *const map_keys[] = {"rows", "columns", "segments", "filters", "thin"};
 static const char *const facet_keys[] = {"label",    "plural", "path",   "definition", "required",
                                          "multiple", "codes",  "groups", "ordinal"};
@@ -387,6 +388,11 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 
 	s->rows = s->columns = s->segments = CFG_NONE;
 	s->thin = 2;
+	long long page_size = CFG_PAGE_SIZE;
+	if (schema_int(root, "page_size", false, 1, CFG_MAX_PAGE_SIZE, &page_size, &ok, d))
+		s->page_size = (long)page_size;
+	else
+		s->page_size = CFG_PAGE_SIZE;
 	const yml_node *map = yml_get(root, "map");
 	if (!map) {
 		diag_error(d, label, root->line, root->col,

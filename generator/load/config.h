@@ -25,6 +25,10 @@
  * and memory whatever the vocabulary. */
 #define CFG_MAX_ALL_CODES 5000
 #define CFG_MAX_CELLS 10000
+/* Studies per page of a long list (all studies, a code's, a cell's): the
+ * default, and the most site.yaml's page_size may ask for. */
+#define CFG_PAGE_SIZE 100
+#define CFG_MAX_PAGE_SIZE 1000
 /* The built-in "year" filter, which is no facet. */
 #define CFG_FILTER_YEAR ((size_t)-2)
 
@@ -80,6 +84,7 @@ typedef struct cfg_site {
 	size_t nfilters;
 	long thin; /* cells with fewer studies are "thin evidence" */
 	cfg_updates updates; /* the map's published updates, oldest first */
+	long page_size; /* studies per page of a long list */
 } cfg_site;
 
 /* Reads site.yaml from path; label is its name in diagnostics. Returns NULL

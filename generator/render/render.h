@@ -1,5 +1,7 @@
 /* render: the site's HTML pages. Lists every page the model calls for (a
- * render_job each), exposes the model to the Lua templates as tables, and
+ * render_job each; its output path is its stable identity), shows the model
+ * to the Lua templates through read-only views made per page (render/view.h),
+ * records what each page read, and
  * renders one job at a time into a buffer: the page's own template first,
  * then "layout" around it.
  *
@@ -38,8 +40,13 @@ typedef enum render_kind {
 typedef struct render_job {
 	render_kind kind;
 	size_t a, b;
-	char *path; /* output path relative to the site root */
+	char *path; /* output path relative to the site root: the page's identity */
 	const char *template_name;
+	/* Long lists (RJ_STUDIES, RJ_CODE, RJ_CELL) are split into pages of the
+	 * site's page_size studies: this is page `page` (1-based) of `pages`;
+	 * every other job is page 1 of 1. Page 1 has the list's own path, later
+	 * pages core/paths's paths_paged. */
+	size_t page, pages;
 } render_job;
 
 /* Where templates come from, lowest priority first (built-in templates,
@@ -71,9 +78,28 @@ render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
                        tmpl_budget *budget, diag *d);
 void render_free(render_ctx *rc);
 
-/* Renders one job into out (replacing its contents). Returns 0 or -1 after
- * reporting to d. */
-int render_page(render_ctx *rc, const render_job *job, buf *out, diag *d);
+/* What one page read from the model, for incremental rebuilds: sorted,
+ * unique keys, each one of
+ *   "record:<id>"           a record's fields (a study reads all its reports)
+ *   "code:<facet>/<code>"   a code's studies or counts
+ *   "cell:<row>/<column>"   a cell's studies or counts
+ *   "page:<slug>"           a page of pages/
+ *   "studies"               the list of every study or report, or the
+ *                           site's totals (studies, reports, years, gaps)
+ * Every page also depends on site.yaml, the templates and the theme
+ * (a change to any of them rebuilds everything), which is not listed.
+ * Owned by the caller: start from {0}, free with render_deps_free. */
+typedef struct render_deps {
+	char **keys;
+	size_t n, cap;
+} render_deps;
+
+void render_deps_free(render_deps *deps);
+
+/* Renders one job into out (replacing its contents). deps, when not NULL,
+ * is replaced with what the page read. Returns 0 or -1 after reporting to
+ * d. */
+int render_page(render_ctx *rc, const render_job *job, buf *out, render_deps *deps, diag *d);
 
 /* "../../" for a page at depth two; "" at the root. Caller frees. */
 char *render_root(const char *path);

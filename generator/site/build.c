@@ -166,39 +166,127 @@ static int write_buf(out_writer *w, const char *rel, buf *b, diag *d)
 	return out_write(w, rel, b->data ? b->data : "", b->len, d);
 }
 
-static int write_data(out_writer *w, const model *m, char *const *pages, size_t npages,
-                      diag *d)
+/* One data file streamed to disk (rel in the new site) by a writer that
+ * takes the model and a sink: never whole in memory. */
+typedef void (*data_writer)(const model *m, void *arg, sink *out);
+
+static int stream_file(out_writer *w, const char *rel, data_writer fn, const model *m, void *arg,
+                       diag *d)
 {
+	out_stream *f = out_open(w, rel, d);
+	if (!f)
+		return -1;
+	fn(m, arg, out_stream_sink(f));
+	return out_close(w, f, d);
+}
+
+/* The data downloads, each written by one of the format writers. */
+typedef enum download {
+	DL_JSON,
+	DL_MAP_JS,
+	DL_MAP_TEXT_JS,
+	DL_CSV,
+	DL_RIS,
+	DL_BIB,
+	DL_EPPI,
+	DL_FEED,
+} download;
+
+static void write_download(const model *m, void *arg, sink *out)
+{
+	switch (*(const download *)arg) {
+	case DL_JSON:
+		export_json(m, out);
+		break;
+	case DL_MAP_JS:
+		mapdata_js(m, out);
+		break;
+	case DL_MAP_TEXT_JS:
+		mapdata_text_js(m, out);
+		break;
+	case DL_CSV:
+		export_csv(m, NULL, 0, out);
+		break;
+	case DL_RIS:
+		export_ris(m, NULL, 0, out);
+		break;
+	case DL_BIB:
+		export_bibtex(m, NULL, 0, out);
+		break;
+	case DL_EPPI:
+		export_eppi(m, out);
+		break;
+	case DL_FEED:
+		export_feed(m, out);
+		break;
+	}
+}
+
+/* A sitemap's pages (arg). */
+typedef struct sitemap_part {
+	char *const *pages;
+	size_t n;
+} sitemap_part;
+
+static void write_sitemap(const model *m, void *arg, sink *out)
+{
+	const sitemap_part *p = arg;
+	export_sitemap(m, p->pages, p->n, out);
+}
+
+/* The parts' names (arg, a sitemap_part whose pages are their paths). */
+static void write_sitemap_index(const model *m, void *arg, sink *out)
+{
+	const sitemap_part *p = arg;
+	export_sitemap_index(m, (const char *const *)p->pages, p->n, out);
+}
+
+/* sitemap.xml; over EXPORT_SITEMAP_MAX_URLS pages, parts sitemap-1.xml,
+ * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
+static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages, diag *d)
+{
+	if (npages <= EXPORT_SITEMAP_MAX_URLS)
+		return stream_file(w, "sitemap.xml", write_sitemap, m,
+		                   &(sitemap_part){pages, npages}, d);
+	size_t nparts = (npages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS;
+	char **parts = xcalloc(nparts, sizeof *parts);
 	int rc = 0;
-	buf b = BUF_INIT;
-	sink bs = sink_for_buf(&b);
-	export_json(m, &bs);
-	rc |= write_buf(w, "data/studies.json", &b, d);
-	buf_reset(&b);
-	mapdata_js(m, &bs);
-	rc |= write_buf(w, "data/map.js", &b, d);
-	buf_reset(&b);
-	mapdata_text_js(m, &bs);
-	rc |= write_buf(w, "data/map-text.js", &b, d);
-	buf_reset(&b);
-	export_csv(m, NULL, 0, &bs);
-	rc |= write_buf(w, "data/studies.csv", &b, d);
-	buf_reset(&b);
-	export_ris(m, NULL, 0, &bs);
-	rc |= write_buf(w, "data/studies.ris", &b, d);
-	buf_reset(&b);
-	export_bibtex(m, NULL, 0, &bs);
-	rc |= write_buf(w, "data/studies.bib", &b, d);
-	buf_reset(&b);
-	export_eppi(m, &b);
-	rc |= write_buf(w, "data/studies-eppi.json", &b, d);
-	buf_reset(&b);
-	export_sitemap(m, pages, npages, &bs);
-	rc |= write_buf(w, "sitemap.xml", &b, d);
-	buf_reset(&b);
-	export_feed(m, &bs);
-	rc |= write_buf(w, "feed.xml", &b, d);
-	buf_free(&b);
+	for (size_t i = 0; i < nparts; i++) {
+		size_t from = i * EXPORT_SITEMAP_MAX_URLS;
+		size_t n = npages - from < EXPORT_SITEMAP_MAX_URLS ? npages - from
+		                                                   : EXPORT_SITEMAP_MAX_URLS;
+		parts[i] = xasprintf("sitemap-%zu.xml", i + 1);
+		rc |=
+		    stream_file(w, parts[i], write_sitemap, m, &(sitemap_part){pages + from, n}, d);
+	}
+	rc |= stream_file(w, "sitemap.xml", write_sitemap_index, m, &(sitemap_part){parts, nparts},
+	                  d);
+	for (size_t i = 0; i < nparts; i++)
+		free(parts[i]);
+	free(parts);
+	return rc;
+}
+
+/* The data files, which depend on the model only, each streamed to disk
+ * as it is written. Written before the pages are rendered, so that what a
+ * writer keeps while it runs is freed before the render threads' Lua
+ * states exist: the two never add up. */
+static int write_data(out_writer *w, const model *m, diag *d)
+{
+	static const struct {
+		const char *rel;
+		download kind;
+	} files[] = {
+	    {"data/studies.json", DL_JSON},       {"data/map.js", DL_MAP_JS},
+	    {"data/map-text.js", DL_MAP_TEXT_JS}, {"data/studies.csv", DL_CSV},
+	    {"data/studies.ris", DL_RIS},         {"data/studies.bib", DL_BIB},
+	    {"data/studies-eppi.json", DL_EPPI},  {"feed.xml", DL_FEED},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		download kind = files[i].kind;
+		rc |= stream_file(w, files[i].rel, write_download, m, &kind, d);
+	}
 	return rc;
 }
 
@@ -435,7 +523,7 @@ static void *render_worker_run(void *arg)
 	render_worker *rw = arg;
 	buf html = BUF_INIT;
 	for (size_t i = rw->first; i < rw->njobs; i += rw->step) {
-		if (render_page(rw->rc, &rw->jobs[i], &html, rw->d) != 0)
+		if (render_page(rw->rc, &rw->jobs[i], &html, NULL, rw->d) != 0)
 			continue;
 		if (rw->w && write_buf(rw->w, rw->jobs[i].path, &html, rw->d) != 0)
 			continue;
@@ -446,7 +534,7 @@ static void *render_worker_run(void *arg)
 }
 
 /* Threads worth starting: as asked, or one per core, but a small site is
- * not worth a second copy of the model's Lua tables. */
+ * not worth compiling the templates in a second Lua state. */
 static size_t worker_count(const build_opts *o, size_t njobs)
 {
 	size_t n;
@@ -587,6 +675,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
 	check_links(&st, jobs, njobs, d);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
+	if (w && !d->errors)
+		write_data(w, st.m, d);
 	if (render_all(&st, w, jobs, njobs, done, d) == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;
@@ -596,7 +686,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 				pages[npages++] = jobs[i].path;
 		}
 		if (w && !d->errors) {
-			write_data(w, st.m, pages, npages, d);
+			write_sitemaps(w, st.m, pages, npages, d);
 			copy_assets(w, st.theme, d);
 		}
 		free(pages);

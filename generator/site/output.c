@@ -10,14 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct out_writer {
-	char *target;
+	char *target; /* resolved, absolute */
+	char *shown;  /* as given, for messages */
 	char *tmp;
+	int old_fd; /* the current site's folder, or -1: unchanged files are linked from it */
 	_Atomic size_t files; /* pages are written from several threads */
 	_Atomic bool io_failed; /* a write failed (in any thread): the build is lost */
+	_Atomic size_t kept;    /* files linked unchanged from the current site */
 };
 
 bool out_safe_relpath(const char *rel)
@@ -59,8 +65,17 @@ static int mkdirs(const char *path)
 	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* Removes a tree gapmap wrote. Never follows symbolic links. */
+/* Removes a tree gapmap wrote. Never follows symbolic links. The marker
+ * file of the top folder goes last, so a removal killed half-way leaves a
+ * folder the next build still recognises as its own leftovers. */
+static int remove_tree_at(const char *path, bool top);
+
 static int remove_tree(const char *path)
+{
+	return remove_tree_at(path, true);
+}
+
+static int remove_tree_at(const char *path, bool top)
 {
 	struct stat st;
 	if (lstat(path, &st) != 0)
@@ -73,14 +88,21 @@ static int remove_tree(const char *path)
 	struct dirent *e;
 	int rc = 0;
 	while ((e = readdir(dp))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    (top && !strcmp(e->d_name, OUT_MARKER)))
 			continue;
 		char *child = path_join(path, e->d_name);
-		if (remove_tree(child) != 0)
+		if (remove_tree_at(child, false) != 0)
 			rc = -1;
 		free(child);
 	}
 	closedir(dp);
+	if (top) {
+		char *marker = path_join(path, OUT_MARKER);
+		if (unlink(marker) != 0 && errno != ENOENT)
+			rc = -1;
+		free(marker);
+	}
 	if (rmdir(path) != 0)
 		rc = -1;
 	return rc;
@@ -123,49 +145,179 @@ static bool inside(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/' || (n == 1 && b[0] == '/'));
 }
 
-/* Removes leftovers of builds that were killed before they could clean up. */
+/* The pid a leftover's name ends with ("-1234"), or 0. */
+static long name_pid(const char *name)
+{
+	const char *dash = strrchr(name, '-');
+	char *end;
+	long pid = dash ? strtol(dash + 1, &end, 10) : 0;
+	return dash && *end == '\0' && pid > 0 ? pid : 0;
+}
+
+/* Removes a leftover: first renamed to a name of our own, so that a second
+ * build does not remove it at the same time and a kill part-way leaves a
+ * name the next build sweeps again; its marker goes last. */
+static void remove_leftover(const char *parent, const char *base, const char *path)
+{
+	char *delname = xasprintf(".%s.del-%ld", base, (long)getpid());
+	char *del = path_join(parent, delname);
+	remove_tree(del); /* our own earlier one, if any */
+	if (rename(path, del) == 0)
+		remove_tree(del);
+	free(del);
+	free(delname);
+}
+
+/* Removes leftovers of builds that were killed before they could clean up:
+ * temporary sites (.tmp-PID), replaced sites (.old-PID) and removals that
+ * were themselves killed (.del-PID), whose process is gone, and which carry
+ * the marker or are empty. */
 static void sweep_stale(const char *parent, const char *base)
 {
 	DIR *dp = opendir(parent);
 	if (!dp)
 		return;
-	char *prefix = xasprintf(".%s.tmp-", base);
-	char *oldp = xasprintf(".%s.old-", base);
+	static const char *const kinds[] = {"tmp", "old", "del"};
+	char *prefix[3];
+	for (size_t i = 0; i < 3; i++)
+		prefix[i] = xasprintf(".%s.%s-", base, kinds[i]);
+	size_t n = 0, cap = 0;
+	char **found = NULL;
 	struct dirent *e;
 	while ((e = readdir(dp))) {
-		if (!str_starts_with(e->d_name, prefix) && !str_starts_with(e->d_name, oldp))
+		bool match = false;
+		for (size_t i = 0; i < 3; i++)
+			match |= str_starts_with(e->d_name, prefix[i]);
+		long pid = name_pid(e->d_name);
+		if (!match || pid == 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
 			continue;
-		char *p = path_join(parent, e->d_name);
-		char *pid_s = strrchr(e->d_name, '-') + 1;
-		long pid = strtol(pid_s, NULL, 10);
-		/* Only a folder whose build is no longer running, and that we marked. */
-		char *marker = path_join(p, OUT_MARKER);
-		if (pid > 0 && kill((pid_t)pid, 0) != 0 && access(marker, F_OK) == 0)
-			remove_tree(p);
-		free(marker);
-		free(p);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4;
+			found = xrealloc(found, cap * sizeof *found);
+		}
+		found[n++] = path_join(parent, e->d_name);
 	}
-	free(prefix);
-	free(oldp);
 	closedir(dp);
+	for (size_t i = 0; i < n; i++) {
+		char *marker = path_join(found[i], OUT_MARKER);
+		struct stat st;
+		if (lstat(found[i], &st) == 0 && S_ISDIR(st.st_mode) &&
+		    (access(marker, F_OK) == 0 || is_empty_dir(found[i])))
+			remove_leftover(parent, base, found[i]);
+		free(marker);
+		free(found[i]);
+	}
+	free(found);
+	for (size_t i = 0; i < 3; i++)
+		free(prefix[i]);
+}
+
+/* path made absolute with every existing part resolved (symbolic links
+ * followed as the kernel would) and "." and ".." applied; parts that do not
+ * exist yet are taken as written. NULL when the working folder is unknown. */
+static char *resolve_path(const char *path)
+{
+	char *cur;
+	if (path[0] == '/') {
+		cur = xstrdup("/");
+	} else {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return NULL;
+		cur = xstrdup(cwd);
+		free(cwd);
+	}
+	bool exists = true;
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		char *part = xstrndup(p, n);
+		p += n;
+		if (!strcmp(part, ".")) {
+			free(part);
+			continue;
+		}
+		if (!strcmp(part, "..")) {
+			char *up = parent_of(cur);
+			free(cur);
+			cur = up;
+			/* The parent of a folder that exists exists. */
+			if (!exists) {
+				struct stat st;
+				exists = lstat(cur, &st) == 0;
+			}
+			free(part);
+			continue;
+		}
+		char *next = strcmp(cur, "/") ? path_join(cur, part) : xasprintf("/%s", part);
+		free(part);
+		free(cur);
+		cur = next;
+		struct stat st;
+		if (lstat(cur, &st) == 0) {
+			char rp[PATH_MAX];
+			if (realpath(cur, rp)) {
+				free(cur);
+				cur = xstrdup(rp);
+			}
+			exists = true;
+		} else {
+			exists = false;
+		}
+	}
+	return cur;
 }
 
 out_writer *out_begin(const char *target, const char *protect, diag *d)
 {
-	size_t tl = strlen(target);
-	while (tl > 1 && target[tl - 1] == '/')
-		tl--;
-	char *tgt = xstrndup(target, tl);
+	char *tgt = resolve_path(target);
+	if (!tgt || !strcmp(tgt, "/")) {
+		diag_error(d, "", 0, 0, "cannot write the site to %s", target);
+		free(tgt);
+		return NULL;
+	}
+	/* Checked before anything is created. */
+	if (protect) {
+		char *rp = resolve_path(protect);
+		/* Inside the content folder is fine (DIR/_site is the default);
+		 * the content folder itself, a folder holding it, or a place
+		 * among the files gapmap reads is not. */
+		static const char *const inputs[] = {"studies", "pages", "templates", "themes",
+		                                     "site.yaml", "prisma.yaml"};
+		bool clash = !rp;
+		for (size_t i = 0; rp && i < sizeof inputs / sizeof *inputs; i++) {
+			char *in = path_join(rp, inputs[i]);
+			clash |= inside(tgt, in);
+			free(in);
+		}
+		if (clash || inside(rp, tgt)) {
+			diag_error(d, "", 0, 0,
+			           "refusing to write the site to %s: it is or holds the content "
+			           "folder, or lies among its files",
+			           target);
+			free(rp);
+			free(tgt);
+			return NULL;
+		}
+		free(rp);
+	}
 	struct stat st;
+	bool have_old = false;
 	if (lstat(tgt, &st) == 0) {
 		char *marker = path_join(tgt, OUT_MARKER);
-		bool ours = S_ISDIR(st.st_mode) && (access(marker, F_OK) == 0 || is_empty_dir(tgt));
+		have_old = S_ISDIR(st.st_mode) && access(marker, F_OK) == 0;
+		bool ours = have_old || (S_ISDIR(st.st_mode) && is_empty_dir(tgt));
 		free(marker);
 		if (!ours) {
 			diag_error(d, "", 0, 0,
 			           "refusing to replace %s: it is not a site gapmap built (no %s inside); "
 			           "choose an empty or new output folder",
-			           tgt, OUT_MARKER);
+			           target, OUT_MARKER);
 			free(tgt);
 			return NULL;
 		}
@@ -177,37 +329,11 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		free(tgt);
 		return NULL;
 	}
-	if (protect) {
-		char rp[PATH_MAX], rt[PATH_MAX];
-		if (realpath(protect, rp) && realpath(parent, rt)) {
-			char *full = path_join(rt, base_name(tgt));
-			/* Inside the content folder is fine (DIR/_site is the default);
-			 * the content folder itself, a folder holding it, or a place
-			 * among the files gapmap reads is not. */
-			static const char *const inputs[] = {"studies", "pages", "templates", "themes",
-			                                     "site.yaml", "prisma.yaml"};
-			bool clash = false;
-			for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
-				char *in = path_join(rp, inputs[i]);
-				clash |= inside(full, in);
-				free(in);
-			}
-			if (inside(rp, full) || clash) {
-				diag_error(d, "", 0, 0,
-				           "refusing to write the site to %s: it is or holds the content "
-				           "folder, or lies among its files",
-				           tgt);
-				free(full);
-				free(parent);
-				free(tgt);
-				return NULL;
-			}
-			free(full);
-		}
-	}
 	sweep_stale(parent, base_name(tgt));
 	out_writer *w = xcalloc(1, sizeof *w);
 	w->target = tgt;
+	w->shown = xstrdup(target);
+	w->old_fd = have_old ? open(tgt, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
 	char *tmpname = xasprintf(".%s.tmp-%ld", base_name(tgt), (long)getpid());
 	w->tmp = path_join(parent, tmpname);
 	free(tmpname);
@@ -225,6 +351,62 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 	}
 	w->files = 0;
 	return w;
+}
+
+/* Opens the current site's rel for reading, refusing symbolic links in
+ * any part of the path and anything outside the site; -1 when it cannot. */
+static int open_old(out_writer *w, const char *rel)
+{
+	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+	return (int)syscall(SYS_openat2, w->old_fd, rel, &how, sizeof how);
+}
+
+/* The current site's rel, open, when it holds exactly these bytes; else -1. */
+static int same_as_old(out_writer *w, const char *rel, const void *data, size_t len)
+{
+	if (w->old_fd < 0)
+		return -1;
+	int fd = open_old(w, rel);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	char chunk[65536];
+	size_t off = 0;
+	while (same && off < len) {
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || (size_t)n > len - off || memcmp(chunk, (const char *)data + off, (size_t)n))
+			same = false;
+		else
+			off += (size_t)n;
+	}
+	if (!same) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Puts the open file fd at path as a hard link (same inode, same
+ * modification time), creating folders. False when it cannot be (no /proc,
+ * a file system without hard links): then the caller writes the bytes. */
+static bool link_old(int fd, const char *path)
+{
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0)
+		return true;
+	if (errno == ENOENT) {
+		char *dir = parent_of(path);
+		bool ok = mkdirs(dir) == 0 &&
+		          linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
+		free(dir);
+		return ok;
+	}
+	return false;
 }
 
 /* The disk filling up is the likeliest reason a write fails mid-build. */
@@ -248,6 +430,17 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 	char *path = path_join(w->tmp, rel);
 	char *dir = parent_of(path);
 	int rc = -1;
+	int old = same_as_old(w, rel, data, len);
+	if (old >= 0) {
+		bool linked = link_old(old, path);
+		close(old);
+		if (linked) {
+			w->files++;
+			w->kept++;
+			rc = 0;
+			goto done;
+		}
+	}
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	/* Create folders only when the file cannot be: most pages land in a
 	 * folder that exists, and mkdir is the costliest call of a big build. */
@@ -298,6 +491,120 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 done:
 	free(dir);
 	free(path);
+	return rc;
+}
+
+struct out_stream {
+	char *rel;
+	char *path;
+	FILE *fp;
+	sink s;
+};
+
+out_stream *out_open(out_writer *w, const char *rel, diag *d)
+{
+	if (!out_safe_relpath(rel)) {
+		diag_error(d, "", 0, 0, "refusing to write outside the output folder: \"%s\"", rel);
+		return NULL;
+	}
+	if (w->io_failed)
+		return NULL;
+	char *path = path_join(w->tmp, rel);
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int fd = open(path, flags, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		char *dir = parent_of(path);
+		if (mkdirs(dir) == 0)
+			fd = open(path, flags, 0644);
+		free(dir);
+	}
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!fp) {
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+		           full_hint(errno));
+		if (fd >= 0)
+			close(fd);
+		w->io_failed = true;
+		free(path);
+		return NULL;
+	}
+	out_stream *f = xcalloc(1, sizeof *f);
+	f->rel = xstrdup(rel);
+	f->path = path;
+	f->fp = fp;
+	f->s = sink_for_file(fp);
+	return f;
+}
+
+sink *out_stream_sink(out_stream *f)
+{
+	return &f->s;
+}
+
+/* True when the open files a and b hold the same bytes. */
+static bool same_files(int a, int b)
+{
+	struct stat sa, sb;
+	if (fstat(a, &sa) != 0 || fstat(b, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    sa.st_size != sb.st_size)
+		return false;
+	char ca[65536], cb[65536];
+	for (;;) {
+		ssize_t na = read(a, ca, sizeof ca);
+		if (na < 0 && errno == EINTR)
+			continue;
+		if (na <= 0)
+			return na == 0;
+		size_t got = 0;
+		while (got < (size_t)na) {
+			ssize_t nb = read(b, cb + got, (size_t)na - got);
+			if (nb < 0 && errno == EINTR)
+				continue;
+			if (nb <= 0)
+				return false;
+			got += (size_t)nb;
+		}
+		if (memcmp(ca, cb, (size_t)na))
+			return false;
+	}
+}
+
+int out_close(out_writer *w, out_stream *f, diag *d)
+{
+	if (!f)
+		return -1;
+	int rc = 0;
+	bool failed = f->s.failed;
+	int err = f->s.err;
+	if (fclose(f->fp) != 0 && !failed) {
+		failed = true;
+		err = errno;
+	}
+	if (failed) {
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err), full_hint(err));
+		w->io_failed = true;
+		rc = -1;
+	} else {
+		w->files++;
+		/* Unchanged: the current site's file takes the new one's place. */
+		int old = w->old_fd >= 0 ? open_old(w, f->rel) : -1;
+		int now = old >= 0 ? open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (old >= 0 && now >= 0 && same_files(now, old)) {
+			char *tmp = xasprintf("%s.gapmap-link", f->path);
+			if (link_old(old, tmp) && rename(tmp, f->path) == 0)
+				w->kept++;
+			else
+				unlink(tmp);
+			free(tmp);
+		}
+		if (now >= 0)
+			close(now);
+		if (old >= 0)
+			close(old);
+	}
+	free(f->rel);
+	free(f->path);
+	free(f);
 	return rc;
 }
 
@@ -441,33 +748,71 @@ int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
 	return copy_dir_fd(w, fd, src, rel, 0, d);
 }
 
+/* Removes the replaced site in a child process, so that the build does not
+ * wait for it; a removal that does not finish is swept by a later build.
+ * The child closes every descriptor it inherited first: it must not keep
+ * the caller's files, sockets or watches (gapmap serve's listening port)
+ * open while it runs on after the caller has closed them. */
+static void remove_in_background(const char *path)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Detached from the build: a second fork, so no zombie is left. */
+		if (fork() == 0) {
+			setsid();
+			if (close_range(3, ~0U, 0) != 0)
+				for (long fd = sysconf(_SC_OPEN_MAX) - 1; fd >= 3; fd--)
+					close((int)fd);
+			char *parent = parent_of(path);
+			const char *b = base_name(path);
+			/* ".site.tmp-PID" -> base "site" */
+			const char *dot = strstr(b + 1, ".tmp-");
+			char *base = dot ? xstrndup(b + 1, (size_t)(dot - b - 1)) : xstrdup(b);
+			remove_leftover(parent, base, path);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	if (pid > 0) {
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	} else {
+		remove_tree(path);
+	}
+}
+
 int out_commit(out_writer *w, diag *d)
 {
 	int rc = 0;
 	struct stat st;
+	if (w->old_fd >= 0) {
+		close(w->old_fd);
+		w->old_fd = -1;
+	}
 	if (lstat(w->target, &st) == 0) {
 		/* Exchange in one step where the kernel allows, so that the target
 		 * path never points at nothing; then remove the old site. */
 		if (renameat2(AT_FDCWD, w->tmp, AT_FDCWD, w->target, RENAME_EXCHANGE) == 0) {
-			remove_tree(w->tmp);
+			remove_in_background(w->tmp);
 		} else {
 			char *parent = parent_of(w->target);
 			char *oldname = xasprintf(".%s.old-%ld", base_name(w->target), (long)getpid());
 			char *old = path_join(parent, oldname);
 			if (rename(w->target, old) != 0 || rename(w->tmp, w->target) != 0) {
-				diag_error(d, "", 0, 0, "cannot move the new site into %s: %s", w->target,
+				diag_error(d, "", 0, 0, "cannot move the new site into %s: %s", w->shown,
 				           strerror(errno));
 				rename(old, w->target);
 				rc = -1;
 			} else {
-				remove_tree(old);
+				remove_in_background(old);
 			}
 			free(old);
 			free(oldname);
 			free(parent);
 		}
 	} else if (rename(w->tmp, w->target) != 0) {
-		diag_error(d, "", 0, 0, "cannot move the new site into %s: %s", w->target,
+		diag_error(d, "", 0, 0, "cannot move the new site into %s: %s", w->shown,
 		           strerror(errno));
 		rc = -1;
 	}
@@ -475,6 +820,7 @@ int out_commit(out_writer *w, diag *d)
 		remove_tree(w->tmp);
 	free(w->tmp);
 	free(w->target);
+	free(w->shown);
 	free(w);
 	return rc;
 }
@@ -483,13 +829,21 @@ void out_abort(out_writer *w)
 {
 	if (!w)
 		return;
+	if (w->old_fd >= 0)
+		close(w->old_fd);
 	remove_tree(w->tmp);
 	free(w->tmp);
 	free(w->target);
+	free(w->shown);
 	free(w);
 }
 
 size_t out_count(const out_writer *w)
 {
 	return w->files;
+}
+
+size_t out_kept(const out_writer *w)
+{
+	return w->kept;
 }

@@ -475,3 +475,13 @@ void tm_open_builtins(lua_State *L, int idx)
 	luaL_setfuncs(L, own, 0);
 	lua_pop(L, 1);
 }
+
+/* A builtin the embedder adds or replaces (tmpl.h). */
+void tmpl_set_builtin(tmpl_env *e, const char *name)
+{
+	lua_State *L = e->L;
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->builtins_ref);
+	lua_insert(L, -2);
+	lua_setfield(L, -2, name);
+	lua_pop(L, 1);
+}

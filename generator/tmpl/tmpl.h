@@ -142,6 +142,11 @@ int tmpl_add_dir(tmpl_env *e, const char *dir, const char *label_prefix, diag *d
 
 bool tmpl_has(const tmpl_env *e, const char *name);
 
+/* Pops the value on top of the env's stack and makes it the builtin name
+ * (replacing any builtin of that name), e.g. a type() that knows the
+ * caller's own userdata. */
+void tmpl_set_builtin(tmpl_env *e, const char *name);
+
 /* Renders template name with the Lua table at stack index ctx as its
  * variables and appends the output to out (nothing is appended on failure).
  * what names the thing being rendered (e.g. "studies/wright-2017.yaml") and

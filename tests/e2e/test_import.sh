@@ -47,8 +47,10 @@ check_eq "check with drafts exits 0" "$?" 0
 check_grep "draft listed" "$TMP/check.err" "studies/munoz-2020.yaml: note: draft, not yet coded (no outcome); left out of the site (--drafts includes it)"
 "$GAPMAP" build -C "$C" -o "$TMP/site" -q
 check_eq "build leaves drafts out" "$(ls "$TMP/site/studies" | grep -c munoz)" 0
+check_eq "no page, list or download names a draft" "$(grep -rl munoz "$TMP/site" | wc -l)" 0
 "$GAPMAP" build -C "$C" -o "$TMP/site-drafts" -q --drafts
 check "build --drafts includes them" test -f "$TMP/site-drafts/studies/munoz-2020/index.html"
+check "and lists them" grep -q munoz "$TMP/site-drafts/studies/index.html"
 
 check_grep "check's summary counts the drafts" "$TMP/check.out" "; 6 drafts left out of the site (noted below)"
 

@@ -19,6 +19,10 @@ int main(void)
 	check_fill(paths_code("outcomes", "pain"), "outcomes/pain/index.html");
 	check_fill(paths_cell("pain", "gp"), "cells/pain/gp/index.html");
 	check_fill(paths_page("methods"), "methods/index.html");
+	check_fill(paths_paged("studies/index.html", 1), "studies/index.html");
+	check_fill(paths_paged("studies/index.html", 2), "studies/page/2/index.html");
+	check_fill(paths_paged("cells/pain/gp/index.html", 12), "cells/pain/gp/page/12/index.html");
+	check_fill(paths_paged("index.html", 3), "page/3/index.html");
 	/* Extra placeholders stay as written rather than reading past the arguments. */
 	check_fill(paths_fill("{}/{}/{}", "a", "b"), "a/b/{}");
 	check_fill(paths_fill("x/{}", "a", NULL), "x/a");

@@ -1,0 +1,69 @@
+#!/bin/sh
+# The build engine side by side with Hugo: builds the same seeded corpus
+# (tests/bench/corpus.py) with gapmap (every core) and with Hugo through
+# comparable templates, and copies gapmap's output with `cp -r` as the I/O
+# floor. Per size: median wall time of GAPMAP_BENCH_RUNS runs (default 3),
+# pages per second, peak memory, output size, and the ratios. Numbers to
+# watch, never pass/fail; ratios, because absolute times on a shared machine
+# drift from run to run. GAPMAP_BENCH_SIZES overrides the sizes.
+cd "$(dirname "$0")/../.." || exit 2
+out=${GAPMAP_BENCH_OUT:-tests/out/bench}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+sizes=${GAPMAP_BENCH_SIZES:-"1000 10000 100000"}
+runs=${GAPMAP_BENCH_RUNS:-3}
+command -v hugo >/dev/null 2>&1 || { echo "hugo missing: run 'sh tools/deps.sh bench' (as root)"; exit 1; }
+echo "gapmap $(./build/gapmap --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
+echo "median of $runs runs; peak = maximum resident set size"
+
+# median FILE: the middle value of the numbers in FILE (one a line)
+median() { sort -n "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+# measure NAME FOLDER COMMAND...: removes FOLDER (untimed), then runs COMMAND, $runs
+# times; leaves $out/NAME.wall and .rss
+measure() {
+	name=$1
+	fresh=$2
+	shift 2
+	: >"$out/$name.wall"
+	: >"$out/$name.rss"
+	i=0
+	while [ $i -lt "$runs" ]; do
+		rm -rf "$fresh"
+		sync
+		/usr/bin/time -f '%e %M' -o "$out/$name.time" "$@" >/dev/null 2>"$out/$name.err" || {
+			echo "$name failed:"
+			tail -5 "$out/$name.err"
+			exit 1
+		}
+		tail -n 1 "$out/$name.time" | cut -d' ' -f1 >>"$out/$name.wall"
+		tail -n 1 "$out/$name.time" | cut -d' ' -f2 >>"$out/$name.rss"
+		i=$((i + 1))
+	done
+}
+
+printf '%8s  %-7s %9s %10s %9s %9s\n' studies tool "wall s" "pages/s" "peak MB" "out MB"
+for n in $sizes; do
+	dir=$out/corpus-$n
+	[ -f "$dir/done" ] || { rm -rf "$dir" && python3 tests/bench/corpus.py "$dir" "$n" && touch "$dir/done"; } || exit 1
+	# A fresh output folder for every run (removed before the clock starts): a
+	# build from scratch, as Hugo's.
+	measure "gapmap-$n" "$out/site-gapmap-$n" ./build/gapmap build -C "$dir/gapmap" -o "$out/site-gapmap-$n" --quiet
+	measure "hugo-$n" "$out/site-hugo-$n" hugo --quiet -s "$dir/hugo" -d "$out/site-hugo-$n"
+	measure "cp-$n" "$out/site-cp-$n" cp -r "$out/site-gapmap-$n" "$out/site-cp-$n"
+	rm -rf "$out/site-cp-$n"
+	for tool in gapmap hugo cp; do
+		wall=$(median "$out/$tool-$n.wall")
+		rss=$(median "$out/$tool-$n.rss")
+		site=$out/site-$tool-$n
+		[ "$tool" = cp ] && site=$out/site-gapmap-$n
+		pages=$(find "$site" -name '*.html' | wc -l)
+		mb=$(du -sm "$site" | cut -f1)
+		eval "wall_$tool=$wall"
+		printf '%8s  %-7s %9s %10s %9s %9s\n' "$n" "$tool" "$wall" \
+			"$(awk "BEGIN{printf \"%.0f\", $pages / ($wall > 0 ? $wall : 0.01)}")" \
+			"$((rss / 1024))" "$mb"
+	done
+	printf '%8s  hugo/gapmap wall %.2fx, gapmap/cp wall %.2fx; gapmap biggest HTML page %s KB\n' "$n" \
+		"$(awk "BEGIN{print $wall_hugo / $wall_gapmap}")" "$(awk "BEGIN{print $wall_gapmap / ($wall_cp > 0 ? $wall_cp : 0.01)}")" \
+		"$(find "$out/site-gapmap-$n" -name '*.html' -printf '%s\n' | sort -n | tail -1 | awk '{printf "%.0f", $1 / 1024}')"
+done
