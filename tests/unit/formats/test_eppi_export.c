@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/sink.h"
 #include "formats/eppi.h"
 #include "load/yml.h"
 #include "test.h"
@@ -51,7 +52,8 @@ int main(void)
 	if (!m)
 		TEST_MAIN_END();
 	buf b = BUF_INIT;
-	export_eppi(m, &b);
+	sink bs = sink_for_buf(&b);
+	export_eppi(m, &bs);
 	yml_node *root = yml_parse("eppi.json", b.data, b.len, 1, d);
 	CHECK(root && root->kind == YML_MAP && d->errors == 0);
 	const yml_node *sets = root ? yml_get(root, "CodeSets") : NULL;
