@@ -757,6 +757,14 @@ static void remove_in_background(const char *path)
 		/* Detached from the build: a second fork, so no zombie is left. */
 		if (fork() == 0) {
 			setsid();
+			/* Let go of the build's output, so that a pipe or a $(...)
+			 * reading it ends with the build, not with the removal. */
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
 			char *parent = parent_of(path);
 			const char *b = base_name(path);
 			/* ".site.tmp-PID" -> base "site" */
