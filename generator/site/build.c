@@ -90,8 +90,8 @@ static int write_buf(out_writer *w, const char *rel, buf *b, diag *d)
 
 /* sitemap.xml; over EXPORT_SITEMAP_MAX_URLS pages, parts sitemap-1.xml,
  * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
-static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages,
-                          buf *b, diag *d)
+static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages, buf *b,
+                          diag *d)
 {
 	if (npages <= EXPORT_SITEMAP_MAX_URLS) {
 		export_sitemap(m, pages, npages, b);

@@ -5,12 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -287,8 +287,8 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		/* Inside the content folder is fine (DIR/_site is the default);
 		 * the content folder itself, a folder holding it, or a place
 		 * among the files gapmap reads is not. */
-		static const char *const inputs[] = {"studies", "pages", "templates", "themes",
-		                                     "site.yaml", "prisma.yaml"};
+		static const char *const inputs[] = {"studies", "pages",     "templates",
+		                                     "themes",  "site.yaml", "prisma.yaml"};
 		bool clash = !rp;
 		for (size_t i = 0; rp && i < sizeof inputs / sizeof *inputs; i++) {
 			char *in = path_join(rp, inputs[i]);
@@ -314,10 +314,11 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		bool ours = have_old || (S_ISDIR(st.st_mode) && is_empty_dir(tgt));
 		free(marker);
 		if (!ours) {
-			diag_error(d, "", 0, 0,
-			           "refusing to replace %s: it is not a site gapmap built (no %s inside); "
-			           "choose an empty or new output folder",
-			           target, OUT_MARKER);
+			diag_error(
+			    d, "", 0, 0,
+			    "refusing to replace %s: it is not a site gapmap built (no %s inside); "
+			    "choose an empty or new output folder",
+			    target, OUT_MARKER);
 			free(tgt);
 			return NULL;
 		}
@@ -378,7 +379,8 @@ static int same_as_old(out_writer *w, const char *rel, const void *data, size_t 
 		ssize_t n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || (size_t)n > len - off || memcmp(chunk, (const char *)data + off, (size_t)n))
+		if (n <= 0 || (size_t)n > len - off ||
+		    memcmp(chunk, (const char *)data + off, (size_t)n))
 			same = false;
 		else
 			off += (size_t)n;
@@ -581,7 +583,8 @@ int out_close(out_writer *w, out_stream *f, diag *d)
 		err = errno;
 	}
 	if (failed) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err), full_hint(err));
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err),
+		           full_hint(err));
 		w->io_failed = true;
 		rc = -1;
 	} else {
@@ -802,8 +805,8 @@ int out_commit(out_writer *w, diag *d)
 			char *oldname = xasprintf(".%s.old-%ld", base_name(w->target), (long)getpid());
 			char *old = path_join(parent, oldname);
 			if (rename(w->target, old) != 0 || rename(w->tmp, w->target) != 0) {
-				diag_error(d, "", 0, 0, "cannot move the new site into %s: %s", w->shown,
-				           strerror(errno));
+				diag_error(d, "", 0, 0, "cannot move the new site into %s: %s",
+				           w->shown, strerror(errno));
 				rename(old, w->target);
 				rc = -1;
 			} else {
