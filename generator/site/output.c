@@ -154,18 +154,36 @@ static long name_pid(const char *name)
 	return dash && *end == '\0' && pid > 0 ? pid : 0;
 }
 
-/* Removes a leftover: first renamed to a name of our own, so that a second
- * build does not remove it at the same time and a kill part-way leaves a
- * name the next build sweeps again; its marker goes last. */
+/* Moves path out of the way under a name of this process, beside it:
+ * ".BASE.del-PID", or ".BASE.del-N-PID" when that is taken (an earlier
+ * removal still running). Returns the new path, or NULL when it cannot be
+ * moved (it is gone: someone else took it). Renaming first means that no
+ * two processes remove the same folder and that a removal killed part-way
+ * leaves a name the next sweep recognises. */
+static char *park(const char *parent, const char *base, const char *path)
+{
+	for (int i = 0; i < 1000; i++) {
+		char *name = i ? xasprintf(".%s.del-%d-%ld", base, i, (long)getpid())
+		               : xasprintf(".%s.del-%ld", base, (long)getpid());
+		char *to = path_join(parent, name);
+		free(name);
+		if (rename(path, to) == 0)
+			return to;
+		int err = errno;
+		free(to);
+		if (err != EEXIST && err != ENOTEMPTY)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Removes a leftover of another build; its marker goes last. */
 static void remove_leftover(const char *parent, const char *base, const char *path)
 {
-	char *delname = xasprintf(".%s.del-%ld", base, (long)getpid());
-	char *del = path_join(parent, delname);
-	remove_tree(del); /* our own earlier one, if any */
-	if (rename(path, del) == 0)
+	char *del = park(parent, base, path);
+	if (del)
 		remove_tree(del);
 	free(del);
-	free(delname);
 }
 
 /* Removes leftovers of builds that were killed before they could clean up:
@@ -755,6 +773,21 @@ int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
  * wait for it; a removal that does not finish is swept by a later build. */
 static void remove_in_background(const char *path)
 {
+	/* Parked under this process's name first, synchronously (one rename),
+	 * so that the temporary name is free for this process's next build. */
+	char *parent = parent_of(path);
+	const char *b = base_name(path);
+	const char *dot = strstr(b + 1, ".tmp-");
+	if (!dot)
+		dot = strstr(b + 1, ".old-");
+	char *base = dot ? xstrndup(b + 1, (size_t)(dot - b - 1)) : xstrdup(b);
+	char *parked = park(parent, base, path);
+	free(base);
+	free(parent);
+	if (!parked) {
+		remove_tree(path);
+		return;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* Detached from the build: a second fork, so no zombie is left. */
@@ -768,12 +801,7 @@ static void remove_in_background(const char *path)
 				dup2(null, 1);
 				dup2(null, 2);
 			}
-			char *parent = parent_of(path);
-			const char *b = base_name(path);
-			/* ".site.tmp-PID" -> base "site" */
-			const char *dot = strstr(b + 1, ".tmp-");
-			char *base = dot ? xstrndup(b + 1, (size_t)(dot - b - 1)) : xstrdup(b);
-			remove_leftover(parent, base, path);
+			remove_tree(parked);
 			_exit(0);
 		}
 		_exit(0);
@@ -783,8 +811,9 @@ static void remove_in_background(const char *path)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	} else {
-		remove_tree(path);
+		remove_tree(parked);
 	}
+	free(parked);
 }
 
 int out_commit(out_writer *w, diag *d)
