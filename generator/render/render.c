@@ -45,8 +45,8 @@ static size_t list_total(const model *m, render_kind kind, size_t a, size_t b)
 }
 
 /* A list job: its first page at path, then one job per further page. */
-static void add_list_jobs(render_job **v, size_t *n, size_t *cap, const model *m,
-                          render_kind kind, size_t a, size_t b, char *path, const char *tname)
+static void add_list_jobs(render_job **v, size_t *n, size_t *cap, const model *m, render_kind kind,
+                          size_t a, size_t b, char *path, const char *tname)
 {
 	size_t size = (size_t)m->site->page_size, total = list_total(m, kind, a, b);
 	size_t pages = total > size ? (total + size - 1) / size : 1;
@@ -245,7 +245,8 @@ static void push_list_vars(view_set *vs, lua_State *L, const model *m, const ren
 	lua_Integer k = 0;
 	size_t last_shown = 0;
 	for (size_t p = 1; p <= job->pages; p++) {
-		bool shown = p == 1 || p == job->pages || (p + 2 >= job->page && p <= job->page + 2);
+		bool shown =
+		    p == 1 || p == job->pages || (p + 2 >= job->page && p <= job->page + 2);
 		if (!shown)
 			continue;
 		if (p > last_shown + 1) {

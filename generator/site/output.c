@@ -5,12 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <linux/openat2.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -154,18 +154,36 @@ static long name_pid(const char *name)
 	return dash && *end == '\0' && pid > 0 ? pid : 0;
 }
 
-/* Removes a leftover: first renamed to a name of our own, so that a second
- * build does not remove it at the same time and a kill part-way leaves a
- * name the next build sweeps again; its marker goes last. */
+/* Moves path out of the way under a name of this process, beside it:
+ * ".BASE.del-PID", or ".BASE.del-N-PID" when that is taken (an earlier
+ * removal still running). Returns the new path, or NULL when it cannot be
+ * moved (it is gone: someone else took it). Renaming first means that no
+ * two processes remove the same folder and that a removal killed part-way
+ * leaves a name the next sweep recognises. */
+static char *park(const char *parent, const char *base, const char *path)
+{
+	for (int i = 0; i < 1000; i++) {
+		char *name = i ? xasprintf(".%s.del-%d-%ld", base, i, (long)getpid())
+		               : xasprintf(".%s.del-%ld", base, (long)getpid());
+		char *to = path_join(parent, name);
+		free(name);
+		if (rename(path, to) == 0)
+			return to;
+		int err = errno;
+		free(to);
+		if (err != EEXIST && err != ENOTEMPTY)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Removes a leftover of another build; its marker goes last. */
 static void remove_leftover(const char *parent, const char *base, const char *path)
 {
-	char *delname = xasprintf(".%s.del-%ld", base, (long)getpid());
-	char *del = path_join(parent, delname);
-	remove_tree(del); /* our own earlier one, if any */
-	if (rename(path, del) == 0)
+	char *del = park(parent, base, path);
+	if (del)
 		remove_tree(del);
 	free(del);
-	free(delname);
 }
 
 /* Removes leftovers of builds that were killed before they could clean up:
@@ -287,8 +305,8 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		/* Inside the content folder is fine (DIR/_site is the default);
 		 * the content folder itself, a folder holding it, or a place
 		 * among the files gapmap reads is not. */
-		static const char *const inputs[] = {"studies", "pages", "templates", "themes",
-		                                     "site.yaml", "prisma.yaml"};
+		static const char *const inputs[] = {"studies", "pages",     "templates",
+		                                     "themes",  "site.yaml", "prisma.yaml"};
 		bool clash = !rp;
 		for (size_t i = 0; rp && i < sizeof inputs / sizeof *inputs; i++) {
 			char *in = path_join(rp, inputs[i]);
@@ -314,10 +332,11 @@ out_writer *out_begin(const char *target, const char *protect, diag *d)
 		bool ours = have_old || (S_ISDIR(st.st_mode) && is_empty_dir(tgt));
 		free(marker);
 		if (!ours) {
-			diag_error(d, "", 0, 0,
-			           "refusing to replace %s: it is not a site gapmap built (no %s inside); "
-			           "choose an empty or new output folder",
-			           target, OUT_MARKER);
+			diag_error(
+			    d, "", 0, 0,
+			    "refusing to replace %s: it is not a site gapmap built (no %s inside); "
+			    "choose an empty or new output folder",
+			    target, OUT_MARKER);
 			free(tgt);
 			return NULL;
 		}
@@ -378,7 +397,8 @@ static int same_as_old(out_writer *w, const char *rel, const void *data, size_t 
 		ssize_t n = read(fd, chunk, sizeof chunk);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0 || (size_t)n > len - off || memcmp(chunk, (const char *)data + off, (size_t)n))
+		if (n <= 0 || (size_t)n > len - off ||
+		    memcmp(chunk, (const char *)data + off, (size_t)n))
 			same = false;
 		else
 			off += (size_t)n;
@@ -581,7 +601,8 @@ int out_close(out_writer *w, out_stream *f, diag *d)
 		err = errno;
 	}
 	if (failed) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err), full_hint(err));
+		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err),
+		           full_hint(err));
 		w->io_failed = true;
 		rc = -1;
 	} else {
@@ -755,6 +776,21 @@ int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
  * open while it runs on after the caller has closed them. */
 static void remove_in_background(const char *path)
 {
+	/* Parked under this process's name first, synchronously (one rename),
+	 * so that the temporary name is free for this process's next build. */
+	char *parent = parent_of(path);
+	const char *b = base_name(path);
+	const char *dot = strstr(b + 1, ".tmp-");
+	if (!dot)
+		dot = strstr(b + 1, ".old-");
+	char *base = dot ? xstrndup(b + 1, (size_t)(dot - b - 1)) : xstrdup(b);
+	char *parked = park(parent, base, path);
+	free(base);
+	free(parent);
+	if (!parked) {
+		remove_tree(path);
+		return;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* Detached from the build: a second fork, so no zombie is left. */
@@ -763,12 +799,15 @@ static void remove_in_background(const char *path)
 			if (close_range(3, ~0U, 0) != 0)
 				for (long fd = sysconf(_SC_OPEN_MAX) - 1; fd >= 3; fd--)
 					close((int)fd);
-			char *parent = parent_of(path);
-			const char *b = base_name(path);
-			/* ".site.tmp-PID" -> base "site" */
-			const char *dot = strstr(b + 1, ".tmp-");
-			char *base = dot ? xstrndup(b + 1, (size_t)(dot - b - 1)) : xstrdup(b);
-			remove_leftover(parent, base, path);
+			/* Let go of the build's output, so that a pipe or a $(...)
+			 * reading it ends with the build, not with the removal. */
+			int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (null >= 0) {
+				dup2(null, 0);
+				dup2(null, 1);
+				dup2(null, 2);
+			}
+			remove_tree(parked);
 			_exit(0);
 		}
 		_exit(0);
@@ -778,8 +817,9 @@ static void remove_in_background(const char *path)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
 	} else {
-		remove_tree(path);
+		remove_tree(parked);
 	}
+	free(parked);
 }
 
 int out_commit(out_writer *w, diag *d)
@@ -800,8 +840,8 @@ int out_commit(out_writer *w, diag *d)
 			char *oldname = xasprintf(".%s.old-%ld", base_name(w->target), (long)getpid());
 			char *old = path_join(parent, oldname);
 			if (rename(w->target, old) != 0 || rename(w->tmp, w->target) != 0) {
-				diag_error(d, "", 0, 0, "cannot move the new site into %s: %s", w->shown,
-				           strerror(errno));
+				diag_error(d, "", 0, 0, "cannot move the new site into %s: %s",
+				           w->shown, strerror(errno));
 				rename(old, w->target);
 				rc = -1;
 			} else {

@@ -9,10 +9,13 @@
  * (rsync and CDN uploads skip it). The current site is only read, never
  * changed, until the swap (renameat2 RENAME_EXCHANGE). The replaced site is
  * removed by a detached child process, off the build's critical path.
- * Leftovers of killed builds (.NAME.tmp-PID, .NAME.old-PID, .NAME.del-PID
- * beside the target, whose process is gone) are removed by the next build;
- * a removal is renamed to .del-<its own pid> first and deletes the marker
- * last, so a removal killed part-way is itself swept later.
+ * The replaced site is first renamed (synchronously) to .NAME.del-PID (or
+ * .NAME.del-N-PID) of the building process, so the next build of the same
+ * process can reuse its temporary name. Leftovers of killed builds
+ * (.NAME.tmp-PID, .NAME.old-PID, .NAME.del-[N-]PID beside the target, whose
+ * process is gone) are removed by the next build, renamed the same way
+ * first, with the marker deleted last, so a removal killed part-way is
+ * itself swept later.
  *
  * Safety: a target that exists must be empty or carry the marker file that
  * gapmap leaves in every site it writes; anything else is refused, so that

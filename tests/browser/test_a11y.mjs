@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { HtmlValidate } from 'html-validate';
-import { HERE, htmlFiles, launch, openPage, results, serve, sites } from './lib.mjs';
+import os from 'node:os';
+import { HERE, ROOT, buildSite, htmlFiles, launch, openPage, results, serve, sites } from './lib.mjs';
 
 const T = results();
 const require = createRequire(import.meta.url);
@@ -112,6 +113,33 @@ for (const site of all) {
 			await p.close();
 		}
 	}
+	await server.close();
+}
+/* ---- a paginated list: the page links (default map, 5 studies a page) ----------- */
+{
+	const src = fs.mkdtempSync(path.join(os.tmpdir(), 'gapmap-paged-'));
+	fs.cpSync(path.join(ROOT, 'content'), src, { recursive: true });
+	fs.writeFileSync(path.join(src, 'site.yaml'), 'page_size: 5\n' + fs.readFileSync(path.join(src, 'site.yaml'), 'utf8'));
+	const dir = buildSite(src, 'paged');
+	fs.rmSync(src, { recursive: true, force: true });
+	const pages = ['studies/index.html', 'studies/page/3/index.html', 'studies/page/5/index.html'];
+	for (const href of pages) {
+		const report = await hv.validateFile(path.join(dir, href));
+		const msgs = report.results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => m.line + ':' + m.column + ' ' + m.ruleId + ' ' + m.message));
+		T.ok(msgs.length === 0, 'html-validate paged/' + href, msgs.slice(0, 5).join(' | '));
+	}
+	const server = await serve(dir);
+	for (const scheme of ['light', 'dark'])
+		for (const width of [1280, 375]) {
+			const p = await openPage(browser.context, server.url + pages[1], { viewport: { width, height: 800 } });
+			await p.emulateMedia({ colorScheme: scheme });
+			await axe(p, 'paged studies/page/3 at ' + width + ' px, ' + scheme);
+			if (width === 375) {
+				const overflow = await p.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+				T.ok(!overflow, 'paged studies/page/3: no horizontal scrolling at 375 px');
+			}
+			await p.close();
+		}
 	await server.close();
 }
 await browser.close();

@@ -60,6 +60,9 @@ check "every link of the paginated site resolves" python3 "$ROOT/tests/e2e/linkc
 check_grep "the sitemap lists later pages" "$P/sitemap.xml" "studies/page/5/</loc>"
 n=$(find "$P/cells" -path '*/page/*' -name index.html | wc -l)
 check "cells are paginated too" test "$n" -gt 0
+"$GAPMAP" build -C "$TMP/p" -o "$TMP/paged-j1" -j 1 --quiet
+"$GAPMAP" build -C "$TMP/p" -o "$TMP/paged-j3" -j 3 --quiet
+check "paginated: -j 1 and -j 3 byte-identical" diff -r "$TMP/paged-j1" "$TMP/paged-j3"
 "$GAPMAP" build -C "$ROOT/content" -o "$TMP/unpaged" --quiet
 check "no page links when every list fits on a page" sh -c "! grep -rq 'class=\"pager\"' '$TMP/unpaged'"
 

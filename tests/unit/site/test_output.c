@@ -148,7 +148,8 @@ int main(void)
 	CHECK(out_commit(w, d) == 0);
 	struct stat a1, b1, c1, e1, a2, b2, c2, e2;
 	char *pa = path_join(dir, "site/same.html"), *pb = path_join(dir, "site/sub/changes.html");
-	char *pc = path_join(dir, "site/data/big.json"), *pe = path_join(dir, "site/data/small.csv");
+	char *pc = path_join(dir, "site/data/big.json"),
+	     *pe = path_join(dir, "site/data/small.csv");
 	CHECK(stat(pa, &a1) == 0 && stat(pb, &b1) == 0 && stat(pc, &c1) == 0 && stat(pe, &e1) == 0);
 	w = out_begin(site, NULL, d);
 	CHECK(out_write(w, "same.html", "same", 4, d) == 0);
@@ -209,7 +210,9 @@ int main(void)
 	free(css);
 	free(link);
 	/* Replaced sites are removed by a background process: wait for it. */
-	char *cmd = xasprintf("for i in $(seq 100); do rm -rf %s 2>/dev/null && exit 0; sleep 0.1; done; exit 1", dir);
+	char *cmd = xasprintf(
+	    "for i in $(seq 100); do rm -rf %s 2>/dev/null && exit 0; sleep 0.1; done; exit 1",
+	    dir);
 	CHECK(system(cmd) == 0);
 	free(cmd);
 	TEST_MAIN_END();
