@@ -83,6 +83,7 @@ int main(void)
 	CHECK(ref_year("") == 0);
 	CHECK(ref_year(NULL) == 0);
 	CHECK(ref_year("999") == 0);
+	CHECK(ref_year("01999") == 0); /* five digits, even read as a year in range */
 
 	/* MEDLINE names. */
 	name("Smith JA", "Smith, J. A.");
