@@ -200,6 +200,34 @@ int main(void)
 	CHECK_CONTAINS(buf_cstr(&msgs), "studies/broken-2022.yaml:2:");
 	CHECK_CONTAINS(buf_cstr(&msgs), "studies/beta-2023.yaml:4:");
 
+	/* An error found only while rendering, after the new site was begun
+	 * (a template failing at run time): the same, nothing written. */
+	put("content/studies/broken-2022.yaml",
+	    "title: Broken\nyear: 2022\nadded: 2024-01-01\noutcome: pain\n");
+	put("content/studies/beta-2023.yaml",
+	    "title: Beta\nyear: 2023\nadded: 2024-01-01\noutcome: pain\n");
+	char *tdir = at("content/templates");
+	mkdir(tdir, 0755);
+	put("content/templates/study.html", "<article>\n<% os.execute(\"true\") %>\n</article>\n");
+	CHECK(build(false, false, &st, &msgs) == 1);
+	CHECK_CONTAINS(buf_cstr(&msgs), "templates/study.html:2: error: attempt to index a nil "
+	                                "value (global 'os')");
+	same = slurp("out/index.html");
+	CHECK(index_before && same && strcmp(index_before, same) == 0);
+	free(same);
+	CHECK(!exists("out/studies/beta-2023"));
+	top_after = listing("");
+	out_after = listing("out");
+	CHECK_STR(top_after, top_before);
+	CHECK_STR(out_after, out_before);
+	free(top_after);
+	free(out_after);
+	char *tf = at("content/templates/study.html");
+	remove(tf);
+	free(tf);
+	rmdir(tdir);
+	free(tdir);
+
 	/* Fixed: the next build replaces the site with the new study. */
 	put("content/studies/broken-2022.yaml",
 	    "title: Broken\nyear: 2022\nadded: 2024-01-01\noutcome: pain\n");
