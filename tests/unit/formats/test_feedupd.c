@@ -7,27 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "formats/feedupd.h"
 #include "model/model.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-feedupd.XXXXXX";
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
-
-static void drop(const char *rel)
-{
-	char *path = path_join(dir, rel);
-	remove(path);
-	free(path);
-}
 
 /* Well-formed for the subset an entry uses: tags nest and close, attribute
  * values are quoted, '&' starts an entity, no stray '<' or '>' in text. */
@@ -115,30 +98,31 @@ int main(void)
 	CHECK(!well_formed("<a>x < y</a>"));
 	CHECK(!well_formed("<a>"));
 
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = path_join(dir, "studies");
+	CHECK(fx_init());
+	char *studies = path_join(fx_dir, "studies");
 	mkdir(studies, 0755);
-	put("site.yaml",
-	    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-	    "  outcome: { label: Outcome, codes: [ {id: pain, label: Pain} ] }\n"
-	    "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n"
-	    "updates:\n"
-	    "  - { version: \"1.0\", date: 2024-01-10 }\n"
-	    "  - version: \"2.0 beta/x&y\"\n"
-	    "    date: 2024-03-01\n"
-	    "    summary: \"Pain <& more>\"\n"
-	    "    withdrawn:\n"
-	    "      - { id: old-2010, title: \"Old & gone\", reason: \"Retracted <fraud>\" }\n"
-	    "      - { id: dup-2011, reason: Duplicate. }\n"
-	    "  - { version: \"3\", date: 2024-06-01 }\n");
-	put("studies/a.yaml", "title: Alpha & Co\nyear: 2020\nadded: 2024-01-05\noutcome: pain\n");
-	put("studies/b.yaml", "title: Beta\nyear: 2020\nadded: 2024-02-01\noutcome: pain\n");
-	put("studies/c.yaml", "title: Gamma\nyear: 2021\nadded: 2024-02-20\noutcome: pain\n");
-	put("studies/c2.yaml",
-	    "title: Gamma later\nyear: 2022\nadded: 2024-05-01\noutcome: pain\nstudy: c\n");
+	fx_put("site.yaml",
+	       "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	       "  outcome: { label: Outcome, codes: [ {id: pain, label: Pain} ] }\n"
+	       "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n"
+	       "updates:\n"
+	       "  - { version: \"1.0\", date: 2024-01-10 }\n"
+	       "  - version: \"2.0 beta/x&y\"\n"
+	       "    date: 2024-03-01\n"
+	       "    summary: \"Pain <& more>\"\n"
+	       "    withdrawn:\n"
+	       "      - { id: old-2010, title: \"Old & gone\", reason: \"Retracted <fraud>\" }\n"
+	       "      - { id: dup-2011, reason: Duplicate. }\n"
+	       "  - { version: \"3\", date: 2024-06-01 }\n");
+	fx_put("studies/a.yaml",
+	       "title: Alpha & Co\nyear: 2020\nadded: 2024-01-05\noutcome: pain\n");
+	fx_put("studies/b.yaml", "title: Beta\nyear: 2020\nadded: 2024-02-01\noutcome: pain\n");
+	fx_put("studies/c.yaml", "title: Gamma\nyear: 2021\nadded: 2024-02-20\noutcome: pain\n");
+	fx_put("studies/c2.yaml",
+	       "title: Gamma later\nyear: 2022\nadded: 2024-05-01\noutcome: pain\nstudy: c\n");
 
 	diag *d = diag_new();
-	model *m = model_open(dir, NULL, d);
+	model *m = model_open(fx_dir, NULL, d);
 	CHECK(m && d->errors == 0);
 	if (m && d->errors == 0) {
 		CHECK_STR(feedupd_latest(m), "2024-06-01");
@@ -226,11 +210,11 @@ int main(void)
 	diag_free(d);
 
 	/* No updates: no latest date, no entries. */
-	put("site.yaml", "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-	                 "  outcome: { label: Outcome, codes: [ {id: pain, label: Pain} ] }\n"
-	                 "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
+	fx_put("site.yaml", "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	                    "  outcome: { label: Outcome, codes: [ {id: pain, label: Pain} ] }\n"
+	                    "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
 	d = diag_new();
-	m = model_open(dir, NULL, d);
+	m = model_open(fx_dir, NULL, d);
 	CHECK(m && d->errors == 0);
 	if (m) {
 		CHECK(feedupd_latest(m) == NULL);
@@ -247,9 +231,9 @@ int main(void)
 	const char *files[] = {"studies/a.yaml", "studies/b.yaml", "studies/c.yaml",
 	                       "studies/c2.yaml", "site.yaml"};
 	for (size_t i = 0; i < 5; i++)
-		drop(files[i]);
+		fx_remove(files[i]);
 	rmdir(studies);
-	rmdir(dir);
+	rmdir(fx_dir);
 	free(studies);
 	TEST_MAIN_END();
 }

@@ -9,47 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "import/import.h"
 #include "load/yml.h"
 #include "test.h"
 
-static char dir[] = "/tmp/gapmap-test-import.XXXXXX";
-
-static char *at(const char *rel)
-{
-	return path_join(dir, rel);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char *path = at(rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
-
-static bool exists(const char *rel)
-{
-	char *path = at(rel);
-	bool ok = access(path, F_OK) == 0;
-	free(path);
-	return ok;
-}
-
-static char *slurp(const char *rel)
-{
-	char *path = at(rel), *data = NULL;
-	size_t len;
-	if (read_file(path, 1 << 20, &data, &len) != 0)
-		data = NULL;
-	free(path);
-	return data;
-}
-
 static size_t count_files(const char *rel)
 {
-	char *path = at(rel);
+	char *path = fx_path(rel);
 	DIR *dp = opendir(path);
 	size_t n = 0;
 	for (struct dirent *e; dp && (e = readdir(dp));)
@@ -64,9 +31,9 @@ static size_t count_files(const char *rel)
 static int import(const char *format, const char *file, bool dry, bool update, import_summary *s,
                   buf *report, buf *msgs)
 {
-	char *path = at(file);
+	char *path = fx_path(file);
 	char *files[] = {path};
-	import_opts o = {.content_dir = dir,
+	import_opts o = {.content_dir = fx_dir,
 	                 .format = format,
 	                 .files = files,
 	                 .nfiles = 1,
@@ -109,19 +76,20 @@ static const char ris[] =
 
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = at("studies");
+	CHECK(fx_init());
+	char *studies = fx_path("studies");
 	mkdir(studies, 0755);
-	put("site.yaml", "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
-	                 "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: "
-	                 "Pain} ] }\n"
-	                 "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
-	put("studies/smith-2020.yaml", "title: Exercise for pain\nauthors: [\"Smith, J.\"]\n"
-	                               "year: 2020\ndoi: 10.1000/abc\nadded: 2024-01-01\n"
-	                               "outcome: pain\n");
-	put("studies/old-2019.yaml", "title: Old one\nyear: 2019\nadded: 2024-01-01\n"
-	                             "eppi_id: \"77\"\noutcome: pain\n");
-	put("refs.ris", ris);
+	fx_put("site.yaml",
+	       "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	       "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: "
+	       "Pain} ] }\n"
+	       "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
+	fx_put("studies/smith-2020.yaml", "title: Exercise for pain\nauthors: [\"Smith, J.\"]\n"
+	                                  "year: 2020\ndoi: 10.1000/abc\nadded: 2024-01-01\n"
+	                                  "outcome: pain\n");
+	fx_put("studies/old-2019.yaml", "title: Old one\nyear: 2019\nadded: 2024-01-01\n"
+	                                "eppi_id: \"77\"\noutcome: pain\n");
+	fx_put("refs.ris", ris);
 	CHECK(import_known_format("ris") && import_known_format("eppi") &&
 	      import_known_format("bibtex") && import_known_format("csv"));
 	CHECK(!import_known_format("json") && !import_known_format("RIS") &&
@@ -139,7 +107,7 @@ int main(void)
 	          "of them drafts, not yet coded), 0 would be updated, 4 skipped (2 already in "
 	          "the map, 1 repeated in the import, 1 invalid)\n");
 	CHECK(count_files("studies") == 2);
-	CHECK(!exists("studies/smith-2020b.yaml"));
+	CHECK(!fx_exists("studies/smith-2020b.yaml"));
 
 	/* The real run. */
 	CHECK(import("ris", "refs.ris", false, false, &s, &report, &msgs) == 1);
@@ -147,7 +115,7 @@ int main(void)
 	CHECK_CONTAINS(buf_cstr(&report), "gapmap: 8 references read; 4 created (4 of them "
 	                                  "drafts, not yet coded), 0 updated, 4 skipped");
 	const char *m = buf_cstr(&msgs);
-	char *f = at("refs.ris");
+	char *f = fx_path("refs.ris");
 	buf want = BUF_INIT;
 	buf_printf(&want,
 	           "%s:13: note: skipped: already in the map as studies/smith-2020.yaml "
@@ -171,15 +139,15 @@ int main(void)
 	CHECK_CONTAINS(m, buf_cstr(&want));
 	/* Ids: family name + year; b, c on clashes (with the record file too);
 	 * an organisation's whole name, folded; the title's first word. */
-	CHECK(exists("studies/smith-2020b.yaml"));
-	CHECK(exists("studies/smith-2020c.yaml"));
-	CHECK(exists("studies/exercise-2021.yaml"));
-	CHECK(exists("studies/societe-generale-2022.yaml"));
+	CHECK(fx_exists("studies/smith-2020b.yaml"));
+	CHECK(fx_exists("studies/smith-2020c.yaml"));
+	CHECK(fx_exists("studies/exercise-2021.yaml"));
+	CHECK(fx_exists("studies/societe-generale-2022.yaml"));
 	CHECK(count_files("studies") == 6);
 	/* The new record: its fields, today's added date, a draft (the
 	 * required outcome is not coded yet); and the map's records as they
 	 * were. */
-	char *y = slurp("studies/smith-2020b.yaml");
+	char *y = fx_slurp("studies/smith-2020b.yaml");
 	diag *d = diag_new();
 	yml_node *root = y ? yml_parse("x", y, strlen(y), 1, d) : NULL;
 	CHECK(root && d->errors == 0);
@@ -194,7 +162,7 @@ int main(void)
 	yml_free(root);
 	diag_free(d);
 	free(y);
-	y = slurp("studies/smith-2020.yaml");
+	y = fx_slurp("studies/smith-2020.yaml");
 	CHECK_CONTAINS(y, "title: Exercise for pain\n");
 	CHECK(y && !strstr(y, "Different"));
 	free(y);
@@ -206,8 +174,8 @@ int main(void)
 	CHECK(count_files("studies") == 6);
 
 	/* EPPI ItemId matches first, whatever the title. */
-	put("e.json", "{\"CodeSets\":[],\"References\":[{\"ItemId\":77,\"Title\":\"Renamed\","
-	              "\"Year\":\"2019\",\"Authors\":\"Old A\"}]}");
+	fx_put("e.json", "{\"CodeSets\":[],\"References\":[{\"ItemId\":77,\"Title\":\"Renamed\","
+	                 "\"Year\":\"2019\",\"Authors\":\"Old A\"}]}");
 	CHECK(import("eppi", "e.json", false, false, &s, &report, &msgs) == 0);
 	CHECK(s.read == 1 && s.matched == 1 && s.created == 0);
 	CHECK_CONTAINS(buf_cstr(&msgs), "skipped: already in the map as studies/old-2019.yaml "
@@ -215,18 +183,18 @@ int main(void)
 
 	/* --update fills in what the record lacks (a DOI and the author),
 	 * keeps what it has (the title); a dry run of it writes nothing. */
-	put("u.ris", "TY  - JOUR\nAU  - Old, A.\nTI  - Old one\nPY  - 2019\n"
-	             "DO  - 10.5555/OLD\nER  - \n");
-	char *before = slurp("studies/old-2019.yaml");
+	fx_put("u.ris", "TY  - JOUR\nAU  - Old, A.\nTI  - Old one\nPY  - 2019\n"
+	                "DO  - 10.5555/OLD\nER  - \n");
+	char *before = fx_slurp("studies/old-2019.yaml");
 	CHECK(import("ris", "u.ris", true, true, &s, &report, &msgs) == 0);
 	CHECK(s.updated == 1 && s.matched == 0);
 	CHECK_CONTAINS(buf_cstr(&msgs), "note: would update studies/old-2019.yaml");
-	char *after = slurp("studies/old-2019.yaml");
+	char *after = fx_slurp("studies/old-2019.yaml");
 	CHECK(before && after && strcmp(before, after) == 0);
 	free(after);
 	CHECK(import("ris", "u.ris", false, true, &s, &report, &msgs) == 0);
 	CHECK(s.updated == 1);
-	after = slurp("studies/old-2019.yaml");
+	after = fx_slurp("studies/old-2019.yaml");
 	CHECK_CONTAINS(after, "10.5555/old");
 	CHECK_CONTAINS(after, "Old one");
 	CHECK_CONTAINS(after, "Old, A.");
@@ -253,13 +221,13 @@ int main(void)
 		           "TY  - JOUR\nAU  - Smith, Q.\nTI  - Trial number %d\nPY  - 2030\n"
 		           "ER  - \n",
 		           i);
-	put("many.ris", buf_cstr(&many));
+	fx_put("many.ris", buf_cstr(&many));
 	buf_free(&many);
 	CHECK(import("ris", "many.ris", false, false, &s, &report, &msgs) == 0);
 	CHECK(s.created == 27);
-	CHECK(exists("studies/smith-2030.yaml") && exists("studies/smith-2030b.yaml") &&
-	      exists("studies/smith-2030z.yaml") && exists("studies/smith-2030-27.yaml"));
-	CHECK(!exists("studies/smith-2030a.yaml"));
+	CHECK(fx_exists("studies/smith-2030.yaml") && fx_exists("studies/smith-2030b.yaml") &&
+	      fx_exists("studies/smith-2030z.yaml") && fx_exists("studies/smith-2030-27.yaml"));
+	CHECK(!fx_exists("studies/smith-2030a.yaml"));
 
 	/* Clean up. */
 	DIR *dp = opendir(studies);
@@ -274,11 +242,11 @@ int main(void)
 	rmdir(studies);
 	const char *files[] = {"site.yaml", "refs.ris", "e.json", "u.ris", "many.ris"};
 	for (size_t i = 0; i < 5; i++) {
-		char *p = at(files[i]);
+		char *p = fx_path(files[i]);
 		remove(p);
 		free(p);
 	}
-	CHECK(rmdir(dir) == 0);
+	CHECK(rmdir(fx_dir) == 0);
 	free(studies);
 	free(f);
 	buf_free(&want);

@@ -7,27 +7,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "model/history.h"
 #include "model/model.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-history.XXXXXX";
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
-
-static void drop(const char *rel)
-{
-	char *path = path_join(dir, rel);
-	remove(path);
-	free(path);
-}
 
 #define SITE_HEAD                                                                                  \
 	"title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"                            \
@@ -47,29 +30,30 @@ static size_t study_of(const model *m, const char *id)
 
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = path_join(dir, "studies");
+	CHECK(fx_init());
+	char *studies = path_join(fx_dir, "studies");
 	mkdir(studies, 0755);
-	put("site.yaml",
-	    SITE_HEAD "updates:\n"
-	              "  - { version: \"1.0\", date: 2024-01-10, searched: 2023-12-01 }\n"
-	              "  - { version: \"1.1\", date: 2024-03-01, searched: 2024-02-15 }\n"
-	              "  - { version: \"1.2\", date: 2024-06-01 }\n");
+	fx_put("site.yaml",
+	       SITE_HEAD "updates:\n"
+	                 "  - { version: \"1.0\", date: 2024-01-10, searched: 2023-12-01 }\n"
+	                 "  - { version: \"1.1\", date: 2024-03-01, searched: 2024-02-15 }\n"
+	                 "  - { version: \"1.2\", date: 2024-06-01 }\n");
 	/* a: in 1.0 (on the day); b: a later report of a, added in 1.2, does
 	 * not move the study; c: the day after 1.0 is 1.1; d: in 1.2, new;
 	 * e: after the latest update, in none; f: its later report is read
 	 * first by id order, but the earlier added: wins. */
-	put("studies/a.yaml", "title: A\nyear: 2020\nadded: 2024-01-10\noutcome: pain\n");
-	put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-05-01\noutcome: pain\nstudy: a\n");
-	put("studies/c.yaml", "title: C\nyear: 2020\nadded: 2024-01-11\noutcome: pain\n");
-	put("studies/d.yaml", "title: D\nyear: 2020\nadded: 2024-06-01\noutcome: pain\n");
-	put("studies/e.yaml", "title: E\nyear: 2020\nadded: 2024-06-02\noutcome: pain\n");
-	put("studies/f.yaml", "title: F\nyear: 2019\nadded: 2024-04-01\noutcome: pain\n");
-	put("studies/f2.yaml",
-	    "title: F2\nyear: 2018\nadded: 2023-01-01\noutcome: pain\nstudy: f\n");
+	fx_put("studies/a.yaml", "title: A\nyear: 2020\nadded: 2024-01-10\noutcome: pain\n");
+	fx_put("studies/b.yaml",
+	       "title: B\nyear: 2021\nadded: 2024-05-01\noutcome: pain\nstudy: a\n");
+	fx_put("studies/c.yaml", "title: C\nyear: 2020\nadded: 2024-01-11\noutcome: pain\n");
+	fx_put("studies/d.yaml", "title: D\nyear: 2020\nadded: 2024-06-01\noutcome: pain\n");
+	fx_put("studies/e.yaml", "title: E\nyear: 2020\nadded: 2024-06-02\noutcome: pain\n");
+	fx_put("studies/f.yaml", "title: F\nyear: 2019\nadded: 2024-04-01\noutcome: pain\n");
+	fx_put("studies/f2.yaml",
+	       "title: F2\nyear: 2018\nadded: 2023-01-01\noutcome: pain\nstudy: f\n");
 
 	diag *d = diag_new();
-	model *m = model_open(dir, NULL, d);
+	model *m = model_open(fx_dir, NULL, d);
 	CHECK(m != NULL && d->errors == 0 && m->nstudies == 5);
 	if (m && m->nstudies == 5) {
 		size_t a = study_of(m, "a"), c = study_of(m, "c"), dd = study_of(m, "d"),
@@ -94,9 +78,9 @@ int main(void)
 	diag_free(d);
 
 	/* No updates: nothing is new, no study has an update, no last search. */
-	put("site.yaml", SITE_HEAD);
+	fx_put("site.yaml", SITE_HEAD);
 	d = diag_new();
-	m = model_open(dir, NULL, d);
+	m = model_open(fx_dir, NULL, d);
 	CHECK(m && d->errors == 0 && m->nstudies == 5);
 	if (m && m->nstudies == 5) {
 		size_t dd = study_of(m, "d");
@@ -110,21 +94,21 @@ int main(void)
 	diag_free(d);
 
 	/* Withdrawn entries. */
-	drop("studies/b.yaml");
-	drop("studies/c.yaml");
-	drop("studies/d.yaml");
-	drop("studies/e.yaml");
-	drop("studies/f2.yaml");
-	put("site.yaml", SITE_HEAD "updates:\n"
-	                           "  - { version: \"1.0\", date: 2024-01-10 }\n"
-	                           "  - version: \"2.0\"\n"
-	                           "    date: 2024-03-01\n"
-	                           "    withdrawn:\n"
-	                           "      - { id: gone-2010, reason: Retracted. }\n"
-	                           "      - { id: a, reason: Duplicate. }\n"
-	                           "      - { id: f, reason: Out of scope. }\n");
+	fx_remove("studies/b.yaml");
+	fx_remove("studies/c.yaml");
+	fx_remove("studies/d.yaml");
+	fx_remove("studies/e.yaml");
+	fx_remove("studies/f2.yaml");
+	fx_put("site.yaml", SITE_HEAD "updates:\n"
+	                              "  - { version: \"1.0\", date: 2024-01-10 }\n"
+	                              "  - version: \"2.0\"\n"
+	                              "    date: 2024-03-01\n"
+	                              "    withdrawn:\n"
+	                              "      - { id: gone-2010, reason: Retracted. }\n"
+	                              "      - { id: a, reason: Duplicate. }\n"
+	                              "      - { id: f, reason: Out of scope. }\n");
 	d = diag_new();
-	m = model_open(dir, NULL, d);
+	m = model_open(fx_dir, NULL, d);
 	CHECK(m != NULL);
 	if (m) {
 		CHECK(m->nstudies == 2);
@@ -152,11 +136,11 @@ int main(void)
 	model_free(m);
 	diag_free(d);
 
-	drop("studies/a.yaml");
-	drop("studies/f.yaml");
-	drop("site.yaml");
+	fx_remove("studies/a.yaml");
+	fx_remove("studies/f.yaml");
+	fx_remove("site.yaml");
 	rmdir(studies);
-	rmdir(dir);
+	rmdir(fx_dir);
 	free(studies);
 	TEST_MAIN_END();
 }

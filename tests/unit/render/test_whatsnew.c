@@ -10,27 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "model/model.h"
 #include "render/whatsnew.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-whatsnew.XXXXXX";
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
-
-static void drop(const char *rel)
-{
-	char *path = path_join(dir, rel);
-	remove(path);
-	free(path);
-}
 
 #define SITE_HEAD                                                                                  \
 	"title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"                            \
@@ -97,25 +80,26 @@ static char *run(const model *m)
 
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = path_join(dir, "studies");
+	CHECK(fx_init());
+	char *studies = path_join(fx_dir, "studies");
 	mkdir(studies, 0755);
-	put("site.yaml",
-	    SITE_HEAD "updates:\n"
-	              "  - { version: \"1.0\", date: 2024-01-10, searched: 2023-12-01 }\n"
-	              "  - version: \"1.1\"\n"
-	              "    date: 2024-03-01\n"
-	              "    summary: More.\n"
-	              "    withdrawn:\n"
-	              "      - { id: gone-2010, title: Gone, reason: Retracted. }\n"
-	              "      - { id: dup-2011, reason: Duplicate. }\n");
+	fx_put("site.yaml",
+	       SITE_HEAD "updates:\n"
+	                 "  - { version: \"1.0\", date: 2024-01-10, searched: 2023-12-01 }\n"
+	                 "  - version: \"1.1\"\n"
+	                 "    date: 2024-03-01\n"
+	                 "    summary: More.\n"
+	                 "    withdrawn:\n"
+	                 "      - { id: gone-2010, title: Gone, reason: Retracted. }\n"
+	                 "      - { id: dup-2011, reason: Duplicate. }\n");
 	/* a in 1.0, its follow-up b in 1.1; c in 1.1 (new); d after 1.1. */
-	put("studies/a.yaml", "title: A\nyear: 2020\nadded: 2024-01-01\noutcome: pain\n");
-	put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-02-01\noutcome: pain\nstudy: a\n");
-	put("studies/c.yaml", "title: C\nyear: 2019\nadded: 2024-03-01\noutcome: pain\n");
-	put("studies/d.yaml", "title: D\nyear: 2018\nadded: 2024-04-01\noutcome: pain\n");
+	fx_put("studies/a.yaml", "title: A\nyear: 2020\nadded: 2024-01-01\noutcome: pain\n");
+	fx_put("studies/b.yaml",
+	       "title: B\nyear: 2021\nadded: 2024-02-01\noutcome: pain\nstudy: a\n");
+	fx_put("studies/c.yaml", "title: C\nyear: 2019\nadded: 2024-03-01\noutcome: pain\n");
+	fx_put("studies/d.yaml", "title: D\nyear: 2018\nadded: 2024-04-01\noutcome: pain\n");
 	diag *d = diag_new();
-	model *m = model_open(dir, NULL, d);
+	model *m = model_open(fx_dir, NULL, d);
 	CHECK(m && d->errors == 0 && m->nstudies == 3);
 	if (m && m->nstudies == 3) {
 		char *got = run(m);
@@ -134,9 +118,9 @@ int main(void)
 
 	/* No updates: no version, a count of 0, an empty list, nothing
 	 * pending, no study new. */
-	put("site.yaml", SITE_HEAD);
+	fx_put("site.yaml", SITE_HEAD);
 	d = diag_new();
-	m = model_open(dir, NULL, d);
+	m = model_open(fx_dir, NULL, d);
 	CHECK(m && d->errors == 0);
 	if (m) {
 		char *got = run(m);
@@ -152,9 +136,9 @@ int main(void)
 	const char *files[] = {"studies/a.yaml", "studies/b.yaml", "studies/c.yaml",
 	                       "studies/d.yaml", "site.yaml"};
 	for (size_t i = 0; i < 5; i++)
-		drop(files[i]);
+		fx_remove(files[i]);
 	rmdir(studies);
-	rmdir(dir);
+	rmdir(fx_dir);
 	free(studies);
 	TEST_MAIN_END();
 }

@@ -14,21 +14,12 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "serve/reload.h"
 #include "serve/server.h"
 #include "test.h"
 
-static char dir[] = "/tmp/gapmap-test-server.XXXXXX";
 static int port;
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
 
 /* Sends one request (the request line and any extra header lines, each
  * ending in \r\n) and returns the whole response. Caller frees. */
@@ -101,17 +92,17 @@ static bool status(const char *r, const char *code)
 int main(void)
 {
 	alarm(60);
-	CHECK(mkdtemp(dir) != NULL);
-	char *sub = path_join(dir, "sub");
+	CHECK(fx_init());
+	char *sub = path_join(fx_dir, "sub");
 	mkdir(sub, 0755);
-	put("index.html", "<!DOCTYPE html>\n<html><head><title>Home</title></head>"
-	                  "<body><p>Home page</p></body></html>\n");
-	put("sub/index.html", "<html><head></head><body>Sub</body></html>\n");
-	put("style.css", "body { color: red; }\n");
-	put("data.csv", "a,b\n1,2\n");
+	fx_put("index.html", "<!DOCTYPE html>\n<html><head><title>Home</title></head>"
+	                     "<body><p>Home page</p></body></html>\n");
+	fx_put("sub/index.html", "<html><head></head><body>Sub</body></html>\n");
+	fx_put("style.css", "body { color: red; }\n");
+	fx_put("data.csv", "a,b\n1,2\n");
 
 	reload_hub *hub = reload_hub_new();
-	server *s = server_start("127.0.0.1", 0, dir, hub);
+	server *s = server_start("127.0.0.1", 0, fx_dir, hub);
 	CHECK(s != NULL);
 	if (!s)
 		TEST_MAIN_END();
@@ -204,7 +195,7 @@ int main(void)
 	CHECK_CONTAINS(body(r), "<h1>Not found</h1>");
 	CHECK_CONTAINS(body(r), RELOAD_JS_PATH);
 	free(r);
-	put("404.html", "<html><body>Our own 404</body></html>\n");
+	fx_put("404.html", "<html><body>Our own 404</body></html>\n");
 	r = req("GET /nope.html HTTP/1.1", "localhost", NULL);
 	STATUS(r, "404");
 	CHECK_CONTAINS(body(r), "Our own 404");
@@ -256,23 +247,23 @@ int main(void)
 	}
 
 	/* A second server asking for the same port gets the next free one. */
-	server *s2 = server_start("127.0.0.1", port, dir, hub);
+	server *s2 = server_start("127.0.0.1", port, fx_dir, hub);
 	CHECK(s2 && server_port(s2) > port);
 	server_stop(s2);
 	/* A host that is not a numeric address: refused. */
-	CHECK(server_start("example.org", 0, dir, hub) == NULL);
+	CHECK(server_start("example.org", 0, fx_dir, hub) == NULL);
 
 	reload_stop(hub);
 	server_stop(s);
 	reload_hub_free(hub);
 	const char *files[] = {"index.html", "sub/index.html", "style.css", "data.csv", "404.html"};
 	for (size_t i = 0; i < 5; i++) {
-		char *p = path_join(dir, files[i]);
+		char *p = path_join(fx_dir, files[i]);
 		remove(p);
 		free(p);
 	}
 	rmdir(sub);
 	free(sub);
-	CHECK(rmdir(dir) == 0);
+	CHECK(rmdir(fx_dir) == 0);
 	TEST_MAIN_END();
 }

@@ -12,35 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "serve/watch.h"
 #include "site/output.h"
 #include "test.h"
 
-static char dir[] = "/tmp/gapmap-test-watch.XXXXXX";
 static int stop[2];
-
-static char *at(const char *rel)
-{
-	return path_join(dir, rel);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char *path = at(rel);
-	FILE *f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-	free(path);
-}
-
-static void mk(const char *rel)
-{
-	char *path = at(rel);
-	mkdir(path, 0755);
-	free(path);
-}
 
 static void sleep_ms(int ms)
 {
@@ -64,7 +41,7 @@ static void *job_run(void *arg)
 	for (int i = 0; i < j->n; i++) {
 		char rel[64];
 		snprintf(rel, sizeof rel, "%s%d", j->name, i);
-		put(rel, "x");
+		fx_put(rel, "x");
 		if (j->gap)
 			sleep_ms(j->gap);
 	}
@@ -102,29 +79,29 @@ int main(void)
 	alarm(30); /* a hang fails the suite instead of stalling it */
 	CHECK(pipe(stop) == 0);
 	fcntl(stop[0], F_SETFL, O_NONBLOCK);
-	CHECK(mkdtemp(dir) != NULL);
-	mk("a");
-	mk("a/b");
-	mk(".git");
-	mk("_site");
-	put("_site/" OUT_MARKER, "");
-	mk("_site/studies");
+	CHECK(fx_init());
+	fx_mkdir("a");
+	fx_mkdir("a/b");
+	fx_mkdir(".git");
+	fx_mkdir("_site");
+	fx_put("_site/" OUT_MARKER, "");
+	fx_mkdir("_site/studies");
 
 	watch *w = watch_new();
 	CHECK(w != NULL);
 	if (!w)
 		TEST_MAIN_END();
 	/* The root, a and a/b: not the hidden folder, not the site. */
-	CHECK(watch_tree(w, dir) == 3);
-	char *missing = at("nope");
+	CHECK(watch_tree(w, fx_dir) == 3);
+	char *missing = fx_path("nope");
 	CHECK(watch_tree(w, missing) == 0);
 	free(missing);
 	/* The output, spelt another way, before it exists. */
-	char *skip = at("a/../out/");
+	char *skip = fx_path("a/../out/");
 	watch_skip(w, skip);
 	free(skip);
 	/* A path in a folder that does not exist is not recorded (no crash). */
-	char *nowhere = at("no/such/place");
+	char *nowhere = fx_path("no/such/place");
 	watch_skip(w, nowhere);
 	free(nowhere);
 
@@ -132,15 +109,15 @@ int main(void)
 	CHECK(wait_or_stop(w, 100) == 0);
 
 	/* A write in the root, and in a subfolder, is reported. */
-	put("x.yaml", "title: X\n");
+	fx_put("x.yaml", "title: X\n");
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
 	CHECK(wait_or_stop(w, 150) == 0); /* and drained */
-	put("a/b/y.md", "note");
+	fx_put("a/b/y.md", "note");
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
 	CHECK(wait_or_stop(w, 150) == 0);
 
 	/* A readable stop wins even over pending changes. */
-	put("x.yaml", "title: X2\n");
+	fx_put("x.yaml", "title: X2\n");
 	CHECK(write(stop[1], "s", 1) == 1);
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 0);
 	unpoke();
@@ -148,30 +125,30 @@ int main(void)
 
 	/* Ignored: hidden names, backups, writes in a hidden folder or in the
 	 * site, and the skipped output folder with what is written in it. */
-	put(".x.yaml.swp", "swap");
-	put("x.yaml~", "backup");
-	put("a/.#lock", "lock");
-	put(".git/index", "git");
-	put("_site/index.html", "site");
-	put("_site/studies/s.html", "site");
+	fx_put(".x.yaml.swp", "swap");
+	fx_put("x.yaml~", "backup");
+	fx_put("a/.#lock", "lock");
+	fx_put(".git/index", "git");
+	fx_put("_site/index.html", "site");
+	fx_put("_site/studies/s.html", "site");
 	CHECK(wait_or_stop(w, 300) == 0);
-	mk("out");
-	put("out/index.html", "served");
+	fx_mkdir("out");
+	fx_put("out/index.html", "served");
 	CHECK(wait_or_stop(w, 300) == 0);
-	mk(".hidden-new");
-	put(".hidden-new/f", "x");
+	fx_mkdir(".hidden-new");
+	fx_put(".hidden-new/f", "x");
 	CHECK(wait_or_stop(w, 300) == 0);
 
 	/* A new subfolder is reported and then watched, as is one below it
 	 * made at once. */
-	mk("c");
+	fx_mkdir("c");
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
-	put("c/z.yaml", "z");
+	fx_put("c/z.yaml", "z");
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
-	mk("c/d");
-	mk("c/d/e");
+	fx_mkdir("c/d");
+	fx_mkdir("c/d/e");
 	CHECK(watch_wait(w, stop[0], 100, 2000) == 1);
-	put("c/d/e/deep.yaml", "deep");
+	fx_put("c/d/e/deep.yaml", "deep");
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
 	CHECK(wait_or_stop(w, 150) == 0);
 
@@ -196,11 +173,11 @@ int main(void)
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1); /* the rest of it */
 
 	/* A watched folder removed: reported. */
-	char *e = at("c/d/e/deep.yaml");
+	char *e = fx_path("c/d/e/deep.yaml");
 	remove(e);
 	free(e);
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
-	char *ed = at("c/d/e");
+	char *ed = fx_path("c/d/e");
 	rmdir(ed);
 	free(ed);
 	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
@@ -208,7 +185,7 @@ int main(void)
 	watch_free(w);
 	watch_free(NULL);
 	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx_dir);
 	CHECK(system(cmd) == 0);
 	close(stop[0]);
 	close(stop[1]);

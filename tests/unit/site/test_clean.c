@@ -9,47 +9,14 @@
 #include <unistd.h>
 
 #include "core/diag.h"
+#include "fixture.h"
 #include "site/clean.h"
 #include "site/output.h"
 #include "test.h"
 
-static char root[] = "/tmp/gapmap-test-clean.XXXXXX";
-
-static char *at(const char *rel)
-{
-	return path_join(root, rel);
-}
-
-static void put(const char *rel, const char *text)
-{
-	char *path = at(rel);
-	FILE *f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-	free(path);
-}
-
-static void dir(const char *rel)
-{
-	char *path = at(rel);
-	mkdir(path, 0755);
-	free(path);
-}
-
-static bool exists(const char *rel)
-{
-	char *path = at(rel);
-	struct stat st;
-	bool ok = lstat(path, &st) == 0;
-	free(path);
-	return ok;
-}
-
 static void link_to(const char *target, const char *rel)
 {
-	char *path = at(rel);
+	char *path = fx_path(rel);
 	CHECK(symlink(target, path) == 0);
 	free(path);
 }
@@ -63,10 +30,10 @@ static char *message(diag *d)
 	return buf_detach(&b);
 }
 
-/* Runs site_clean on root/rel, expecting the refusal of an unmarked folder. */
+/* Runs site_clean on fx_dir/rel, expecting the refusal of an unmarked folder. */
 static void refused(const char *rel)
 {
-	char *path = at(rel);
+	char *path = fx_path(rel);
 	diag *d = diag_new();
 	int removed = 7;
 	CHECK(site_clean(path, &removed, d) == -1);
@@ -85,35 +52,35 @@ static void refused(const char *rel)
 
 int main(void)
 {
-	CHECK(mkdtemp(root) != NULL);
+	CHECK(fx_init());
 
 	/* A site with subfolders, a link to a file outside and a link to a
 	 * folder outside: all of it goes, the targets stay. */
-	dir("keep");
-	put("keep/precious.txt", "keep me");
-	dir("keep/sub");
-	put("keep/sub/also.txt", "and me");
-	dir("site");
-	put("site/" OUT_MARKER, "");
-	put("site/index.html", "<p>hi</p>");
-	dir("site/studies");
-	dir("site/studies/a");
-	put("site/studies/a/index.html", "a");
-	dir("site/.hidden");
-	put("site/.hidden/x", "x");
-	char *keep = at("keep");
-	char *precious = at("keep/precious.txt");
+	fx_mkdir("keep");
+	fx_put("keep/precious.txt", "keep me");
+	fx_mkdir("keep/sub");
+	fx_put("keep/sub/also.txt", "and me");
+	fx_mkdir("site");
+	fx_put("site/" OUT_MARKER, "");
+	fx_put("site/index.html", "<p>hi</p>");
+	fx_mkdir("site/studies");
+	fx_mkdir("site/studies/a");
+	fx_put("site/studies/a/index.html", "a");
+	fx_mkdir("site/.hidden");
+	fx_put("site/.hidden/x", "x");
+	char *keep = fx_path("keep");
+	char *precious = fx_path("keep/precious.txt");
 	link_to(keep, "site/studies/dirlink");
 	link_to(precious, "site/filelink");
 	link_to("/nonexistent/anywhere", "site/dangling");
 	free(precious);
 	diag *d = diag_new();
 	int removed = 0;
-	char *site = at("site");
+	char *site = fx_path("site");
 	CHECK(site_clean(site, &removed, d) == 0);
 	CHECK(removed == 1 && d->count == 0);
-	CHECK(!exists("site"));
-	CHECK(exists("keep/precious.txt") && exists("keep/sub/also.txt"));
+	CHECK(!fx_exists("site"));
+	CHECK(fx_exists("keep/precious.txt") && fx_exists("keep/sub/also.txt"));
 	diag_free(d);
 
 	/* No folder at all: nothing to do, no error. */
@@ -124,21 +91,21 @@ int main(void)
 	diag_free(d);
 
 	/* A folder without the marker is refused and left whole. */
-	dir("site");
-	put("site/index.html", "mine");
+	fx_mkdir("site");
+	fx_put("site/index.html", "mine");
 	refused("site");
-	CHECK(exists("site/index.html"));
+	CHECK(fx_exists("site/index.html"));
 
 	/* A marker that is a folder, or a link to a real marker, is no marker. */
-	dir("site/" OUT_MARKER);
+	fx_mkdir("site/" OUT_MARKER);
 	refused("site");
-	char *mpath = at("site/" OUT_MARKER);
+	char *mpath = fx_path("site/" OUT_MARKER);
 	rmdir(mpath);
-	put("keep/" OUT_MARKER, "");
-	char *real_marker = at("keep/" OUT_MARKER);
+	fx_put("keep/" OUT_MARKER, "");
+	char *real_marker = fx_path("keep/" OUT_MARKER);
 	CHECK(symlink(real_marker, mpath) == 0);
 	refused("site");
-	CHECK(exists("site/index.html") && exists("site/" OUT_MARKER));
+	CHECK(fx_exists("site/index.html") && fx_exists("site/" OUT_MARKER));
 	remove(mpath);
 	free(mpath);
 	free(real_marker);
@@ -147,25 +114,26 @@ int main(void)
 	 * refused, and the folder behind it is untouched. */
 	link_to(keep, "sitelink");
 	refused("sitelink");
-	CHECK(exists("keep/precious.txt") && exists("keep/" OUT_MARKER) && exists("sitelink"));
+	CHECK(fx_exists("keep/precious.txt") && fx_exists("keep/" OUT_MARKER) &&
+	      fx_exists("sitelink"));
 
 	/* A regular file named as the site is refused, not removed. */
-	put("file", "data");
+	fx_put("file", "data");
 	refused("file");
-	CHECK(exists("file"));
+	CHECK(fx_exists("file"));
 
 	/* A tree deeper than the bound is not removed whole: an error, and the
 	 * marker stays so that the clean can be run again. */
-	dir("deep");
-	put("deep/" OUT_MARKER, "");
+	fx_mkdir("deep");
+	fx_put("deep/" OUT_MARKER, "");
 	buf p = BUF_INIT;
 	buf_puts(&p, "deep");
 	for (int i = 0; i < 70; i++) {
 		buf_puts(&p, "/d");
-		dir(buf_cstr(&p));
+		fx_mkdir(buf_cstr(&p));
 	}
 	d = diag_new();
-	char *deep = at("deep");
+	char *deep = fx_path("deep");
 	removed = 7;
 	CHECK(site_clean(deep, &removed, d) == -1);
 	CHECK(removed == 0 && d->errors == 1);
@@ -174,11 +142,11 @@ int main(void)
 	CHECK(msg && strncmp(msg, want, strlen(want)) == 0);
 	free(want);
 	free(msg);
-	CHECK(exists("deep/" OUT_MARKER));
+	CHECK(fx_exists("deep/" OUT_MARKER));
 	diag_free(d);
 	/* Clean up the deep tree from the bottom. */
 	while (p.len > strlen("deep")) {
-		char *q = at(buf_cstr(&p));
+		char *q = fx_path(buf_cstr(&p));
 		rmdir(q);
 		free(q);
 		p.len -= 2;
@@ -186,7 +154,7 @@ int main(void)
 	}
 	buf_free(&p);
 	d = diag_new();
-	CHECK(site_clean(deep, &removed, d) == 0 && removed == 1 && !exists("deep"));
+	CHECK(site_clean(deep, &removed, d) == 0 && removed == 1 && !fx_exists("deep"));
 	diag_free(d);
 	free(deep);
 
@@ -194,17 +162,17 @@ int main(void)
 	const char *files[] = {"site/index.html",  "sitelink",          "file",
 	                       "keep/" OUT_MARKER, "keep/precious.txt", "keep/sub/also.txt"};
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-		char *f = at(files[i]);
+		char *f = fx_path(files[i]);
 		remove(f);
 		free(f);
 	}
 	const char *dirs[] = {"site", "keep/sub", "keep"};
 	for (size_t i = 0; i < 3; i++) {
-		char *f = at(dirs[i]);
+		char *f = fx_path(dirs[i]);
 		rmdir(f);
 		free(f);
 	}
-	CHECK(rmdir(root) == 0);
+	CHECK(rmdir(fx_dir) == 0);
 	free(keep);
 	free(site);
 	TEST_MAIN_END();
