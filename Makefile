@@ -59,7 +59,7 @@ build/test/gapmap: $(TOBJ) | build/test
 
 # A unit test's source is found by name in whichever part it tests.
 .SECONDEXPANSION:
-build/test/test_%: $$(wildcard tests/unit/*/test_%.c) $(TLIB_OBJ) tests/unit/test.h | build/test
+build/test/test_%: $$(wildcard tests/unit/*/test_%.c) $(TLIB_OBJ) $(wildcard tests/unit/*.h) | build/test
 	@echo "  CC test $<"
 	@$(CC) $(ALL_CFLAGS) -O1 $(SAN) -Itests/unit -o $@ $< $(TLIB_OBJ) $(LIBS)
 
@@ -99,7 +99,7 @@ build/vg/gapmap: $(VG_OBJ) | build/vg
 	@echo "  LD vg   $@"
 	@$(CC) -O1 -g -o $@ $(VG_OBJ) $(LIBS)
 
-build/vg/test_%: $$(wildcard tests/unit/*/test_%.c) $(VGLIB_OBJ) tests/unit/test.h | build/vg
+build/vg/test_%: $$(wildcard tests/unit/*/test_%.c) $(VGLIB_OBJ) $(wildcard tests/unit/*.h) | build/vg
 	@echo "  CC vg   $<"
 	@$(CC) $(WARN) $(DEFS) $(PKG_CFLAGS) -O1 -g -Itests/unit -o $@ $< $(VGLIB_OBJ) $(LIBS)
 

@@ -17,6 +17,9 @@
 static char home[4096];
 
 /* Names in fx_dir (not . or ..), sorted, one a line. */
+/* The names in a folder, one a line. A replaced site parked as
+ * .NAME.del-* is being removed by a background process (site/output.c), off
+ * the build's critical path, so it is not part of what a build leaves. */
 static char *listing(const char *rel)
 {
 	char *path = fx_path(rel);
@@ -24,7 +27,8 @@ static char *listing(const char *rel)
 	int n = scandir(path, &names, NULL, alphasort);
 	buf b = BUF_INIT;
 	for (int i = 0; i < n; i++) {
-		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, ".."))
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..") &&
+		    !strstr(names[i]->d_name, ".del-"))
 			buf_printf(&b, "%s\n", names[i]->d_name);
 		free(names[i]);
 	}
