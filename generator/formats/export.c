@@ -362,15 +362,28 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 		                   : !strcmp(t, "conference") ? "inproceedings"
 		                                              : "misc";
 		sink_printf(out, "@%s{%s", kind, r->id);
-		buf names = BUF_INIT;
+		if (r->nauthors)
+			sink_puts(out, ",\n  author = {");
 		for (size_t k = 0; k < r->nauthors; k++) {
+			const char *a = r->authors[k];
 			if (k)
-				buf_puts(&names, " and ");
-			/* BibTeX's own spelling of "et al.". */
-			buf_puts(&names, rec_is_et_al(r->authors[k]) ? "others" : r->authors[k]);
+				sink_puts(out, " and ");
+			if (rec_is_et_al(a)) {
+				sink_puts(out, "others"); /* BibTeX's own "et al." */
+				continue;
+			}
+			/* A name without a comma is an organisation: braced, so that
+			 * readers keep it whole instead of taking its last word for a
+			 * family name ("Sheffield Clinical Commissioning Group"). */
+			int org = !strchr(a, ',');
+			if (org)
+				sink_putc(out, '{');
+			esc_bibtex_to(out, a, strlen(a));
+			if (org)
+				sink_putc(out, '}');
 		}
-		bib_field(out, "author", buf_cstr(&names));
-		buf_free(&names);
+		if (r->nauthors)
+			sink_putc(out, '}');
 		bib_field(out, "title", r->title);
 		const char *container = !strcmp(kind, "article")         ? "journal"
 		                        : !strcmp(kind, "techreport")    ? "institution"
