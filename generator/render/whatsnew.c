@@ -61,6 +61,15 @@ void whatsnew_push(lua_State *L, const model *m, int site, int reports, int stud
 				append(L, added);
 			}
 		lua_setfield(L, t, "studies");
+		/* Studies an earlier update added and this one recoded (`updated:`). */
+		lua_newtable(L);
+		int recoded = lua_gettop(L);
+		for (size_t i = 0; i < m->nstudies; i++)
+			if (history_study_recoded_in(m, i, k)) {
+				lua_rawgeti(L, studies, (lua_Integer)i + 1);
+				append(L, recoded);
+			}
+		lua_setfield(L, t, "recoded");
 		/* Further reports of studies an earlier update added. */
 		lua_newtable(L);
 		int more = lua_gettop(L);

@@ -4,7 +4,8 @@
  * update_count; marks each study table with `added_in` (a version) and
  * `new` (added by the latest update); and pushes the `updates` list,
  * newest first, each with version, date, searched, summary, latest,
- * studies (added by it), reports (further reports of earlier studies
+ * studies (added by it), recoded (study tables of earlier studies whose
+ * reports' `updated:` falls in it, see history.h), reports (further reports of earlier studies
  * added by it) and withdrawn ({id, title, reason}); plus `pending`, the
  * studies added after the latest update.
  *
