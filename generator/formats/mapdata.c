@@ -4,6 +4,7 @@
 
 #include "core/json.h"
 #include "core/paths.h"
+#include "model/history.h"
 
 static void codes_array(jw *w, const rec_codes *c)
 {
@@ -154,6 +155,33 @@ void mapdata_js(const model *m, sink *out)
 		jw_arr_end(w);
 	}
 	jw_arr_end(w);
+	/* Only on a site that lists updates (site.yaml): the updates, oldest
+	 * first, and per study the index of the update that added it (null:
+	 * added after the latest, see model/history.h). */
+	const cfg_updates *u = &m->site->updates;
+	if (u->n) {
+		jw_nl(w);
+		jw_key(w, "updates");
+		jw_arr(w);
+		for (size_t k = 0; k < u->n; k++) {
+			jw_obj(w);
+			jw_field_str(w, "version", u->v[k].version);
+			jw_field_str(w, "date", u->v[k].date);
+			jw_obj_end(w);
+		}
+		jw_arr_end(w);
+		jw_nl(w);
+		jw_key(w, "added");
+		jw_arr(w);
+		for (size_t i = 0; i < m->nstudies; i++) {
+			size_t k = history_study_update(m, i);
+			if (k == HISTORY_NONE)
+				jw_null(w);
+			else
+				jw_uint(w, k);
+		}
+		jw_arr_end(w);
+	}
 	jw_nl(w);
 	jw_obj_end(w);
 	sink_puts(out, ";\n");

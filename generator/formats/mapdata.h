@@ -14,7 +14,8 @@
  *    "studies":[[id, year, nreports, [[codes of facet 0],[facet 1],...],
  *                title, "Author, A.; Author, B."(, reports)]],
  *    "directions":["not-reported","improved",...],
- *    "findings":[[row code, direction, row code, direction, ...], ...]}
+ *    "findings":[[row code, direction, row code, direction, ...], ...]
+ *    (, "updates":[{version,date}, ...], "added":[U|null, ...])}
  *
  * where F is a facet index; "ordinal":true is there only for a facet
  * declared ordinal, whose codes are a scale in the order of "codes"
@@ -23,6 +24,10 @@
  * first, so the map can count reports as well as studies; and findings has
  * one list per study (its primary record's findings: a code of the row
  * facet and an index into directions), so the map can colour by direction.
+ * Only on a site that lists updates, "updates" (oldest first) and "added"
+ * (per study, the index U of the update that added it, null when added
+ * after the latest) let the map mark what is new and filter "added since";
+ * they come last so the positions before them keep their meaning.
  *
  * data/map-text.js sets window.GAPMAP_TEXT: the long text, loaded on demand
  * (when a panel opens, a search starts or a download is asked for), one

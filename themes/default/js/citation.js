@@ -2,26 +2,25 @@
  * (the citation text is on the page either way), copying the formatted
  * reference with its DOI link and saying so in a live region. A classic
  * script with no dependencies; works from file://. */
+'use strict';
 (function () {
-  'use strict';
-
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(text);
     }
     // file:// and plain http have no clipboard API: copy through a selection.
     return new Promise(function (resolve, reject) {
-      var area = document.createElement('textarea');
+      const area = document.createElement('textarea');
       area.value = text;
       area.setAttribute('readonly', '');
       area.style.position = 'absolute';
       area.style.left = '-9999px';
       document.body.appendChild(area);
       area.select();
-      var ok = false;
+      let ok = false;
       try {
         ok = document.execCommand('copy');
-      } catch (e) {
+      } catch {
         ok = false;
       }
       document.body.removeChild(area);
@@ -34,7 +33,7 @@
   }
 
   function setUp(button) {
-    var status = button.parentNode.querySelector('.copy-status');
+    const status = button.parentNode.querySelector('.copy-status');
     button.hidden = false;
     button.addEventListener('click', function () {
       copyText(button.getAttribute('data-citation')).then(function () {
@@ -50,8 +49,8 @@
   }
 
   function start() {
-    var buttons = document.querySelectorAll('button.copy-citation');
-    for (var i = 0; i < buttons.length; i++) {
+    const buttons = document.querySelectorAll('button.copy-citation');
+    for (let i = 0; i < buttons.length; i++) {
       setUp(buttons[i]);
     }
   }

@@ -8,7 +8,9 @@
 'use strict';
 (function (G) {
 	/* A study in GAPMAP_DATA.studies:
-	 * [id, year, nreports, [[codes of facet 0], ...], title, "A, B.; C, D."(, reports)] */
+	 * [id, year, nreports, [[codes of facet 0], ...], title, "A, B.; C, D."(, reports)]
+	 * Decoded later, from GAPMAP_DATA.added: update (index into updates, or
+	 * null) and isNew (added by the latest update). */
 	function decodeStudy(a, i) {
 		return { i, id: a[0], year: a[1], nreports: a[2], codes: a[3], title: a[4], authors: a[5], reports: a[6] || null };
 	}
@@ -39,6 +41,15 @@
 			if (s.year > yearMax) yearMax = s.year;
 		}
 		if (!studies.length) yearMin = yearMax = new Date().getFullYear();
+		/* The map's updates (only on a site that lists them), oldest first, and
+		 * per study the index of the one that added it (null: after the latest). */
+		const updates = raw.updates || [];
+		const latest = updates.length - 1;
+		studies.forEach((s, i) => {
+			const u = raw.added ? raw.added[i] : null;
+			s.update = u == null ? null : u;
+			s.isNew = latest >= 0 && s.update === latest;
+		});
 		/* Direction of effect per row code: [code, direction, ...] per study. */
 		let directionFacet = null;
 		if (raw.directions && raw.findings) {
@@ -66,6 +77,8 @@
 			studies,
 			hasReports: raw.reports > studies.length,
 			directionFacet, /* a pseudo-facet that can split the bubbles, or null */
+			updates, /* [{version, date}], oldest first; empty when the site lists none */
+			latestVersion: latest >= 0 ? updates[latest].version : null,
 			yearMin,
 			yearMax,
 			/* per facet: code id -> code index */
