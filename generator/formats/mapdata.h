@@ -34,10 +34,17 @@
  * array per study in the order of "studies":
  *
  *   [summary, note as plain text, doi, url, published_in, type, volume,
- *    issue, pages, publisher(, abstract)]   (null where the primary report has none)
+ *    issue, pages, publisher, abstract, more]   (null where the primary report has none)
  *
- * where abstract, the record's `abstract:` as plain text, is an eleventh
- * element present only when the primary report has one.
+ * where abstract is the record's `abstract:` as plain text, and more holds
+ * the rest of what the site's data/studies.csv and .ris give (formats/
+ * export.h), so downloads of a filtered set have the same columns: the
+ * primary report's {added, population, intervention, comparison, sample,
+ * sample_size} and, for a study of several reports, "reports": the further
+ * reports as objects with all their fields (id, title, authors "A; B",
+ * year, type, published_in, publisher, volume, issue, pages, doi, url,
+ * summary and the above), in the order of the study's reports in
+ * data/map.js after its primary. Fields not given are left out.
  *
  * Both functions write to a sink the caller owns (core/sink.h), through the
  * JSON writer of core/json.h. */

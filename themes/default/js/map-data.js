@@ -15,8 +15,11 @@
 		return { i, id: a[0], year: a[1], nreports: a[2], codes: a[3], title: a[4], authors: a[5], reports: a[6] || null };
 	}
 	/* A study's long text in GAPMAP_TEXT, in this order (null where absent).
-	 * "abstract" is optional: older data has ten fields. */
-	const TEXT_FIELDS = ['summary', 'note', 'doi', 'url', 'publishedIn', 'type', 'volume', 'issue', 'pages', 'publisher', 'abstract'];
+	 * "abstract" and "more" are optional: older data has ten fields. more is
+	 * an object of named fields for the downloads (see map-downloads.js):
+	 * {added, population, intervention, comparison, sample, sample_size,
+	 * reports: [the further reports, each an object of all its fields]}. */
+	const TEXT_FIELDS = ['summary', 'note', 'doi', 'url', 'publishedIn', 'type', 'volume', 'issue', 'pages', 'publisher', 'abstract', 'more'];
 	const NO_TEXT = Object.freeze(Object.fromEntries(TEXT_FIELDS.map((k) => [k, null])));
 	function decodeText(a) {
 		if (!a) return NO_TEXT;
