@@ -433,10 +433,11 @@ def main():
         check("the site is there", os.path.isfile(os.path.join(inner, "_site/index.html")))
     check("stops", srv6.stop() == 0)
 
-    # -- a theme named by path outside the content folder is watched too,
-    # also when site.yaml switches to it while serving
+    # -- a theme named by path (inside the content folder: one outside it is
+    # refused, see test_safety) is watched too, also when site.yaml switches
+    # to it while serving
     themed = copy_content("themed")
-    theme = os.path.join(TMP, "mytheme")
+    theme = os.path.join(themed, "mytheme")
     shutil.copytree(os.path.join(ROOT, "themes/default"), theme)
     srv8 = Server(themed, "--port", "0", "-o", os.path.join(TMP, "out8"))
     check("server for the theme test up", srv8.port is not None, srv8.output())
@@ -444,11 +445,11 @@ def main():
         with open(os.path.join(themed, "site.yaml")) as f:
             site_yaml = f.read()
         with open(os.path.join(themed, "site.yaml"), "w") as f:
-            f.write("theme: ../mytheme\n" + site_yaml)
+            f.write("theme: ./mytheme\n" + site_yaml)
         wait_for(lambda: srv8.count(r"^gapmap: rebuilt") >= 1, 60)
         with open(os.path.join(theme, "css/site.css"), "a") as f:
             f.write("\n/* THEME-EDIT */\n")
-        check("an edit to a theme outside the content folder is served",
+        check("an edit to a theme named by path is served",
               wait_for(lambda: b"THEME-EDIT" in request(srv8.port, "/assets/css/site.css")[2], 60),
               srv8.output())
     check("stops", srv8.stop() == 0)
