@@ -95,6 +95,7 @@ void buf_grow(buf *b, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	b->data = xrealloc(b->data, cap);
 	b->cap = cap;
+	b->data[b->len] = '\0'; /* a fresh buffer is an empty string too */
 }
 
 void buf_put(buf *b, const void *p, size_t n)

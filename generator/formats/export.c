@@ -178,13 +178,34 @@ void export_json(const model *m, sink *out)
 	sink_putc(out, '\n');
 }
 
+static int cmp_code(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* A record's codes of one facet in the site's order (site.yaml's), not as
+ * the record lists them: as the map data has them, so that the map's own
+ * downloads of a filtered set (map-downloads.js) match these files. The
+ * caller frees the copy. */
+static size_t *codes_in_order(const rec_codes *c)
+{
+	size_t *v = xmalloc((c->n ? c->n : 1) * sizeof *v);
+	if (c->n)
+		memcpy(v, c->idx, c->n * sizeof *v);
+	qsort(v, c->n, sizeof *v, cmp_code);
+	return v;
+}
+
 static void join_codes(buf *b, const cfg_facet *f, const rec_codes *c, const char *sep)
 {
+	size_t *v = codes_in_order(c);
 	for (size_t k = 0; k < c->n; k++) {
 		if (k)
 			buf_puts(b, sep);
-		buf_puts(b, f->codes[c->idx[k]].id);
+		buf_puts(b, f->codes[v[k]].id);
 	}
+	free(v);
 }
 
 /* One CSV cell; NULL is an empty one. */
@@ -327,14 +348,17 @@ void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 		ris_line(out, "DO", r->doi);
 		ris_line(out, "UR", r->url);
 		ris_line(out, "AB", r->summary);
-		for (size_t f = 0; f < s->nfacets; f++)
+		for (size_t f = 0; f < s->nfacets; f++) {
+			size_t *v = codes_in_order(&r->codes[f]);
 			for (size_t k = 0; k < r->codes[f].n; k++) {
 				buf kw = BUF_INIT;
 				buf_printf(&kw, "%s: %s", s->facets[f].label,
-				           s->facets[f].codes[r->codes[f].idx[k]].label);
+				           s->facets[f].codes[v[k]].label);
 				ris_line(out, "KW", buf_cstr(&kw));
 				buf_free(&kw);
 			}
+			free(v);
+		}
 		sink_puts(out, "ER  - \r\n\r\n");
 	}
 }
@@ -362,15 +386,28 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 		                   : !strcmp(t, "conference") ? "inproceedings"
 		                                              : "misc";
 		sink_printf(out, "@%s{%s", kind, r->id);
-		buf names = BUF_INIT;
+		if (r->nauthors)
+			sink_puts(out, ",\n  author = {");
 		for (size_t k = 0; k < r->nauthors; k++) {
+			const char *a = r->authors[k];
 			if (k)
-				buf_puts(&names, " and ");
-			/* BibTeX's own spelling of "et al.". */
-			buf_puts(&names, rec_is_et_al(r->authors[k]) ? "others" : r->authors[k]);
+				sink_puts(out, " and ");
+			if (rec_is_et_al(a)) {
+				sink_puts(out, "others"); /* BibTeX's own "et al." */
+				continue;
+			}
+			/* A name without a comma is an organisation: braced, so that
+			 * readers keep it whole instead of taking its last word for a
+			 * family name ("Sheffield Clinical Commissioning Group"). */
+			int org = !strchr(a, ',');
+			if (org)
+				sink_putc(out, '{');
+			esc_bibtex_to(out, a, strlen(a));
+			if (org)
+				sink_putc(out, '}');
 		}
-		bib_field(out, "author", buf_cstr(&names));
-		buf_free(&names);
+		if (r->nauthors)
+			sink_putc(out, '}');
 		bib_field(out, "title", r->title);
 		const char *container = !strcmp(kind, "article")         ? "journal"
 		                        : !strcmp(kind, "techreport")    ? "institution"

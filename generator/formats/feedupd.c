@@ -24,7 +24,7 @@ const char *feedupd_latest(const model *m)
 	return u->n ? u->v[u->n - 1].date : NULL;
 }
 
-/* "2 studies added: A; B. 1 withdrawn: C (reason)." */
+/* "2 studies added: A; B. 1 recoded: D. 1 withdrawn: C (reason)." */
 static void describe(const model *m, size_t k, buf *out)
 {
 	const cfg_update *x = &m->site->updates.v[k];
@@ -44,6 +44,20 @@ static void describe(const model *m, size_t k, buf *out)
 			sep = "; ";
 		}
 	buf_putc(out, '.');
+	size_t recoded = 0;
+	for (size_t i = 0; i < m->nstudies; i++)
+		recoded += history_study_recoded_in(m, i, k);
+	if (recoded) {
+		buf_printf(out, " %zu recoded", recoded);
+		sep = ": ";
+		for (size_t i = 0; i < m->nstudies; i++)
+			if (history_study_recoded_in(m, i, k)) {
+				buf_puts(out, sep);
+				esc_xml(out, m->recs[m->studies[i].primary]->title);
+				sep = "; ";
+			}
+		buf_putc(out, '.');
+	}
 	if (x->nwithdrawn) {
 		buf_printf(out, " %zu withdrawn", x->nwithdrawn);
 		sep = ": ";

@@ -14,7 +14,8 @@
  *    "studies":[[id, year, nreports, [[codes of facet 0],[facet 1],...],
  *                title, "Author, A.; Author, B."(, reports)]],
  *    "directions":["not-reported","improved",...],
- *    "findings":[[row code, direction, row code, direction, ...], ...]}
+ *    "findings":[[row code, direction, row code, direction, ...], ...]
+ *    (, "updates":[{version,date}, ...], "added":[U|null, ...])}
  *
  * where F is a facet index; "ordinal":true is there only for a facet
  * declared ordinal, whose codes are a scale in the order of "codes"
@@ -23,16 +24,27 @@
  * first, so the map can count reports as well as studies; and findings has
  * one list per study (its primary record's findings: a code of the row
  * facet and an index into directions), so the map can colour by direction.
+ * Only on a site that lists updates, "updates" (oldest first) and "added"
+ * (per study, the index U of the update that added it, null when added
+ * after the latest) let the map mark what is new and filter "added since";
+ * they come last so the positions before them keep their meaning.
  *
  * data/map-text.js sets window.GAPMAP_TEXT: the long text, loaded on demand
  * (when a panel opens, a search starts or a download is asked for), one
  * array per study in the order of "studies":
  *
  *   [summary, note as plain text, doi, url, published_in, type, volume,
- *    issue, pages, publisher(, abstract)]   (null where the primary report has none)
+ *    issue, pages, publisher, abstract, more]   (null where the primary report has none)
  *
- * where abstract, the record's `abstract:` as plain text, is an eleventh
- * element present only when the primary report has one.
+ * where abstract is the record's `abstract:` as plain text, and more holds
+ * the rest of what the site's data/studies.csv and .ris give (formats/
+ * export.h), so downloads of a filtered set have the same columns: the
+ * primary report's {added, population, intervention, comparison, sample,
+ * sample_size} and, for a study of several reports, "reports": the further
+ * reports as objects with all their fields (id, title, authors "A; B",
+ * year, type, published_in, publisher, volume, issue, pages, doi, url,
+ * summary and the above), in the order of the study's reports in
+ * data/map.js after its primary. Fields not given are left out.
  *
  * Both functions write to a sink the caller owns (core/sink.h), through the
  * JSON writer of core/json.h. */

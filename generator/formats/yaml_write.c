@@ -203,6 +203,7 @@ void yw_record(buf *b, const cfg_site *site, const rec_src *s)
 	    [RK_DOI] = s->doi,
 	    [RK_URL] = s->url,
 	    [RK_ADDED] = s->added,
+	    [RK_UPDATED] = s->updated,
 	    [RK_STUDY] = s->study,
 	    [RK_POPULATION] = s->population,
 	    [RK_INTERVENTION] = s->intervention,

@@ -18,8 +18,8 @@ const char *const rec_direction_names[] = {"not-reported", "improved", "no-chang
 
 const char *const rec_keys[RK_COUNT] = {
 	"title", "authors", "year", "type", "published_in", "publisher", "volume", "issue",
-	"pages", "doi", "url", "added", "study", "population", "intervention", "comparison",
-	"sample", "sample_size", "summary", "findings", "draft", "eppi_id", "abstract"};
+	"pages", "doi", "url", "added", "updated", "study", "population", "intervention",
+	"comparison", "sample", "sample_size", "summary", "findings", "draft", "eppi_id", "abstract"};
 static const char *const finding_keys_fixed[] = {"direction", "detail"};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -238,7 +238,8 @@ void rec_src_free(rec_src *s)
 	schema_free_strings(s->authors, s->nauthors);
 	char **strs[] = {&s->type,    &s->published_in, &s->publisher,    &s->volume,
 	                 &s->issue,   &s->pages,        &s->doi,          &s->url,
-	                 &s->added,   &s->study,        &s->population,   &s->intervention,
+	                 &s->added,   &s->updated,      &s->study,        &s->population,
+	                 &s->intervention,
 	                 &s->comparison, &s->sample,    &s->summary,      &s->eppi_id, &s->abstract};
 	for (size_t i = 0; i < N(strs); i++)
 		free(*strs[i]);
@@ -283,6 +284,7 @@ rec_src *rec_read(const cfg_site *site, const yml_node *root, const char *label,
 		[RK_DOI] = &r->doi,
 		[RK_URL] = &r->url,
 		[RK_ADDED] = &r->added,
+		[RK_UPDATED] = &r->updated,
 		[RK_STUDY] = &r->study,
 		[RK_POPULATION] = &r->population,
 		[RK_INTERVENTION] = &r->intervention,
@@ -414,6 +416,7 @@ void rec_free(record *r)
 	free(r->doi);
 	free(r->url);
 	free(r->added);
+	free(r->updated);
 	free(r->study);
 	free(r->population);
 	free(r->intervention);

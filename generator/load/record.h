@@ -68,6 +68,7 @@ typedef enum rec_key {
 	RK_DOI,
 	RK_URL,
 	RK_ADDED,
+	RK_UPDATED,
 	RK_STUDY,
 	RK_POPULATION,
 	RK_INTERVENTION,
@@ -111,7 +112,7 @@ typedef struct rec_src {
 	bool has_year;
 	long long year;
 	char *type, *published_in, *publisher, *volume, *issue, *pages, *doi, *url, *added,
-		*study, *population, *intervention, *comparison, *sample, *summary;
+		*updated, *study, *population, *intervention, *comparison, *sample, *summary;
 	bool has_sample_size;
 	long long sample_size;
 	bool draft;
@@ -151,6 +152,7 @@ typedef struct record {
 	char *doi;  /* normalised: bare, lower case */
 	char *url;
 	char *added; /* YYYY-MM-DD */
+	char *updated; /* YYYY-MM-DD the record was recoded (not before added), or NULL */
 	char *study; /* id of the record this one is a further report of, or NULL */
 	char *population, *intervention, *comparison, *sample, *summary;
 	long sample_size; /* -1 when not given */

@@ -278,6 +278,22 @@ record *rec_check(const cfg_site *site, const rec_src *s, diag *d)
 		else
 			ok = false;
 	}
+	if (s->updated) {
+		/* The date the record was recoded: a real date, not before it was
+		 * added (dates written YYYY-MM-DD compare as strings). */
+		rec_pos p = at(s, RK_UPDATED);
+		if (!schema_check_date("updated", s->updated, s->file, p.line, p.col, d)) {
+			ok = false;
+		} else if (r->added && strcmp(s->updated, r->added) < 0) {
+			diag_error(d, s->file, p.line, p.col,
+			           "\"updated\" (%s) is before \"added\" (%s): a record is recoded "
+			           "after it was added",
+			           s->updated, r->added);
+			ok = false;
+		} else {
+			r->updated = xstrdup(s->updated);
+		}
+	}
 	if (s->study) {
 		r->study = xstrdup(s->study);
 		r->study_pos = at(s, RK_STUDY);

@@ -34,6 +34,18 @@ size_t history_study_update(const model *m, size_t si)
 	return updates_place(&m->site->updates, history_study_added(m, si));
 }
 
+bool history_study_recoded_in(const model *m, size_t si, size_t k)
+{
+	const study *st = &m->studies[si];
+	const cfg_updates *u = &m->site->updates;
+	if (k == HISTORY_NONE || history_study_update(m, si) == k)
+		return false;
+	for (size_t i = 0; i < st->nreports; i++)
+		if (updates_place(u, m->recs[st->reports[i]]->updated) == k)
+			return true;
+	return false;
+}
+
 bool history_study_is_new(const model *m, size_t si)
 {
 	size_t n = m->site->updates.n;

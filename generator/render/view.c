@@ -56,6 +56,7 @@ void view_dep(view_set *vs, view *v)
 	case V_MAP:
 	case V_UPDATE_STUDIES:
 	case V_UPDATE_REPORTS:
+	case V_UPDATE_RECODED:
 	case V_PENDING:
 		dep_add(vs, xstrdup("studies"));
 		break;
@@ -326,7 +327,7 @@ static size_t map_find(view_set *vs, const view *v, const char *key)
 static bool reads_membership(vkind k)
 {
 	return k == V_CODE_STUDIES || k == V_CELL_STUDIES || k == V_UPDATE_STUDIES ||
-	       k == V_UPDATE_REPORTS || k == V_PENDING;
+	       k == V_UPDATE_REPORTS || k == V_UPDATE_RECODED || k == V_PENDING;
 }
 
 /* ---- metamethods --------------------------------------------------------------- */

@@ -72,6 +72,7 @@ const char *const view_field_names[F_COUNT] = {
     "published_in",
     "publisher",
     "reason",
+    "recoded",
     "reports",
     "row",
     "rows",

@@ -53,6 +53,7 @@ typedef enum vkind {
 	V_UPDATE,           /* a: update (oldest first, as in site.yaml) */
 	V_UPDATE_STUDIES,   /* a: update; the studies it added */
 	V_UPDATE_REPORTS,   /* a: update; further reports of earlier studies */
+	V_UPDATE_RECODED,   /* a: update; earlier studies recoded in it (`updated:`) */
 	V_UPDATE_WITHDRAWN, /* a: update */
 	V_WITHDRAWN,        /* a: update, b: withdrawn entry */
 	V_PENDING,          /* studies added after the latest update */
@@ -150,6 +151,7 @@ typedef enum field_id {
 	F_published_in,
 	F_publisher,
 	F_reason,
+	F_recoded,
 	F_reports,
 	F_row,
 	F_rows,

@@ -7,7 +7,8 @@
  *   study.added_in (the version that added it; nil when none has yet),
  *   study.new (added by the latest update);
  *   updates: the updates, newest first, each with version, date, searched,
- *       summary, latest, studies (that it added), reports (further reports
+ *       summary, latest, studies (that it added), recoded (earlier studies
+ *       recoded in it, by their reports' `updated:`), reports (further reports
  *       of studies an earlier update added) and withdrawn ({id, title,
  *       reason}); updates.pending: the studies added after the latest update.
  *
@@ -24,6 +25,7 @@ typedef struct view_history {
 	size_t *study_update; /* per study: the update that added it, or HISTORY_NONE */
 	idx_list *studies;    /* per update: the studies it added */
 	idx_list *reports;    /* per update: further reports of earlier studies */
+	idx_list *recoded;    /* per update: earlier studies recoded in it (`updated:`) */
 	idx_list pending;     /* studies added after the latest update */
 } view_history;
 
@@ -46,6 +48,7 @@ static view_history *history(view_set *vs)
 	h->study_update = xcalloc(m->nstudies ? m->nstudies : 1, sizeof *h->study_update);
 	h->studies = xcalloc(u->n ? u->n : 1, sizeof *h->studies);
 	h->reports = xcalloc(u->n ? u->n : 1, sizeof *h->reports);
+	h->recoded = xcalloc(u->n ? u->n : 1, sizeof *h->recoded);
 	for (size_t i = 0; i < m->nstudies; i++) {
 		size_t k = history_study_update(m, i);
 		h->study_update[i] = k;
@@ -54,6 +57,10 @@ static view_history *history(view_set *vs)
 		else if (u->n)
 			list_add(&h->pending, i);
 	}
+	for (size_t k = 0; k < u->n; k++)
+		for (size_t i = 0; i < m->nstudies; i++)
+			if (history_study_recoded_in(m, i, k))
+				list_add(&h->recoded[k], i);
 	for (size_t r = 0; r < m->nrecs; r++) {
 		size_t k = updates_place(u, m->recs[r]->added);
 		if (k != HISTORY_NONE && h->study_update[m->study_of[r]] != k)
@@ -71,9 +78,11 @@ void view_history_free(view_set *vs)
 	for (size_t k = 0; k < vs->m->site->updates.n; k++) {
 		free(h->studies[k].v);
 		free(h->reports[k].v);
+		free(h->recoded[k].v);
 	}
 	free(h->studies);
 	free(h->reports);
+	free(h->recoded);
 	free(h->pending.v);
 	free(h->study_update);
 	free(h);
@@ -95,6 +104,8 @@ size_t view_updates_len(view_set *vs, const view *v)
 		return history(vs)->studies[v->a].n;
 	case V_UPDATE_REPORTS:
 		return history(vs)->reports[v->a].n;
+	case V_UPDATE_RECODED:
+		return history(vs)->recoded[v->a].n;
 	case V_UPDATE_WITHDRAWN:
 		return u->v[v->a].nwithdrawn;
 	case V_PENDING:
@@ -116,6 +127,9 @@ void view_updates_item(view_set *vs, const view *v, size_t i)
 		break;
 	case V_UPDATE_REPORTS:
 		view_push(vs, V_REPORT, history(vs)->reports[v->a].v[i], 0);
+		break;
+	case V_UPDATE_RECODED:
+		view_push(vs, V_STUDY, history(vs)->recoded[v->a].v[i], 0);
 		break;
 	case V_UPDATE_WITHDRAWN:
 		view_push(vs, V_WITHDRAWN, v->a, i);
@@ -181,6 +195,9 @@ bool view_updates_field(view_set *vs, const view *v, field_id k)
 			return true;
 		case F_reports:
 			view_push(vs, V_UPDATE_REPORTS, v->a, 0);
+			return true;
+		case F_recoded:
+			view_push(vs, V_UPDATE_RECODED, v->a, 0);
 			return true;
 		case F_withdrawn:
 			view_push(vs, V_UPDATE_WITHDRAWN, v->a, 0);

@@ -259,15 +259,36 @@ await T.test('panel, keyboard and downloads', async () => {
 	await checkbox(page, 'outcome', 'Pain').check();
 	const csv = await readDownload(page, () => page.locator('.gm-downloads button[data-dl="csv"]').click());
 	const lines = csv.body.replace(/^\ufeff/, '').trim().split('\r\n');
-	T.eq(lines.length, 5, 'CSV: header and the 4 filtered studies');
-	T.ok(lines[0].startsWith('"id","title","authors","year"'), 'CSV header', lines[0]);
-	T.ok(lines.some((l) => l.startsWith('"e1","\'=SUM(1+1)')), 'CSV formula guard', lines[1]);
+	T.eq(lines.length, 6, 'CSV: header and the 5 reports of the 4 filtered studies');
+	T.ok(lines[0].startsWith('id,study,title,authors,year'), 'CSV header', lines[0]);
+	T.ok(lines.some((l) => l.startsWith('"e1","e1","\'=SUM(1+1)')), 'CSV formula guard', lines[1]);
 	T.ok(lines.some((l) => l.includes('"10.1000/abc.1"')), 'CSV has DOIs');
 	const ris = await readDownload(page, () => page.locator('.gm-downloads button[data-dl="ris"]').click());
-	T.eq((ris.body.match(/^TY {2}- /gm) || []).length, 4, 'RIS records');
-	T.eq((ris.body.match(/^ER {2}- /gm) || []).length, 4, 'RIS record ends');
+	T.eq((ris.body.match(/^TY {2}- /gm) || []).length, 5, 'RIS records, one per report');
+	T.eq((ris.body.match(/^ER {2}- /gm) || []).length, 5, 'RIS record ends');
 	T.ok(/^DO {2}- 10\.1000\/abc\.1\r$/m.test(ris.body), 'RIS DOI');
 	T.ok(/^KW {2}- Design: Randomised trial\r$/m.test(ris.body), 'RIS keywords');
+	T.eq(page.errors, [], 'no script errors');
+	await page.close();
+});
+
+/* Issue 12.6: a download of a filtered set has the columns and fields of
+ * the full files the generator writes; with no filter, the same rows. */
+await T.test('downloads match the full data files', async () => {
+	const page = await openPage(ctx, server.url + 'index.html');
+	await ready(page);
+	const csv = await readDownload(page, () => page.locator('.gm-downloads button[data-dl="csv"]').click());
+	const mine = csv.body.replace(/^\ufeff/, '').split('\r\n');
+	const full = fs.readFileSync(path.join(fixture.dir, 'data/studies.csv'), 'utf8').split('\r\n');
+	T.eq(mine[0], full[0], 'CSV header as in data/studies.csv');
+	const row = (lines, id) => lines.find((l) => l.startsWith('"' + id + '",'));
+	T.eq(row(mine, 'a1'), row(full, 'a1'), 'a study\'s row as in data/studies.csv');
+	T.eq(row(mine, 'a2-followup'), row(full, 'a2-followup'), 'a further report\'s row as in data/studies.csv');
+	T.eq(mine.slice(1).sort(), full.slice(1).sort(), 'every row as in data/studies.csv');
+	const ris = await readDownload(page, () => page.locator('.gm-downloads button[data-dl="ris"]').click());
+	const recs = (body) => body.split('ER  - \r\n\r\n').sort();
+	const fullRis = fs.readFileSync(path.join(fixture.dir, 'data/studies.ris'), 'utf8');
+	T.eq(recs(ris.body), recs(fullRis), 'RIS records as in data/studies.ris');
 	T.eq(page.errors, [], 'no script errors');
 	await page.close();
 });

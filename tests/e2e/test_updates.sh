@@ -29,6 +29,10 @@ updates:
     withdrawn:
       - { id: old-2010, title: "An old study", reason: Retracted by the journal. }
 YAML
+# smith-2020 (added in 1.0) is recoded in 1.1; brown-2021, a further report
+# of brown-2019, recoded the same day brown-2019 was added: not "recoded".
+sed -i 's/^added: 2024-01-10$/&\nupdated: 2024-02-20/' "$C/studies/smith-2020.yaml"
+printf 'updated: 2024-02-20\n' >>"$C/studies/brown-2021.yaml"
 # A study added after the latest update waits for the next one.
 cat >"$C/studies/green-2024.yaml" <<'YAML'
 title: A pending study
@@ -46,7 +50,7 @@ check_eq "build with updates" "$?" 0
 W=$O/updates/index.html
 check "What's new page written" test -f "$W"
 check_grep "What's new lists the latest update first" "$W" '<h2 id="update-1_1">Version 1.1 (latest)</h2>'
-check_grep "with its dates and counts" "$W" 'Published <time datetime="2024-03-01">2024-03-01</time> · searches up to <time datetime="2024-02-15">2024-02-15</time> · 1 study added, 1 withdrawn'
+check_grep "with its dates and counts" "$W" 'Published <time datetime="2024-03-01">2024-03-01</time> · searches up to <time datetime="2024-02-15">2024-02-15</time> · 1 study added, 1 recoded, 1 withdrawn'
 check_grep "its summary, escaped" "$W" '<p>One study added &amp; one &lt;withdrawn&gt;.</p>'
 check_grep "the withdrawn study and why" "$W" '<li>An old study: Retracted by the journal.</li>'
 check_grep "the earlier update" "$W" '<h2 id="update-1_0">Version 1.0</h2>'
@@ -57,6 +61,10 @@ pend=$(sed -n '/id="updates-pending"/,/<\/section>/p' "$W")
 case $v11 in *'studies/brown-2019/index.html'*) pass ;; *) fail "brown-2019 (added 2024-01-11) belongs to 1.1" ;; esac
 case $v10 in *'studies/smith-2020/index.html'*) pass ;; *) fail "smith-2020 (added 2024-01-10, the day of 1.0) belongs to 1.0" ;; esac
 case $v10 in *'brown-2019'*) fail "brown-2019 is not in 1.0" ;; *) pass ;; esac
+recoded=$(printf '%s\n' "$v11" | sed -n '/<h3>Studies recoded<\/h3>/,/<h3>/p')
+case $recoded in *'studies/smith-2020/index.html'*) pass ;; *) fail "smith-2020 (updated 2024-02-20) is recoded in 1.1" ;; esac
+case $recoded in *'brown-2019'*) fail "brown-2019, added by 1.1, is not also recoded" ;; *) pass ;; esac
+case $v10 in *'Studies recoded'*) fail "1.0 recoded nothing" ;; *) pass ;; esac
 case $pend in *'studies/green-2024/index.html'*) pass ;; *) fail "green-2024 (added after 1.1) is pending" ;; esac
 check_grep "the map says its version, update and last search" "$O/index.html" \
 	'<p class="map-version">Version 1.1, updated <time datetime="2024-03-01">2024-03-01</time>; searches up to <time datetime="2024-02-15">2024-02-15</time>.'
@@ -77,7 +85,7 @@ check "feed is well-formed" xmllint --noout "$F"
 check_grep "feed entry for 1.1" "$F" '<title>Version 1.1 of the map</title>'
 check_grep "linked to its section" "$F" '<link href="updates/index.html#v1_1"/>'
 check_grep "with an absolute id" "$F" '<id>https://example.org/map/updates/#v1_1</id>'
-check_grep "summarising it" "$F" '<summary>One study added &amp; one &lt;withdrawn&gt;. 1 study added: Views of patients. 1 withdrawn: An old study (Retracted by the journal.).</summary>'
+check_grep "summarising it" "$F" '<summary>One study added &amp; one &lt;withdrawn&gt;. 1 study added: Views of patients. 1 recoded: A trial of link workers. 1 withdrawn: An old study (Retracted by the journal.).</summary>'
 check_grep "feed entry for 1.0" "$F" '<title>Version 1.0 of the map</title>'
 python3 - "$F" >"$TMP/feed.check" 2>&1 <<'PY'
 import sys, xml.etree.ElementTree as ET

@@ -33,6 +33,14 @@ static void test_buf(void)
 	s = buf_detach(&b); /* an empty buffer still detaches a string */
 	CHECK_STR(s, "");
 	free(s);
+	/* A buffer grown with nothing written yet is an empty string, both
+	 * read in place and detached (util.h: NUL-terminated when cap > 0). */
+	buf_grow(&b, 100);
+	CHECK(b.cap > 100 && b.len == 0);
+	CHECK_STR(buf_cstr(&b), "");
+	s = buf_detach(&b);
+	CHECK_STR(s, "");
+	free(s);
 }
 
 static void test_read_file(void)

@@ -259,6 +259,7 @@
 		});
 		const na = act.length;
 		const from = st.from == null ? -Infinity : st.from, to = st.to == null ? Infinity : st.to;
+		const since = st.since == null ? -1 : st.since; /* added after update `since` */
 		const acc = new Int32Array(O.size);
 		const shown = [];
 		const addLive = (k, i, w) => {
@@ -268,6 +269,7 @@
 		for (let i = 0; i < N; i++) {
 			const s = studies[i], y = s.year;
 			if (y < from || y > to) continue;
+			if (since >= 0 && s.update != null && s.update <= since) continue;
 			if (match && !match[i]) continue;
 			let fail = -1, nfail = 0;
 			for (let a = 0; a < na; a++) {

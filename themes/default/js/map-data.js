@@ -8,13 +8,18 @@
 'use strict';
 (function (G) {
 	/* A study in GAPMAP_DATA.studies:
-	 * [id, year, nreports, [[codes of facet 0], ...], title, "A, B.; C, D."(, reports)] */
+	 * [id, year, nreports, [[codes of facet 0], ...], title, "A, B.; C, D."(, reports)]
+	 * Decoded later, from GAPMAP_DATA.added: update (index into updates, or
+	 * null) and isNew (added by the latest update). */
 	function decodeStudy(a, i) {
 		return { i, id: a[0], year: a[1], nreports: a[2], codes: a[3], title: a[4], authors: a[5], reports: a[6] || null };
 	}
 	/* A study's long text in GAPMAP_TEXT, in this order (null where absent).
-	 * "abstract" is optional: older data has ten fields. */
-	const TEXT_FIELDS = ['summary', 'note', 'doi', 'url', 'publishedIn', 'type', 'volume', 'issue', 'pages', 'publisher', 'abstract'];
+	 * "abstract" and "more" are optional: older data has ten fields. more is
+	 * an object of named fields for the downloads (see map-downloads.js):
+	 * {added, population, intervention, comparison, sample, sample_size,
+	 * reports: [the further reports, each an object of all its fields]}. */
+	const TEXT_FIELDS = ['summary', 'note', 'doi', 'url', 'publishedIn', 'type', 'volume', 'issue', 'pages', 'publisher', 'abstract', 'more'];
 	const NO_TEXT = Object.freeze(Object.fromEntries(TEXT_FIELDS.map((k) => [k, null])));
 	function decodeText(a) {
 		if (!a) return NO_TEXT;
@@ -39,6 +44,15 @@
 			if (s.year > yearMax) yearMax = s.year;
 		}
 		if (!studies.length) yearMin = yearMax = new Date().getFullYear();
+		/* The map's updates (only on a site that lists them), oldest first, and
+		 * per study the index of the one that added it (null: after the latest). */
+		const updates = raw.updates || [];
+		const latest = updates.length - 1;
+		studies.forEach((s, i) => {
+			const u = raw.added ? raw.added[i] : null;
+			s.update = u == null ? null : u;
+			s.isNew = latest >= 0 && s.update === latest;
+		});
 		/* Direction of effect per row code: [code, direction, ...] per study. */
 		let directionFacet = null;
 		if (raw.directions && raw.findings) {
@@ -66,6 +80,8 @@
 			studies,
 			hasReports: raw.reports > studies.length,
 			directionFacet, /* a pseudo-facet that can split the bubbles, or null */
+			updates, /* [{version, date}], oldest first; empty when the site lists none */
+			latestVersion: latest >= 0 ? updates[latest].version : null,
 			yearMin,
 			yearMax,
 			/* per facet: code id -> code index */

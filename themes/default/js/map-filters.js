@@ -76,14 +76,29 @@
 				unit: fs.querySelector('.gm-unitnote'),
 			};
 		}
+		/* Added since an update: only on a site that lists its updates. */
+		let since = null;
+		if (D.updates.length) {
+			const id = G.newId('since');
+			const fs = el('fieldset', { class: 'gm-facet gm-since' });
+			let h = '<legend>Added since</legend><label for="' + id + '">Show studies added after</label>' +
+				'<select id="' + id + '"><option value="">Any update (all studies)</option>';
+			for (let u = D.updates.length - 1; u >= 0; u--) h += '<option value="' + u + '">' + esc(F.updateLabel(u)) + '</option>';
+			fs.innerHTML = h + '</select>';
+			since = fs.querySelector('select');
+			form.appendChild(fs);
+		}
 		const reset = el('button', { type: 'button', class: 'gm-reset' }, 'Reset all filters');
 		const done = el('button', { type: 'button', class: 'gm-done' }, 'Show the map');
 		form.append(reset, done);
 		const chips = el('div', { class: 'gm-chips', hidden: true });
 		const printSum = el('p', { class: 'gm-printsum' });
-		els = { box, summary, form, qInput: search.querySelector('input'), counts, yearFrom, yearTo, reset, done, chips, printSum };
+		els = { box, summary, form, qInput: search.querySelector('input'), counts, yearFrom, yearTo, since, reset, done, chips, printSum };
 		return els;
 	};
+
+	/* "version 1.0 (2024-01-10)" */
+	F.updateLabel = (u) => 'version ' + G.data.updates[u].version + ' (' + G.data.updates[u].date + ')';
 
 	/* The active filters, each with a label and a way to remove it. */
 	F.active = function () {
@@ -99,6 +114,7 @@
 			const label = st.from != null && st.to != null ? st.from + '–' + st.to : st.from != null ? 'from ' + st.from : 'up to ' + st.to;
 			out.push({ facet: 'Year', label, remove: () => (st.from = st.to = null) });
 		}
+		if (st.since != null) out.push({ facet: 'Added since', label: F.updateLabel(st.since), remove: () => (st.since = null) });
 		return out;
 	};
 	/* How many filters are active (a facet with several codes ticked is one). */
@@ -107,6 +123,7 @@
 		let n = st.q ? 1 : 0;
 		for (const [, s] of st.sel) if (s.size) n++;
 		if (st.from != null || st.to != null) n++;
+		if (st.since != null) n++;
 		return n;
 	};
 	/* One sentence naming the filters, e.g. "Country: UK or Ireland (any); year 2019–2021". */
@@ -121,6 +138,7 @@
 			parts.push(fac.label + ': ' + names.join(all ? ' and ' : ' or '));
 		}
 		if (st.from != null || st.to != null) parts.push('year ' + F.active().find((a) => a.facet === 'Year').label);
+		if (st.since != null) parts.push('added since ' + F.updateLabel(st.since));
 		return parts.join('; ');
 	};
 
@@ -149,6 +167,10 @@
 			if (document.activeElement !== els.yearFrom) els.yearFrom.value = st.from == null ? '' : st.from;
 			if (document.activeElement !== els.yearTo) els.yearTo.value = st.to == null ? '' : st.to;
 		}
+		if (els.since) {
+			const v = st.since == null ? '' : String(st.since);
+			if (els.since.value !== v) els.since.value = v;
+		}
 		const n = F.activeCount();
 		G.setText(els.summary, 'Filters' + (n ? ' (' + n + ' active)' : ''));
 		if (els.reset.disabled !== !n) els.reset.disabled = !n;
@@ -170,6 +192,11 @@
 			const t = e.target, st = G.state;
 			if (t.name && t.name.startsWith('gm-mode')) {
 				st.mode.set(D.filterFacets[+t.name.slice(8)], t.value);
+				update();
+				return;
+			}
+			if (t === els.since) {
+				st.since = t.value === '' ? null : +t.value;
 				update();
 				return;
 			}

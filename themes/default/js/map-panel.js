@@ -32,7 +32,7 @@
 	function studyItem(s, j) {
 		const A = G.axes(), D = G.data, t = G.textOf(s);
 		let h = '<li class="gm-study" data-j="' + j + '"><p class="gm-study-title"><a href="' + esc(G.studyUrl(s)) + '">' + esc(s.title) +
-			'</a></p><p class="gm-study-meta">' + esc(s.authors || 'Anonymous') + ' (' + s.year + ')';
+			'</a>' + G.views.newBadge(s) + '</p><p class="gm-study-meta">' + esc(s.authors || 'Anonymous') + ' (' + s.year + ')';
 		if (A.S) {
 			const text = G.views.segmentText(s, A.S.direction ? cell[D.rows === A.ri ? 0 : 1] : null);
 			if (text) h += ' · <span class="gm-tagname">' + esc(A.S.label) + ':</span> ' + esc(text);

@@ -4,12 +4,13 @@
  *   view=heat|list  count=reports  q=words  <facet>=code,code  <facet>.mode=all
  *   from=YYYY  to=YYYY  collapsed=group,...  collapsed-columns=group,...
  *   sort=key-asc|desc  split=<facet>|none  swap=1  cell=rowcode~columncode
+ *   since=<version> (added after that update; only on a site with updates)
  * A facet whose id is one of these names is written facet-<id>. Filter
  * changes replace the history entry; opening a cell's panel adds one, so
  * Back closes the panel. */
 'use strict';
 (function (G) {
-	const RESERVED = new Set(['view', 'count', 'q', 'from', 'to', 'cell', 'collapsed', 'collapsed-columns', 'sort', 'split', 'swap']);
+	const RESERVED = new Set(['view', 'count', 'q', 'from', 'to', 'cell', 'collapsed', 'collapsed-columns', 'sort', 'split', 'swap', 'since']);
 	const SORT_RE = /^(title|authors|year|rows|columns|segments|reports)-(asc|desc)$/;
 
 	G.param = (f) => (RESERVED.has(G.data.facets[f].id) ? 'facet-' + G.data.facets[f].id : G.data.facets[f].id);
@@ -22,6 +23,7 @@
 		mode: new Map(), /* filter facet -> 'all' (default 'any') */
 		from: null,
 		to: null,
+		since: null, /* index of an update: only studies added after it */
 		cell: null, /* [row code, column code] of the open panel */
 		collapsed: new Set(), /* row groups */
 		collapsedCols: new Set(), /* column groups */
@@ -75,6 +77,7 @@
 		}
 		if (st.from != null) put('from', st.from);
 		if (st.to != null) put('to', st.to);
+		if (st.since != null) put('since', D.updates[st.since].version);
 		if (st.swap) put('swap', '1');
 		if (st.split !== undefined && A.si !== D.segments) put('split', A.S ? A.S.id : 'none');
 		if (st.collapsed.size) put('collapsed', ids(st.collapsed, A.R.groups));
@@ -110,6 +113,8 @@
 			st.from = year('from');
 			st.to = year('to');
 		}
+		const since = D.updates.findIndex((u) => u.version === p.get('since'));
+		if (since >= 0) st.since = since;
 		st.swap = p.get('swap') === '1';
 		const split = p.get('split');
 		if (split === 'none') st.split = null;

@@ -258,7 +258,12 @@
 		const count = el('span', { class: 'gm-count' });
 		const gapMark = el('span', { class: 'gm-gapmark', 'aria-hidden': 'true' }, '–');
 		const gapText = el('span', { class: 'visually-hidden' });
-		X.cells[x] = { btn, svg, ring, paths, pd: new Array(NS).fill(''), outline, count, gapMark, gapText, mode: '', label: '', n: '', rad: '', ringR: '', cls: '' };
+		/* "new": the cell holds a study the latest update added (said in its
+		 * label too); beside the button, so the button's visible text stays
+		 * part of its name. */
+		const newMark = el('span', { class: 'gm-new-mark', 'aria-hidden': 'true' }, 'new');
+		X.cells[x] = { btn, svg, ring, paths, pd: new Array(NS).fill(''), outline, count, gapMark, gapText, newMark };
+		Object.assign(X.cells[x], { mode: '', label: '', n: '', rad: '', ringR: '', cls: '' });
 		return X.cells[x];
 	}
 	/* The bubble's radius in a 40-unit box: area proportional to the count,
@@ -315,13 +320,24 @@
 		}
 		return parts;
 	}
-	function cellLabel(M, r, c, n, x) {
+	function cellLabel(M, r, c, n, x, fresh) {
 		const A = X.A, unit = G.state.unit;
 		let l = A.R.codes[r].label + ' × ' + A.C.codes[c].label + ': ' + fmt(n) + ' ' + G.unitWord(n, unit);
 		if (n < G.data.thin) l += ', thin evidence';
 		const parts = breakdown(M, x);
 		if (parts.length) l += ' (' + parts.join(', ') + ')';
+		if (fresh) l += ', ' + fmt(fresh) + ' new in version ' + G.data.latestVersion;
 		return l;
+	}
+	/* Per cell, how many of the shown studies the latest update added. */
+	function freshCounts(M) {
+		const A = X.A, NC = A.NC, fresh = new Int32Array(A.NR * NC);
+		if (G.data.latestVersion == null) return fresh;
+		for (const s of M.shown) {
+			if (!s.isNew) continue;
+			for (const r of s.codes[A.ri]) for (const c of s.codes[A.ci]) fresh[r * NC + c]++;
+		}
+		return fresh;
 	}
 	const level = (n, max) => Math.min(5, Math.ceil((5 * n) / max));
 	const unitName = () => (G.state.unit === 'reports' ? 'reports' : 'studies');
@@ -335,6 +351,7 @@
 		for (let x = 0; x < NR * NC; x++) if (M.cell[x] > max) max = M.cell[x];
 		X.max = max;
 		const u = unitName();
+		const fresh = freshCounts(M);
 		for (let r = 0; r < NR; r++) {
 			for (let c = 0; c < NC; c++) {
 				const x = r * NC + c, n = M.cell[x], td = X.cellTds[x], o = cellObj(x);
@@ -353,7 +370,7 @@
 					}
 				} else {
 					const thin = n < D.thin;
-					cls = 'gm-cell' + (thin ? ' gm-thin' : '') + (heat ? ' gm-heat gm-h' + level(n, max) : '');
+					cls = 'gm-cell' + (thin ? ' gm-thin' : '') + (heat ? ' gm-heat gm-h' + level(n, max) : '') + (fresh[x] ? ' gm-new' : '');
 					const want = heat ? 'heat' : 'bubble';
 					if (o.mode !== want) {
 						if (heat) o.btn.replaceChildren(o.count);
@@ -362,7 +379,9 @@
 						td.removeAttribute('tabindex');
 						o.mode = want;
 					}
-					const t = cellLabel(M, r, c, n, x);
+					if (fresh[x] && o.newMark.parentNode !== td) td.appendChild(o.newMark);
+					else if (!fresh[x] && o.newMark.parentNode) o.newMark.remove();
+					const t = cellLabel(M, r, c, n, x, fresh[x]);
 					if (o.label !== t) {
 						o.btn.setAttribute('aria-label', t);
 						o.label = t;
@@ -517,7 +536,8 @@
 		const n = Math.min(list.length, V.listLimit);
 		for (let i = 0; i < n; i++) {
 			const s = list[i];
-			h += '<tr><td><a href="' + esc(G.studyUrl(s)) + '">' + esc(s.title) + '</a></td><td>' + esc(s.authors) + '</td><td>' + s.year + '</td><td>' +
+			h += '<tr><td><a href="' + esc(G.studyUrl(s)) + '">' + esc(s.title) + '</a>' + V.newBadge(s) + '</td><td>' + esc(s.authors) + '</td><td>' + s.year +
+				'</td><td>' +
 				esc(G.labels(s, A.ri)) + '</td><td>' + esc(G.labels(s, A.ci)) + '</td>' + (A.S ? '<td>' + esc(V.segmentText(s)) + '</td>' : '') +
 				(G.data.hasReports ? '<td>' + s.nreports + '</td>' : '') + '</tr>';
 		}
@@ -528,10 +548,14 @@
 		G.setHTML(ui.listWrap, h);
 	}
 
+	/* The badge of a study the latest update added, as in the site's own lists. */
+	V.newBadge = (s) => (s.isNew ? ' <span class="badge-new">New in version ' + esc(G.data.latestVersion) + '</span>' : '');
+
 	/* An empty result is not a map of gaps: say so instead of drawing one. */
 	function renderEmpty() {
 		const st = G.state, n = G.filters.activeCount();
 		let h = '<p><strong>No studies match ' + (st.q && n === 1 ? 'the search “' + esc(st.q) + '”' : 'the active filters') + '.</strong> ';
+		if (st.since != null && n === 1) h = '<p><strong>No studies have been added since ' + esc(G.filters.updateLabel(st.since)) + '.</strong> ';
 		h += 'This is not an evidence gap: change or remove a filter to see the map again.</p>';
 		G.setHTML(ui.empty, h);
 	}
