@@ -305,7 +305,11 @@ await T.test('ordinal segments and abstracts', async () => {
 	});
 	await page.route('**/data/map-text.js', async (route) => {
 		const res = await route.fetch();
-		const body = (await res.text()).replace(/\]\s*(,|\n\];)/g, (m, tail) => ',"An abstract for the panel."]' + tail);
+		/* The eleventh field (index 10) is the abstract, null where there is none. */
+		const text = await res.text();
+		const list = JSON.parse(text.slice(text.indexOf('['), text.lastIndexOf(']') + 1));
+		for (const t of list) t[10] = 'An abstract for the panel.';
+		const body = 'window.GAPMAP_TEXT = ' + JSON.stringify(list) + ';\n';
 		await route.fulfill({ response: res, body });
 	});
 	await page.goto(fx.url + 'index.html');
