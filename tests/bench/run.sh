@@ -10,6 +10,8 @@ mkdir -p "$out"
 # The build engine against Hugo on the same corpus (1,000, 10,000 and
 # 100,000 studies unless GAPMAP_BENCH_SIZES says otherwise).
 sh tests/bench/engine.sh || exit 1
+# One-record edits under serve: save -> rebuilt files (10,000 studies).
+sh tests/bench/incremental.sh || exit 1
 if [ -d tests/browser/node_modules/playwright-core ] && [ -x /usr/bin/chromium ]; then
 	node tests/bench/map-bench.mjs
 else
