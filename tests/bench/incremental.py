@@ -6,7 +6,8 @@ GAPMAP_BENCH_RUNS (default 5) times changes one record's title and times
     served folder holds the new title (includes serve's 120 ms quiet
     period that gathers a burst of saves into one rebuild);
   - rebuild: what serve reports for the rebuild itself (load, compare,
-    render what changed, write data files, swap the site in).
+    render what changed, write data files, swap the site in);
+then once changes site.yaml, which renders every page, for comparison.
 Numbers to watch, never pass/fail. Usage: incremental.py CORPUS_DIR OUT_DIR"""
 import os
 import re
@@ -91,6 +92,17 @@ def main():
         rendered.append("%s of %s" % (m.group(2), m.group(3)))
         print("run %d: %s: save -> page %.0f ms, rebuild %.0f ms, rendered %s pages" %
               (i, rid, seen * 1000, float(m.group(1)) * 1000, rendered[-1]))
+    # For comparison: a change to site.yaml renders every page again.
+    with cond:
+        start = len(lines)
+    site_yaml = os.path.join(corpus, "site.yaml")
+    with open(site_yaml, "a", encoding="utf-8") as f:
+        f.write("# touched by the benchmark\n")
+    ln = wait_line(r"^gapmap: rebuilt|still serving", start)
+    m = re.search(r"in ([0-9.]+) s \(rendered (\d+) of (\d+) pages\)", ln or "")
+    if m:
+        print("site.yaml changed (full rebuild under serve): rebuild %.0f ms, rendered %s of %s "
+              "pages" % (float(m.group(1)) * 1000, m.group(2), m.group(3)))
     proc.send_signal(signal.SIGINT)
     proc.wait(60)
     if save_to_page:
