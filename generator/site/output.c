@@ -777,6 +777,24 @@ int out_copy_tree(out_writer *w, const char *src, const char *rel, diag *d)
  * open while it runs on after the caller has closed them. */
 static void remove_in_background(const char *path)
 {
+	/* First, here, a name of its own (".NAME.old-<inode>-<pid>", which the
+	 * sweep still knows): the next build of this process (gapmap serve
+	 * rebuilds in one process) makes a new ".NAME.tmp-<pid>" at once, which
+	 * the child must never take for the old one. */
+	struct stat st;
+	char *own = NULL;
+	const char *tb = base_name(path);
+	const char *tdot = strstr(tb + 1, ".tmp-");
+	if (tdot && lstat(path, &st) == 0) {
+		char *dir = parent_of(path);
+		char *name = xasprintf(".%.*s.old-%lu-%ld", (int)(tdot - tb - 1), tb + 1,
+		                       (unsigned long)st.st_ino, (long)getpid());
+		own = path_join(dir, name);
+		free(name);
+		free(dir);
+		if (rename(path, own) == 0)
+			path = own;
+	}
 	pid_t pid = fork();
 	if (pid == 0) {
 		/* Detached from the build: a second fork, so no zombie is left. */
@@ -787,8 +805,10 @@ static void remove_in_background(const char *path)
 					close((int)fd);
 			char *parent = parent_of(path);
 			const char *b = base_name(path);
-			/* ".site.tmp-PID" -> base "site" */
+			/* ".site.tmp-PID" or ".site.old-..." -> base "site" */
 			const char *dot = strstr(b + 1, ".tmp-");
+			if (!dot)
+				dot = strstr(b + 1, ".old-");
 			char *base = dot ? xstrndup(b + 1, (size_t)(dot - b - 1)) : xstrdup(b);
 			remove_leftover(parent, base, path);
 			_exit(0);
@@ -802,6 +822,7 @@ static void remove_in_background(const char *path)
 	} else {
 		remove_tree(path);
 	}
+	free(own);
 }
 
 int out_commit(out_writer *w, diag *d)
