@@ -8,7 +8,9 @@
  * written, so after the swap it has the same inode and modification time
  * (rsync and CDN uploads skip it). The current site is only read, never
  * changed, until the swap (renameat2 RENAME_EXCHANGE). The replaced site is
- * removed by a detached child process, off the build's critical path.
+ * removed by a detached child process, off the build's critical path,
+ * after being renamed to .NAME.old-<inode>-PID so that the next build of the
+ * same process (serve) can make its .NAME.tmp-PID at once.
  * Leftovers of killed builds (.NAME.tmp-PID, .NAME.old-PID, .NAME.del-PID
  * beside the target, whose process is gone) are removed by the next build;
  * a removal is renamed to .del-<its own pid> first and deletes the marker
