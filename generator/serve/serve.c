@@ -13,6 +13,7 @@
 #include "serve/server.h"
 #include "serve/watch.h"
 #include "site/clean.h"
+#include "site/incr.h"
 
 /* A burst of saves settles within this; a long one is cut off at the max. */
 #define SERVE_QUIET_MS 120
@@ -36,8 +37,9 @@ static void rebuild(const serve_opts *o, reload_hub *hub, bool first)
 		fprintf(stderr,
 		        "gapmap: the content has errors; still serving the last good site\n");
 	else if (!o->quiet || first)
-		printf("gapmap: %s %zu studies, %zu pages in %.2f s\n", first ? "built" : "rebuilt",
-		       s.studies, s.pages, s.seconds);
+		printf("gapmap: %s %zu studies, %zu pages in %.2f s (rendered %zu of %zu pages)\n",
+		       first ? "built" : "rebuilt", s.studies, s.pages, s.seconds, s.rendered,
+		       s.pages);
 	fflush(stdout);
 	diag_free(d);
 }
@@ -96,6 +98,9 @@ int serve_run(const serve_opts *o, int stop_fd)
 		so.build.out_dir = out;
 	}
 	so.build.check_only = false;
+	/* From the second build on, only the pages that read what changed are
+	 * rendered again (site/incr.h). */
+	so.build.incr = incr_new();
 	int result = 1;
 	reload_hub *hub = reload_hub_new();
 	watch *w = watch_new();
@@ -134,6 +139,7 @@ done:
 	server_stop(srv);
 	watch_free(w);
 	reload_hub_free(hub);
+	incr_free(so.build.incr);
 	if (tmp_dir) {
 		diag *d = diag_new();
 		int removed;

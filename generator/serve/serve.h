@@ -28,7 +28,8 @@ typedef struct serve_opts {
 int serve_run(const serve_opts *o, int stop_fd);
 
 /* The one call that brings the served folder up to date with the content:
- * today a whole build; the incremental engine takes its place here. */
+ * a build; with o->incr (serve_run sets it) an incremental one that renders
+ * only the pages that read what changed (site/incr.h). */
 int serve_rebuild(const build_opts *o, build_stats *stats, diag *d);
 
 #endif

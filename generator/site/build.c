@@ -14,6 +14,7 @@
 #include "formats/mapdata.h"
 #include "model/history.h"
 #include "model/model.h"
+#include "site/incr.h"
 #include "site/links.h"
 #include "site/output.h"
 #include "prisma/prisma.h"
@@ -516,6 +517,11 @@ typedef struct render_worker {
 	size_t njobs, first, step;
 	bool *done; /* one flag per job; each written by one thread only */
 	diag *d;
+	/* Incremental rebuilds (o->incr): what each job read, and which were
+	 * carried over from the current site instead of rendered; else NULL. */
+	const build_incr *incr;
+	render_deps *deps;
+	bool *carried;
 } render_worker;
 
 static void *render_worker_run(void *arg)
@@ -523,7 +529,12 @@ static void *render_worker_run(void *arg)
 	render_worker *rw = arg;
 	buf html = BUF_INIT;
 	for (size_t i = rw->first; i < rw->njobs; i += rw->step) {
-		if (render_page(rw->rc, &rw->jobs[i], &html, NULL, rw->d) != 0)
+		if (rw->incr && rw->w && incr_clean(rw->incr, &rw->jobs[i]) &&
+		    out_carry(rw->w, rw->jobs[i].path) == 0) {
+			rw->carried[i] = rw->done[i] = true;
+			continue;
+		}
+		if (render_page(rw->rc, &rw->jobs[i], &html, rw->deps ? &rw->deps[i] : NULL, rw->d) != 0)
 			continue;
 		if (rw->w && write_buf(rw->w, rw->jobs[i].path, &html, rw->d) != 0)
 			continue;
@@ -553,7 +564,7 @@ static size_t worker_count(const build_opts *o, size_t njobs)
 
 /* Renders every job. Returns -1 when the templates cannot be used at all. */
 static int render_all(build_state *st, out_writer *w, const render_job *jobs, size_t njobs,
-                      bool *done, diag *d)
+                      bool *done, render_deps *deps, bool *carried, diag *d)
 {
 	size_t n = worker_count(st->o, njobs);
 	render_worker *rw = xcalloc(n, sizeof *rw);
@@ -565,7 +576,7 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 	 * errors once; the others would only repeat them. */
 	for (size_t i = 0; i < n; i++) {
 		diag *scratch = i ? diag_new() : d;
-		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL};
+		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL, st->o->incr, deps, carried};
 		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
 		                      "gapmap " GAPMAP_VERSION, &budget, scratch);
 		if (i)
@@ -627,9 +638,14 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	double t0 = now_seconds();
 	memset(stats, 0, sizeof *stats);
 	build_state st = {.o = o};
+	if (o->incr) /* before the load: a save during it is seen next time */
+		incr_scan(o->incr, o);
 	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
-	if (!st.m)
+	if (!st.m) {
+		if (o->incr)
+			incr_finish(o->incr, NULL, 0, NULL, NULL, false);
 		return 1;
+	}
 	if (o->base_url) { /* --base-url wins over site.yaml's url: */
 		free(st.m->site->url);
 		st.m->site->url = xstrdup(o->base_url);
@@ -644,9 +660,13 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		list_drafts(st.m, d);
 	st.theme = find_theme(o, st.m->site->theme, d);
 	if (!st.theme) {
+		if (o->incr)
+			incr_finish(o->incr, NULL, 0, NULL, NULL, false);
 		state_free(&st);
 		return 1;
 	}
+	if (o->incr)
+		incr_plan(o->incr, st.m);
 	load_theme_settings(&st, d);
 	load_prisma(&st, d);
 	/* With errors already found, go on checking (the diagrams, every
@@ -655,6 +675,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	if (!o->check_only && !d->errors) {
 		w = out_begin(o->out_dir, o->content_dir, d);
 		if (!w) {
+			if (o->incr)
+				incr_finish(o->incr, NULL, 0, NULL, NULL, false);
 			state_free(&st);
 			return 1;
 		}
@@ -675,13 +697,16 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
 	check_links(&st, jobs, njobs, d);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
+	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
+	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
 	if (w && !d->errors)
 		write_data(w, st.m, d);
-	if (render_all(&st, w, jobs, njobs, done, d) == 0) {
+	if (render_all(&st, w, jobs, njobs, done, deps, carried, d) == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;
 		for (size_t i = 0; i < njobs; i++) {
 			stats->pages += done[i];
+			stats->rendered += done[i] && !(carried && carried[i]);
 			if (done[i] && jobs[i].kind != RJ_404)
 				pages[npages++] = jobs[i].path;
 		}
@@ -692,7 +717,6 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		free(pages);
 	}
 	free(done);
-	render_jobs_free(jobs, njobs);
 	int result = 0;
 	if (d->errors) {
 		out_abort(w);
@@ -702,6 +726,11 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		if (out_commit(w, d) != 0)
 			result = 1;
 	}
+	if (o->incr)
+		incr_finish(o->incr, jobs, njobs, deps, carried, result == 0 && w);
+	free(deps);
+	free(carried);
+	render_jobs_free(jobs, njobs);
 	state_free(&st);
 	stats->seconds = now_seconds() - t0;
 	return result;

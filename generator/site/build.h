@@ -19,12 +19,16 @@ typedef struct build_opts {
 	int jobs; /* threads rendering pages; 0 = one per core */
 	bool drafts; /* include records marked `draft: true` (left out by default) */
 	const char *base_url; /* overrides site.yaml's url: when not NULL */
+	/* Incremental rebuilds (site/incr.h, used by serve): state kept from the
+	 * last good build; NULL (plain build) renders every page. */
+	struct build_incr *incr;
 } build_opts;
 
 typedef struct build_stats {
 	size_t studies;
 	size_t reports;
 	size_t pages; /* HTML pages */
+	size_t rendered; /* of them, rendered (the rest carried over: incremental) */
 	size_t files; /* every file written */
 	size_t drafts; /* drafts left out (or, with drafts, included) */
 	double seconds;

@@ -514,6 +514,28 @@ done:
 	return rc;
 }
 
+/* Incremental rebuilds (site/incr.h): a page nothing it read has changed
+ * is not rendered again; its file is carried over from the current site
+ * by the same hard link out_write makes for unchanged bytes. */
+int out_carry(out_writer *w, const char *rel)
+{
+	if (w->old_fd < 0 || w->io_failed || !out_safe_relpath(rel))
+		return -1;
+	int old = open_old(w, rel);
+	if (old < 0)
+		return -1;
+	struct stat st;
+	char *path = path_join(w->tmp, rel);
+	bool linked = fstat(old, &st) == 0 && S_ISREG(st.st_mode) && link_old(old, path);
+	close(old);
+	free(path);
+	if (!linked)
+		return -1;
+	w->files++;
+	w->kept++;
+	return 0;
+}
+
 struct out_stream {
 	char *rel;
 	char *path;

@@ -60,6 +60,13 @@ out_stream *out_open(out_writer *w, const char *rel, diag *d);
 sink *out_stream_sink(out_stream *f);
 int out_close(out_writer *w, out_stream *f, diag *d);
 
+/* Carries rel over from the current site unchanged (a hard link: same
+ * inode and modification time) without its bytes being produced again;
+ * for incremental rebuilds. Returns 0, or -1 when the current site has no
+ * such regular file or it cannot be linked (then the caller writes it);
+ * nothing is reported. */
+int out_carry(out_writer *w, const char *rel);
+
 /* Copies a folder tree (theme assets) to rel inside the output. Nothing
  * outside src is ever read: every entry is opened relative to its folder
  * with O_NOFOLLOW, symbolic links (src itself included) are skipped with a

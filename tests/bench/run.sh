@@ -18,6 +18,8 @@ dir=$out/content-$n
 rm -rf "$out/serve-content" "$out/serve-site"
 cp -R "$dir" "$out/serve-content"
 python3 tests/bench/serve-bench.py ./build/gapmap "$out/serve-content" "$out/serve-site"
+# One-record edits under serve: save -> rebuilt files (10,000 studies).
+sh tests/bench/incremental.sh || exit 1
 if [ -d tests/browser/node_modules/playwright-core ] && [ -x /usr/bin/chromium ]; then
 	node tests/bench/map-bench.mjs
 else

@@ -179,6 +179,24 @@ int main(void)
 	s = slurp("site/data/small.csv");
 	CHECK_STR(s, "a,c\n");
 	free(s);
+
+	/* Carried over (incremental rebuilds): the current site's file, same
+	 * inode and mtime, without its bytes; a file it lacks, a folder or an
+	 * unsafe path cannot be; a file not carried nor written is gone. */
+	w = out_begin(site, NULL, d);
+	CHECK(out_carry(w, "sub/changes.html") == 0);
+	CHECK(out_carry(w, "missing.html") == -1);
+	CHECK(out_carry(w, "sub") == -1);
+	CHECK(out_carry(w, "../site/same.html") == -1);
+	CHECK(out_kept(w) == 2); /* the marker, sub/changes.html */
+	CHECK(out_commit(w, d) == 0 && d->errors == 0);
+	struct stat b3;
+	CHECK(stat(pb, &b3) == 0 && b3.st_ino == b2.st_ino &&
+	      b3.st_mtim.tv_nsec == b2.st_mtim.tv_nsec);
+	s = slurp("site/sub/changes.html");
+	CHECK_STR(s, "v2");
+	free(s);
+	CHECK(!exists("site/same.html"));
 	free(pa);
 	free(pb);
 	free(pc);

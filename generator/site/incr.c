@@ -1,0 +1,484 @@
+#include "site/incr.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "site/build.h"
+#include "site/output.h"
+
+/* A record as the last build saw it: its files' fingerprint and the keys
+ * a change to it makes dirty (sorted). */
+typedef struct incr_rec {
+	char *id;
+	uint64_t fp;
+	char **keys;
+	size_t nkeys;
+} incr_rec;
+
+/* A page the last build wrote, and what it read (sorted keys). */
+typedef struct incr_page {
+	char *path;
+	char **keys;
+	size_t nkeys;
+} incr_page;
+
+/* A file of studies/ and its fingerprint. */
+typedef struct incr_file {
+	char *name;
+	uint64_t fp;
+} incr_file;
+
+struct build_incr {
+	/* The last good build's; valid false until there is one. */
+	bool valid;
+	uint64_t global, totals;
+	incr_rec *recs; /* sorted by id */
+	size_t nrecs;
+	incr_page *pages; /* sorted by path */
+	size_t npages;
+	/* This build's. */
+	uint64_t cur_global, cur_totals;
+	incr_file *files; /* sorted by name */
+	size_t nfiles;
+	incr_rec *cur_recs;
+	size_t ncur_recs;
+	bool active;  /* incremental: incr_clean may say true */
+	char **dirty; /* sorted keys */
+	size_t ndirty;
+};
+
+/* ---- hashing ------------------------------------------------------------ */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+#define FNV0 1469598103934665603ULL
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+	return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "\1", 1);
+}
+
+static uint64_t fnv_long(uint64_t h, long v)
+{
+	return fnv(h, &v, sizeof v);
+}
+
+/* Everything that changes when a file is written, renamed over or touched. */
+static uint64_t stat_fp(uint64_t h, const struct stat *st)
+{
+	long v[] = {(long)st->st_dev,         (long)st->st_ino,         (long)st->st_mode,
+	            (long)st->st_size,        (long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+	            (long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec};
+	return fnv(h, v, sizeof v);
+}
+
+/* ---- scanning the inputs -------------------------------------------------- */
+
+/* A folder counts by its name only: its times change whenever an entry is
+ * added or renamed over (as editors save), and its entries count anyway. */
+static uint64_t entry_fp(const char *rel, const struct stat *st)
+{
+	uint64_t h = fnv_str(FNV0, rel);
+	return S_ISDIR(st->st_mode) ? fnv(h, "/", 1) : stat_fp(h, st);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_site_dir(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool site = faccessat(fd, OUT_MARKER, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+	close(fd);
+	return site;
+}
+
+/* Adds every entry under dir (names, kinds, sizes, times) to *h, in an
+ * order-independent way (a sum), skipping hidden names and built sites.
+ * In the content folder's studies/, records and notes go to s->files. */
+static void scan_tree(build_incr *s, const char *dir, const char *rel, bool studies, uint64_t *h)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		*h = fnv_str(*h, rel); /* missing: still a state */
+		return;
+	}
+	size_t cap = 0;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		const char *n = e->d_name;
+		if (n[0] == '.')
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (studies && S_ISREG(st.st_mode) &&
+		    (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))) {
+			if (s->nfiles == cap) {
+				cap = cap ? cap * 2 : 256;
+				s->files = xrealloc(s->files, cap * sizeof *s->files);
+			}
+			s->files[s->nfiles++] = (incr_file){xstrdup(n), stat_fp(FNV0, &st)};
+			continue;
+		}
+		if (S_ISDIR(st.st_mode) && is_site_dir(dirfd(dp), n))
+			continue;
+		char *r = *rel ? xasprintf("%s/%s", rel, n) : xstrdup(n);
+		*h += entry_fp(r, &st);
+		if (S_ISDIR(st.st_mode)) {
+			char *p = path_join(dir, n);
+			scan_tree(s, p, r, false, h);
+			free(p);
+		}
+		free(r);
+	}
+	closedir(dp);
+	if (studies)
+		qsort(s->files, s->nfiles, sizeof *s->files, cmp_str);
+}
+
+void incr_scan(build_incr *s, const build_opts *o)
+{
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].name);
+	s->nfiles = 0;
+	uint64_t h = fnv_str(fnv_str(FNV0, o->base_url), o->drafts ? "d" : "");
+	/* The content folder but studies/, then studies/ apart. */
+	DIR *dp = opendir(o->content_dir);
+	struct dirent *e;
+	while (dp && (e = readdir(dp))) {
+		const char *n = e->d_name;
+		struct stat st;
+		if (n[0] == '.' || fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode) && is_site_dir(dirfd(dp), n))
+			continue;
+		h += entry_fp(n, &st);
+		if (S_ISDIR(st.st_mode)) {
+			char *p = path_join(o->content_dir, n);
+			scan_tree(s, p, n, strcmp(n, "studies") == 0, &h);
+			free(p);
+		}
+	}
+	if (dp)
+		closedir(dp);
+	static const char *const home_parts[] = {"templates", "themes"};
+	for (size_t i = 0; i < 2; i++) {
+		char *p = path_join(o->home, home_parts[i]);
+		char *label = xasprintf("/home/%s", home_parts[i]);
+		scan_tree(s, p, label, false, &h);
+		free(label);
+		free(p);
+	}
+	s->cur_global = h;
+}
+
+/* ---- the model ------------------------------------------------------------- */
+
+static uint64_t file_fp(const build_incr *s, const char *name)
+{
+	size_t lo = 0, hi = s->nfiles;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->files[mid].name, name);
+		if (c == 0)
+			return s->files[mid].fp;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static void keys_add(char ***keys, size_t *n, size_t *cap, char *k)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*keys = xrealloc(*keys, *cap * sizeof **keys);
+	}
+	(*keys)[(*n)++] = k;
+}
+
+/* Sorts keys and drops repeats. */
+static void keys_unique(char **keys, size_t *n)
+{
+	if (!*n)
+		return;
+	qsort(keys, *n, sizeof *keys, cmp_str);
+	size_t j = 1;
+	for (size_t i = 1; i < *n; i++) {
+		if (strcmp(keys[i], keys[j - 1]) == 0)
+			free(keys[i]);
+		else
+			keys[j++] = keys[i];
+	}
+	*n = j;
+}
+
+static void keys_free(char **keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+/* What a change to record i touches: every report of its study, the
+ * study's codes and cells (as render/view.c names them). */
+static void touched_keys(const model *m, size_t i, incr_rec *r)
+{
+	const cfg_site *site = m->site;
+	const study *st = &m->studies[m->study_of[i]];
+	size_t cap = 0;
+	for (size_t k = 0; k < st->nreports; k++)
+		keys_add(&r->keys, &r->nkeys, &cap,
+		         xasprintf("record:%s", m->recs[st->reports[k]]->id));
+	for (size_t f = 0; f < site->nfacets; f++)
+		for (size_t c = 0; c < st->codes[f].n; c++)
+			keys_add(&r->keys, &r->nkeys, &cap,
+			         xasprintf("code:%s/%s", site->facets[f].id,
+			                   site->facets[f].codes[st->codes[f].idx[c]].id));
+	const rec_codes *rows = &st->codes[site->rows], *cols = &st->codes[site->columns];
+	for (size_t a = 0; a < rows->n; a++)
+		for (size_t b = 0; b < cols->n; b++)
+			keys_add(&r->keys, &r->nkeys, &cap,
+			         xasprintf("cell:%s/%s",
+			                   site->facets[site->rows].codes[rows->idx[a]].id,
+			                   site->facets[site->columns].codes[cols->idx[b]].id));
+	keys_unique(r->keys, &r->nkeys);
+}
+
+/* What lists of every study and the site's totals show: the studies in
+ * order with their reports, and each record's year, added date, study
+ * and codes. */
+static uint64_t totals_fp(const model *m)
+{
+	uint64_t h = fnv_long(fnv_long(FNV0, m->year_min), m->year_max);
+	for (size_t i = 0; i < m->nstudies; i++) {
+		const study *st = &m->studies[i];
+		h = fnv_long(fnv_long(h, (long)st->nreports), st->year);
+		for (size_t k = 0; k < st->nreports; k++)
+			h = fnv_str(h, m->recs[st->reports[k]]->id);
+	}
+	for (size_t i = 0; i < m->nrecs; i++) {
+		const record *r = m->recs[i];
+		h = fnv_long(fnv_str(fnv_str(fnv_str(h, r->id), r->added), r->study), r->year);
+		for (size_t f = 0; f < r->ncodes; f++) {
+			h = fnv_long(h, (long)r->codes[f].n);
+			for (size_t c = 0; c < r->codes[f].n; c++)
+				h = fnv_long(h, (long)r->codes[f].idx[c]);
+		}
+	}
+	return h;
+}
+
+static void recs_free(incr_rec *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(r[i].id);
+		keys_free(r[i].keys, r[i].nkeys);
+	}
+	free(r);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	return strcmp(((const incr_rec *)a)->id, ((const incr_rec *)b)->id);
+}
+
+static void add_dirty(build_incr *s, size_t *cap, char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		keys_add(&s->dirty, &s->ndirty, cap, xstrdup(keys[i]));
+}
+
+void incr_plan(build_incr *s, const model *m)
+{
+	recs_free(s->cur_recs, s->ncur_recs);
+	keys_free(s->dirty, s->ndirty);
+	s->dirty = NULL;
+	s->ndirty = 0;
+	/* model->recs is sorted by id, and so is cur_recs. */
+	s->ncur_recs = m->nrecs;
+	s->cur_recs = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *s->cur_recs);
+	for (size_t i = 0; i < m->nrecs; i++) {
+		incr_rec *r = &s->cur_recs[i];
+		const char *id = m->recs[i]->id;
+		r->id = xstrdup(id);
+		char *yaml = xasprintf("%s.yaml", id), *md = xasprintf("%s.md", id);
+		r->fp = fnv_long(fnv_long(FNV0, (long)file_fp(s, yaml)), (long)file_fp(s, md));
+		free(yaml);
+		free(md);
+		touched_keys(m, i, r);
+	}
+	qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
+	s->cur_totals = totals_fp(m);
+	s->active = s->valid && s->cur_global == s->global;
+	if (!s->active)
+		return;
+	/* Merge the two id-sorted lists: a record on one side only, or with
+	 * another fingerprint, changed; its keys before and after are dirty. */
+	size_t cap = 0, i = 0, j = 0;
+	while (i < s->nrecs || j < s->ncur_recs) {
+		int c = i == s->nrecs       ? 1
+		        : j == s->ncur_recs ? -1
+		                            : strcmp(s->recs[i].id, s->cur_recs[j].id);
+		if (c < 0) {
+			add_dirty(s, &cap, s->recs[i].keys, s->recs[i].nkeys);
+			i++;
+		} else if (c > 0) {
+			add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
+			j++;
+		} else {
+			if (s->recs[i].fp != s->cur_recs[j].fp) {
+				add_dirty(s, &cap, s->recs[i].keys, s->recs[i].nkeys);
+				add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
+			}
+			i++;
+			j++;
+		}
+	}
+	if (s->cur_totals != s->totals)
+		keys_add(&s->dirty, &s->ndirty, &cap, xstrdup("studies"));
+	keys_unique(s->dirty, &s->ndirty);
+}
+
+/* ---- pages ------------------------------------------------------------------ */
+
+static const incr_page *find_page(const build_incr *s, const char *path)
+{
+	size_t lo = 0, hi = s->npages;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->pages[mid].path, path);
+		if (c == 0)
+			return &s->pages[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+bool incr_clean(const build_incr *s, const render_job *job)
+{
+	if (!s->active)
+		return false;
+	switch (job->kind) {
+	case RJ_STUDIES:
+	case RJ_STUDY:
+	case RJ_CODE:
+	case RJ_CELL:
+		break;
+	default:
+		return false; /* few, and some read more than their keys say */
+	}
+	const incr_page *p = find_page(s, job->path);
+	if (!p)
+		return false;
+	for (size_t i = 0; i < p->nkeys; i++)
+		if (bsearch(&p->keys[i], s->dirty, s->ndirty, sizeof *s->dirty, cmp_str))
+			return false;
+	return true;
+}
+
+static void pages_free(incr_page *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].path);
+		keys_free(p[i].keys, p[i].nkeys);
+	}
+	free(p);
+}
+
+static int cmp_page(const void *a, const void *b)
+{
+	return strcmp(((const incr_page *)a)->path, ((const incr_page *)b)->path);
+}
+
+void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_deps *deps,
+                 const bool *carried, bool ok)
+{
+	keys_free(s->dirty, s->ndirty);
+	s->dirty = NULL;
+	s->ndirty = 0;
+	s->active = false;
+	if (!ok) {
+		/* Unsure what the site on disk now holds: next time, everything. */
+		s->valid = false;
+		pages_free(s->pages, s->npages);
+		s->pages = NULL;
+		s->npages = 0;
+		for (size_t i = 0; i < njobs; i++)
+			render_deps_free(&deps[i]);
+		return;
+	}
+	incr_page *pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
+	for (size_t i = 0; i < njobs; i++) {
+		incr_page *p = &pages[i];
+		p->path = xstrdup(jobs[i].path);
+		if (carried[i]) {
+			const incr_page *old = find_page(s, jobs[i].path);
+			p->nkeys = old ? old->nkeys : 0;
+			p->keys = xcalloc(p->nkeys ? p->nkeys : 1, sizeof *p->keys);
+			for (size_t k = 0; k < p->nkeys; k++)
+				p->keys[k] = xstrdup(old->keys[k]);
+			render_deps_free(&deps[i]);
+		} else {
+			/* render_deps are sorted and unique already. */
+			p->keys = deps[i].keys;
+			p->nkeys = deps[i].n;
+			deps[i] = (render_deps){0};
+		}
+	}
+	qsort(pages, njobs, sizeof *pages, cmp_page);
+	pages_free(s->pages, s->npages);
+	s->pages = pages;
+	s->npages = njobs;
+	recs_free(s->recs, s->nrecs);
+	s->recs = s->cur_recs;
+	s->nrecs = s->ncur_recs;
+	s->cur_recs = NULL;
+	s->ncur_recs = 0;
+	s->global = s->cur_global;
+	s->totals = s->cur_totals;
+	s->valid = true;
+}
+
+build_incr *incr_new(void)
+{
+	return xcalloc(1, sizeof(build_incr));
+}
+
+void incr_free(build_incr *s)
+{
+	if (!s)
+		return;
+	recs_free(s->recs, s->nrecs);
+	recs_free(s->cur_recs, s->ncur_recs);
+	pages_free(s->pages, s->npages);
+	keys_free(s->dirty, s->ndirty);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i].name);
+	free(s->files);
+	free(s);
+}

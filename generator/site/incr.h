@@ -1,0 +1,60 @@
+/* incr: incremental rebuilds for `gapmap serve`. Kept from one good build
+ * to the next: what every page read (render_deps, by page path), and a
+ * fingerprint of every input. On the next build only the pages that read
+ * something that changed are rendered; every other page's file is carried
+ * over from the current site unchanged (out_carry). The data files, feed,
+ * sitemap, diagrams and assets are always written (streamed; unchanged
+ * bytes keep their inode).
+ *
+ * What counts as changed (conservative: when unsure, everything is):
+ *   - site.yaml, prisma.yaml, pages/, templates, themes, any other file of
+ *     the content folder outside the records and notes in studies/, a
+ *     failed or first build -> a full build;
+ *   - a record whose file or note changed (size, inode, modification or
+ *     change time), was added or removed -> record:<id> of every report
+ *     of its study, and the code: and cell: keys of its study's codes,
+ *     before AND after the change;
+ *   - the studies, their order, reports, years, added dates or codes ->
+ *     also "studies" (lists of every study, the site's totals).
+ * Pages of one of a few kinds (the map, the PRISMA, data, overview, What's
+ * new, facet, pages/ and 404 pages) are always rendered.
+ *
+ * Inputs are fingerprinted (incr_scan) BEFORE the model is loaded, so a
+ * save during the load is seen as a change by the next build.
+ *
+ * Used from one thread at a time, except incr_clean, which only reads.
+ * Ownership: incr_new returns state freed with incr_free. */
+#ifndef GM_INCR_H
+#define GM_INCR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/model.h"
+#include "render/render.h"
+
+typedef struct build_incr build_incr;
+typedef struct build_opts build_opts;
+
+build_incr *incr_new(void);
+void incr_free(build_incr *s);
+
+/* Fingerprints the inputs; first step of a build. */
+void incr_scan(build_incr *s, const build_opts *o);
+
+/* Compares the loaded model with the last good build's; after it,
+ * incr_clean answers. */
+void incr_plan(build_incr *s, const model *m);
+
+/* True when job need not be rendered: the last good build rendered it and
+ * nothing it read has changed. Always false for a full build. */
+bool incr_clean(const build_incr *s, const render_job *job);
+
+/* Ends a build. ok: the site was written (committed). deps[i]: what job i
+ * read when it was rendered; carried[i]: it was carried over instead (its
+ * previous dependencies stay). Takes over the keys of deps. A failed build
+ * forgets everything, so the next one is full. */
+void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_deps *deps,
+                 const bool *carried, bool ok);
+
+#endif

@@ -1,0 +1,192 @@
+"""Incremental rebuilds under `gapmap serve` (site/incr.h): after one record
+or note changes only the pages that read it are rendered again, every
+other file keeps its inode and modification time, and the site equals a
+fresh full build of the same content; a change to site.yaml, a failed
+build or a new template renders everything again. Prints "N passed, N failed".
+
+Run through tests/e2e/test_incremental.sh (GAPMAP, GAPMAP_HOME, TMP set)."""
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve_test as st  # noqa: E402  (Server, wait_for, check)
+
+GAPMAP = os.environ["GAPMAP"]
+ROOT = os.environ["ROOT"]
+TMP = os.environ["TMP"]
+
+
+def snapshot(site):
+    """rel path -> (inode, mtime_ns, bytes) of every file of a site."""
+    files = {}
+    for d, _, names in os.walk(site):
+        for n in names:
+            p = os.path.join(d, n)
+            s = os.stat(p)
+            with open(p, "rb") as f:
+                files[os.path.relpath(p, site)] = (s.st_ino, s.st_mtime_ns, f.read())
+    return files
+
+
+def fresh_build(content, name):
+    out = os.path.join(TMP, name)
+    r = subprocess.run([GAPMAP, "build", "-C", content, "-o", out],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    st.check("fresh build of %s succeeds" % name, r.returncode == 0, r.stdout)
+    return snapshot(out)
+
+
+def same_site(desc, a, b):
+    diff = sorted(k for k in set(a) | set(b)
+                  if k not in a or k not in b or a[k][2] != b[k][2])
+    st.check(desc + ": the incremental site equals a fresh full build", not diff, diff[:10])
+
+
+class Run:
+    def __init__(self, srv, out):
+        self.srv, self.out, self.n = srv, out, 0
+
+    def rebuild(self, edit):
+        """Applies edit, waits for the rebuild; returns (rendered, pages, ok)."""
+        before = self.srv.count(r"^gapmap: rebuilt|still serving the last good")
+        edit()
+        got = st.wait_for(lambda: self.srv.count(
+            r"^gapmap: rebuilt|still serving the last good") > before, 60)
+        st.check("a rebuild follows the edit", got, self.srv.output()[-2000:])
+        lines = [ln for ln in self.srv.output().splitlines()
+                 if re.search(r"^gapmap: rebuilt|still serving the last good", ln)]
+        m = re.search(r"rendered (\d+) of (\d+) pages", lines[-1]) if lines else None
+        if not m:
+            return None, None, False
+        return int(m.group(1)), int(m.group(2)), True
+
+
+def rewrite(path, old, new):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    assert old in text, (path, old)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(old, new, 1))
+
+
+def main():
+    content = os.path.join(TMP, "c")
+    shutil.copytree(os.path.join(ROOT, "content"), content)
+    # Without PRISMA flows, whose counts would no longer match the records
+    # once one is added.
+    os.remove(os.path.join(content, "prisma.yaml"))
+    out = os.path.join(TMP, "out")
+    srv = st.Server(content, "-o", out, "--port", "0")
+    st.check("serve starts", srv.port is not None, srv.output())
+    if srv.port is None:
+        srv.stop()
+        return
+    m = re.search(r"built \d+ studies, (\d+) pages .*rendered (\d+) of (\d+) pages",
+                  srv.output())
+    st.check("the first build renders every page", m and m.group(2) == m.group(3) == m.group(1),
+             srv.output())
+    total = int(m.group(1)) if m else 0
+    run = Run(srv, out)
+    studies = os.path.join(content, "studies")
+
+    # 1. A title: its study page and the pages listing it, nothing else.
+    old = snapshot(out)
+    rendered, pages, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "carnes-2017.yaml"),
+        'title: "The impact of', 'title: "The measured impact of'))
+    new = snapshot(out)
+    st.check("title edit: few pages rendered", rendered is not None and 0 < rendered < total / 3,
+             (rendered, pages))
+    st.check("title edit: page count unchanged", pages == total, (pages, total))
+    st.check("title edit: its page is rewritten",
+             b"The measured impact of" in new["studies/carnes-2017/index.html"][2])
+    changed = sorted(k for k in new if k in old and new[k][:2] != old[k][:2])
+    kept = sorted(k for k in new if k in old and new[k][:2] == old[k][:2])
+    st.check("title edit: the data files are rewritten",
+             "data/studies.json" in changed and "feed.xml" in changed, changed)
+    st.check("title edit: an unrelated study page keeps inode and mtime",
+             "studies/chng-2021/index.html" in kept)
+    st.check("title edit: most files kept", len(kept) > len(changed) * 3, (len(kept), changed))
+    st.check("title edit: no page rewritten that was not rendered",
+             len([k for k in changed if k.endswith(".html")]) <= rendered, (changed, rendered))
+    same_site("title edit", new, fresh_build(content, "f1"))
+
+    # 2. A note.
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "chng-2021.md"), "", "An added first line of the note.\n\n"))
+    st.check("note edit: few pages rendered", rendered is not None and rendered < total / 3,
+             rendered)
+    same_site("note edit", snapshot(out), fresh_build(content, "f2"))
+
+    # 3. Codes: the pages of its old and new codes and cells.
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "carnes-2017.yaml"), "setting: general-practice",
+        "setting: community-voluntary"))
+    st.check("code edit: fewer pages than a full build", rendered is not None and rendered < total,
+             rendered)
+    same_site("code edit", snapshot(out), fresh_build(content, "f3"))
+
+    # 4. A year (reorders the lists).
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "chng-2021.yaml"), "year: 2021", "year: 2013"))
+    same_site("year edit", snapshot(out), fresh_build(content, "f4"))
+
+    # 5. A record added, then removed.
+    def add():
+        shutil.copy(os.path.join(studies, "carnes-2017.yaml"),
+                    os.path.join(studies, "zz-added-2022.yaml"))
+        rewrite(os.path.join(studies, "zz-added-2022.yaml"), "doi: 10.1186/s12913-017-2778-y\n",
+                "")
+    rendered, _, ok = run.rebuild(add)
+    st.check("added record: built", ok, srv.output()[-2000:])
+    new = snapshot(out)
+    st.check("added record: its page exists", "studies/zz-added-2022/index.html" in new)
+    same_site("added record", new, fresh_build(content, "f5"))
+    rendered, _, _ = run.rebuild(lambda: os.remove(os.path.join(studies, "zz-added-2022.yaml")))
+    new = snapshot(out)
+    st.check("removed record: its page is gone", "studies/zz-added-2022/index.html" not in new)
+    same_site("removed record", new, fresh_build(content, "f6"))
+
+    # 6. site.yaml: everything.
+    rendered, pages, _ = run.rebuild(lambda: rewrite(
+        os.path.join(content, "site.yaml"), "facets:", "# a comment\nfacets:"))
+    st.check("site.yaml edit: every page rendered", rendered == pages and pages, (rendered, pages))
+    same_site("site.yaml edit", snapshot(out), fresh_build(content, "f7"))
+
+    # 7. A broken record, then its fix: the fix renders everything.
+    rendered, _, ok = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "carnes-2017.yaml"), "year: 2017", "year: [2017"))
+    st.check("broken edit: reported", not ok, srv.output()[-1000:])
+    rendered, pages, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "carnes-2017.yaml"), "year: [2017", "year: 2017"))
+    st.check("fix after an error: every page rendered", rendered == pages and pages,
+             (rendered, pages))
+    same_site("fix", snapshot(out), fresh_build(content, "f8"))
+
+    # 8. A template of the content folder: everything.
+    def template():
+        os.makedirs(os.path.join(content, "templates"), exist_ok=True)
+        shutil.copy(os.path.join(ROOT, "templates", "study.html"),
+                    os.path.join(content, "templates", "study.html"))
+        rewrite(os.path.join(content, "templates", "study.html"), "<", "<!-- own -->\n<")
+    rendered, pages, _ = run.rebuild(template)
+    st.check("template added: every page rendered", rendered == pages and pages,
+             (rendered, pages))
+    same_site("template", snapshot(out), fresh_build(content, "f9"))
+
+    # 9. After all that, one more record edit is incremental again.
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "carnes-2017.md"), "", "Another line.\n\n"))
+    st.check("incremental again", rendered is not None and rendered < total / 3, rendered)
+    same_site("last edit", snapshot(out), fresh_build(content, "f10"))
+
+    st.check("serve stops cleanly", srv.stop() == 0, srv.output()[-2000:])
+
+
+if __name__ == "__main__":
+    main()
+    print("%d passed, %d failed" % (st.PASSED, st.FAILED))
+    sys.exit(1 if st.FAILED else 0)
