@@ -429,6 +429,17 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 	}
 }
 
+/* Starts a sitemap address with the site's url (and a slash after it),
+ * or with nothing when the site has no url, leaving addresses relative. */
+static void loc_base(buf *loc, const char *base)
+{
+	if (base) {
+		buf_puts(loc, base);
+		if (!str_ends_with(base, "/"))
+			buf_putc(loc, '/');
+	}
+}
+
 void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 {
 	xml_decl(out);
@@ -436,11 +447,7 @@ void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 	const char *base = m->site->url;
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
-		if (base) {
-			buf_puts(&loc, base);
-			if (!str_ends_with(base, "/"))
-				buf_putc(&loc, '/');
-		}
+		loc_base(&loc, base);
 		/* Folders are the canonical address of a page/index.html. */
 		const char *p = pages[i];
 		if (str_ends_with(p, "/index.html") || strcmp(p, "index.html") == 0)
@@ -462,11 +469,7 @@ void export_sitemap_index(const model *m, const char *const *parts, size_t n, si
 	const char *base = m->site->url;
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
-		if (base) {
-			buf_puts(&loc, base);
-			if (!str_ends_with(base, "/"))
-				buf_putc(&loc, '/');
-		}
+		loc_base(&loc, base);
 		buf_puts(&loc, parts[i]);
 		sink_puts(out, "  <sitemap><loc>");
 		xml_text(out, buf_cstr(&loc));
