@@ -110,13 +110,7 @@ void export_json(const model *m, sink *out)
 	jw_field_int(w, "thin", s->thin);
 	jw_obj_end(w);
 	jw_nl(w);
-	jw_key(w, "facets");
-	jw_arr(w);
-	for (size_t f = 0; f < s->nfacets; f++) {
-		jw_nl(w);
-		facetjson_write(w, &s->facets[f], FACETJSON_DOWNLOAD);
-	}
-	jw_arr_end(w);
+	facetjson_field(w, s, FACETJSON_DOWNLOAD);
 	jw_nl(w);
 	jw_key(w, "studies");
 	jw_arr(w);

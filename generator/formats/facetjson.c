@@ -47,3 +47,14 @@ void facetjson_write(jw *w, const cfg_facet *fc, facetjson_kind kind)
 	jw_arr_end(w);
 	jw_obj_end(w);
 }
+
+void facetjson_field(jw *w, const cfg_site *s, facetjson_kind kind)
+{
+	jw_key(w, "facets");
+	jw_arr(w);
+	for (size_t f = 0; f < s->nfacets; f++) {
+		jw_nl(w);
+		facetjson_write(w, &s->facets[f], kind);
+	}
+	jw_arr_end(w);
+}

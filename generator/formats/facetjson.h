@@ -21,4 +21,7 @@ typedef enum facetjson_kind { FACETJSON_MAP, FACETJSON_DOWNLOAD } facetjson_kind
 
 void facetjson_write(jw *w, const cfg_facet *fc, facetjson_kind kind);
 
+/* The field "facets": all of the site's facets, a line break before each. */
+void facetjson_field(jw *w, const cfg_site *s, facetjson_kind kind);
+
 #endif

@@ -61,13 +61,7 @@ void mapdata_js(const model *m, sink *out)
 	jw_field_str(w, "text", "map-text.js");
 	jw_field_uint(w, "reports", m->nrecs);
 	jw_nl(w);
-	jw_key(w, "facets");
-	jw_arr(w);
-	for (size_t f = 0; f < s->nfacets; f++) {
-		jw_nl(w);
-		facetjson_write(w, &s->facets[f], FACETJSON_MAP);
-	}
-	jw_arr_end(w);
+	facetjson_field(w, s, FACETJSON_MAP);
 	jw_nl(w);
 	jw_key(w, "studies");
 	jw_arr(w);
