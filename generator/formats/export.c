@@ -6,6 +6,7 @@
 
 #include "core/esc.h"
 #include "core/json.h"
+#include "formats/facetjson.h"
 #include "core/xml.h"
 
 /* Newest feed entries kept: a feed is for what changed, not an archive. */
@@ -31,36 +32,6 @@ static void json_strings(jw *w, const char *k, char *const *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		jw_str(w, v[i]);
 	jw_arr_end(w);
-}
-
-static void json_facet(jw *w, const cfg_facet *fc)
-{
-	jw_obj(w);
-	jw_field_str(w, "id", fc->id);
-	jw_field_str(w, "label", fc->label);
-	jw_field_str(w, "plural", fc->plural);
-	jw_field_str(w, "definition", fc->definition);
-	if (fc->ordinal) {
-		jw_key(w, "ordinal");
-		jw_bool(w, true);
-	}
-	jw_key(w, "groups");
-	jw_arr(w);
-	for (size_t g = 0; g < fc->ngroups; g++) {
-		jw_obj_labelled(w, fc->groups[g].id, fc->groups[g].label, fc->groups[g].definition);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_key(w, "codes");
-	jw_arr(w);
-	for (size_t c = 0; c < fc->ncodes; c++) {
-		jw_obj_labelled(w, fc->codes[c].id, fc->codes[c].label, fc->codes[c].definition);
-		if (fc->codes[c].group != CFG_NONE)
-			jw_field_str(w, "group", fc->groups[fc->codes[c].group].id);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
 }
 
 static void json_record(jw *w, const model *m, size_t i)
@@ -139,13 +110,7 @@ void export_json(const model *m, sink *out)
 	jw_field_int(w, "thin", s->thin);
 	jw_obj_end(w);
 	jw_nl(w);
-	jw_key(w, "facets");
-	jw_arr(w);
-	for (size_t f = 0; f < s->nfacets; f++) {
-		jw_nl(w);
-		json_facet(w, &s->facets[f]);
-	}
-	jw_arr_end(w);
+	facetjson_field(w, s, FACETJSON_DOWNLOAD);
 	jw_nl(w);
 	jw_key(w, "studies");
 	jw_arr(w);
@@ -429,6 +394,17 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 	}
 }
 
+/* Starts a sitemap address with the site's url (and a slash after it),
+ * or with nothing when the site has no url, leaving addresses relative. */
+static void loc_base(buf *loc, const char *base)
+{
+	if (base) {
+		buf_puts(loc, base);
+		if (!str_ends_with(base, "/"))
+			buf_putc(loc, '/');
+	}
+}
+
 void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 {
 	xml_decl(out);
@@ -436,11 +412,7 @@ void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 	const char *base = m->site->url;
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
-		if (base) {
-			buf_puts(&loc, base);
-			if (!str_ends_with(base, "/"))
-				buf_putc(&loc, '/');
-		}
+		loc_base(&loc, base);
 		/* Folders are the canonical address of a page/index.html. */
 		const char *p = pages[i];
 		if (str_ends_with(p, "/index.html") || strcmp(p, "index.html") == 0)
@@ -462,11 +434,7 @@ void export_sitemap_index(const model *m, const char *const *parts, size_t n, si
 	const char *base = m->site->url;
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
-		if (base) {
-			buf_puts(&loc, base);
-			if (!str_ends_with(base, "/"))
-				buf_putc(&loc, '/');
-		}
+		loc_base(&loc, base);
 		buf_puts(&loc, parts[i]);
 		sink_puts(out, "  <sitemap><loc>");
 		xml_text(out, buf_cstr(&loc));

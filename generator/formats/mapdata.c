@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "formats/facetjson.h"
 #include "core/paths.h"
 #include "model/history.h"
 
@@ -20,42 +21,6 @@ static void facet_codes(jw *w, const rec_codes *codes, size_t nfacets)
 	for (size_t f = 0; f < nfacets; f++)
 		codes_array(w, &codes[f]);
 	jw_arr_end(w);
-}
-
-static void facet(jw *w, const cfg_facet *fc)
-{
-	jw_obj(w);
-	jw_field_str(w, "id", fc->id);
-	jw_field_str(w, "label", fc->label);
-	jw_field_str(w, "plural", fc->plural);
-	jw_field_str(w, "path", fc->path);
-	jw_field_str(w, "definition", fc->definition);
-	jw_key(w, "multiple");
-	jw_bool(w, fc->multiple);
-	if (fc->ordinal) {
-		jw_key(w, "ordinal");
-		jw_bool(w, true);
-	}
-	jw_key(w, "groups");
-	jw_arr(w);
-	for (size_t g = 0; g < fc->ngroups; g++) {
-		jw_obj_labelled(w, fc->groups[g].id, fc->groups[g].label, fc->groups[g].definition);
-		jw_field_uint(w, "first", fc->groups[g].first);
-		jw_field_uint(w, "count", fc->groups[g].count);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_key(w, "codes");
-	jw_arr(w);
-	for (size_t c = 0; c < fc->ncodes; c++) {
-		jw_nl(w);
-		jw_obj_labelled(w, fc->codes[c].id, fc->codes[c].label, fc->codes[c].definition);
-		if (fc->codes[c].group != CFG_NONE)
-			jw_field_uint(w, "group", fc->codes[c].group);
-		jw_obj_end(w);
-	}
-	jw_arr_end(w);
-	jw_obj_end(w);
 }
 
 void mapdata_js(const model *m, sink *out)
@@ -96,13 +61,7 @@ void mapdata_js(const model *m, sink *out)
 	jw_field_str(w, "text", "map-text.js");
 	jw_field_uint(w, "reports", m->nrecs);
 	jw_nl(w);
-	jw_key(w, "facets");
-	jw_arr(w);
-	for (size_t f = 0; f < s->nfacets; f++) {
-		jw_nl(w);
-		facet(w, &s->facets[f]);
-	}
-	jw_arr_end(w);
+	facetjson_field(w, s, FACETJSON_MAP);
 	jw_nl(w);
 	jw_key(w, "studies");
 	jw_arr(w);

@@ -194,32 +194,40 @@ static yml_node *new_node(parser *p, yml_kind kind, const yaml_event_t *ev)
 
 /* Consumes events up to and including the end of the collection that ev
  * opened; returns NULL (after reporting) on any problem. */
+/* Reads the next child of a collection that the event `end` closes: 1 with
+ * *out set, 0 when the collection ended, -1 after a problem (reported). */
+static int next_child(parser *p, yaml_event_type_t end, int depth, yml_node **out)
+{
+	yaml_event_t ev;
+	if (!next_event(p, &ev))
+		return -1;
+	if (ev.type == end) {
+		yaml_event_delete(&ev);
+		return 0;
+	}
+	*out = parse_node(p, &ev, depth + 1);
+	yaml_event_delete(&ev);
+	return *out ? 1 : -1;
+}
+
 static yml_node *parse_seq(parser *p, yaml_event_t *start, int depth)
 {
 	yml_node *n = new_node(p, YML_SEQ, start);
 	size_t cap = 0;
-	for (;;) {
-		yaml_event_t ev;
-		if (!next_event(p, &ev)) {
-			node_free(n, true);
-			return NULL;
-		}
-		if (ev.type == YAML_SEQUENCE_END_EVENT) {
-			yaml_event_delete(&ev);
-			return n;
-		}
-		yml_node *item = parse_node(p, &ev, depth + 1);
-		yaml_event_delete(&ev);
-		if (!item) {
-			node_free(n, true);
-			return NULL;
-		}
+	yml_node *item;
+	int r;
+	while ((r = next_child(p, YAML_SEQUENCE_END_EVENT, depth, &item)) > 0) {
 		if (n->count == cap) {
 			cap = cap ? cap * 2 : 4;
 			n->items = xrealloc(n->items, cap * sizeof *n->items);
 		}
 		n->items[n->count++] = item;
 	}
+	if (r < 0) {
+		node_free(n, true);
+		return NULL;
+	}
+	return n;
 }
 
 typedef struct key_ref {
@@ -284,23 +292,9 @@ static yml_node *parse_map(parser *p, yaml_event_t *start, int depth)
 {
 	yml_node *n = new_node(p, YML_MAP, start);
 	size_t cap = 0;
-	for (;;) {
-		yaml_event_t ev;
-		if (!next_event(p, &ev)) {
-			node_free(n, true);
-			return NULL;
-		}
-		if (ev.type == YAML_MAPPING_END_EVENT) {
-			yaml_event_delete(&ev);
-			drop_duplicate_keys(p, n);
-			return n;
-		}
-		yml_node *key = parse_node(p, &ev, depth + 1);
-		yaml_event_delete(&ev);
-		if (!key) {
-			node_free(n, true);
-			return NULL;
-		}
+	yml_node *key;
+	int r;
+	while ((r = next_child(p, YAML_MAPPING_END_EVENT, depth, &key)) > 0) {
 		if (key->kind != YML_SCALAR) {
 			diag_error(p->d, p->label, key->line, key->col,
 			           "mapping keys must be plain text, not a %s", yml_kind_name(key->kind));
@@ -309,6 +303,7 @@ static yml_node *parse_map(parser *p, yaml_event_t *start, int depth)
 			node_free(n, true);
 			return NULL;
 		}
+		yaml_event_t ev;
 		if (!next_event(p, &ev)) {
 			node_free(key, true);
 			node_free(n, true);
@@ -329,6 +324,12 @@ static yml_node *parse_map(parser *p, yaml_event_t *start, int depth)
 		n->pairs[n->count].value = value;
 		n->count++;
 	}
+	if (r < 0) {
+		node_free(n, true);
+		return NULL;
+	}
+	drop_duplicate_keys(p, n);
+	return n;
 }
 
 static yml_node *parse_node(parser *p, yaml_event_t *ev, int depth)

@@ -162,25 +162,21 @@ static void set_str(lua_State *L, const char *key, const char *value)
 /* The page's variables: views of the model's globals, then the page's own. */
 static void push_page_vars(view_set *vs, lua_State *L, const render_job *job, const char *title)
 {
+	static const struct {
+		const char *name;
+		void (*push)(view_set *);
+	} globals[] = {
+	    {"site", view_push_site},         {"facets", view_push_facets},
+	    {"facet", view_push_facet_by_id}, {"reports", view_push_reports},
+	    {"studies", view_push_studies},   {"map", view_push_map},
+	    {"pages", view_push_pages},       {"flows", view_push_flows},
+	    {"updates", view_push_updates},
+	};
 	lua_createtable(L, 0, 24);
-	view_push_site(vs);
-	lua_setfield(L, -2, "site");
-	view_push_facets(vs);
-	lua_setfield(L, -2, "facets");
-	view_push_facet_by_id(vs);
-	lua_setfield(L, -2, "facet");
-	view_push_reports(vs);
-	lua_setfield(L, -2, "reports");
-	view_push_studies(vs);
-	lua_setfield(L, -2, "studies");
-	view_push_map(vs);
-	lua_setfield(L, -2, "map");
-	view_push_pages(vs);
-	lua_setfield(L, -2, "pages");
-	view_push_flows(vs);
-	lua_setfield(L, -2, "flows");
-	view_push_updates(vs);
-	lua_setfield(L, -2, "updates");
+	for (size_t i = 0; i < sizeof globals / sizeof *globals; i++) {
+		globals[i].push(vs);
+		lua_setfield(L, -2, globals[i].name);
+	}
 	char *root = render_root(job->path);
 	set_str(L, "root", root);
 	free(root);
