@@ -378,7 +378,30 @@ static int open_old(out_writer *w, const char *rel)
 {
 	struct open_how how = {.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
 	                       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
-	return (int)syscall(SYS_openat2, w->old_fd, rel, &how, sizeof how);
+	int fd = (int)syscall(SYS_openat2, w->old_fd, rel, &how, sizeof how);
+	if (fd >= 0 || errno != ENOSYS)
+		return fd;
+	/* No openat2 (kernels before 5.6, valgrind): the same refusal one
+	 * component at a time, none of them a link, ".", ".." or empty. */
+	int dir = w->old_fd;
+	const char *p = rel;
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char *part = xstrndup(p, n);
+		bool bad = n == 0 || !strcmp(part, ".") || !strcmp(part, "..");
+		int next = bad ? -1
+		               : openat(dir, part,
+		                        slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+		                              : O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		free(part);
+		if (dir != w->old_fd)
+			close(dir);
+		if (next < 0 || !slash)
+			return next;
+		dir = next;
+		p = slash + 1;
+	}
 }
 
 /* The current site's rel, open, when it holds exactly these bytes; else -1. */
