@@ -143,7 +143,11 @@ note_link *note_links(const char *text, size_t len, size_t body, size_t *n)
 	for (size_t i = body; i < len; i++)
 		nlines += text[i] == '\n';
 	size_t *line_off = xcalloc(nlines, sizeof *line_off);
-	line_off[0] = body;
+	/* cmark drops a byte order mark and counts columns after it; so do we,
+	 * since an editor does not show it. */
+	size_t bom = len - body >= 3 && memcmp(text + body, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	const char *origin = body == 0 ? text + bom : text;
+	line_off[0] = body + bom;
 	for (size_t i = body, k = 1; i < len; i++)
 		if (text[i] == '\n')
 			line_off[k++] = i + 1;
@@ -170,7 +174,7 @@ note_link *note_links(const char *text, size_t len, size_t body, size_t *n)
 		if (off > len)
 			off = len;
 		note_link l = {xstrdup(url), 0, 0};
-		diag_locate(text, off, &l.line, &l.col);
+		diag_locate(origin, off - (size_t)(origin - text), &l.line, &l.col);
 		v[(*n)++] = l;
 	}
 	cmark_iter_free(it);
