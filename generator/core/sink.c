@@ -46,10 +46,21 @@ void sink_putc(sink *s, char c)
 
 void sink_printf(sink *s, const char *fmt, ...)
 {
-	/* Formatted pieces are short (numbers, fixed words); user text goes
-	 * through sink_put, so one small growable scratch buffer is enough. */
-	buf tmp = BUF_INIT;
+	/* Formatted pieces are short (numbers, fixed words) and written per
+	 * record in every export: a stack buffer, with the heap only for the
+	 * rare longer piece. User text goes through sink_put. */
+	char small[256];
 	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof small) {
+		s->write(s, small, (size_t)n);
+		return;
+	}
+	buf tmp = BUF_INIT;
 	va_start(ap, fmt);
 	buf_vprintf(&tmp, fmt, ap);
 	va_end(ap);

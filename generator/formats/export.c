@@ -44,15 +44,8 @@ static void json_record(jw *w, const model *m, size_t i)
 	jw_field_str(w, "title", r->title);
 	json_strings(w, "authors", r->authors, r->nauthors);
 	jw_field_int(w, "year", r->year);
-	const char *const fields[][2] = {{"type", r->type},
-	                                 {"published_in", r->published_in},
-	                                 {"publisher", r->publisher},
-	                                 {"volume", r->volume},
-	                                 {"issue", r->issue},
-	                                 {"pages", r->pages},
-	                                 {"doi", r->doi},
-	                                 {"url", r->url},
-	                                 {"added", r->added},
+	facetjson_citation(w, r);
+	const char *const fields[][2] = {{"added", r->added},
 	                                 {"population", r->population},
 	                                 {"intervention", r->intervention},
 	                                 {"comparison", r->comparison},

@@ -58,3 +58,17 @@ void facetjson_field(jw *w, const cfg_site *s, facetjson_kind kind)
 	}
 	jw_arr_end(w);
 }
+
+void facetjson_citation(jw *w, const record *r)
+{
+	const char *const fields[][2] = {{"type", r->type},
+	                                 {"published_in", r->published_in},
+	                                 {"publisher", r->publisher},
+	                                 {"volume", r->volume},
+	                                 {"issue", r->issue},
+	                                 {"pages", r->pages},
+	                                 {"doi", r->doi},
+	                                 {"url", r->url}};
+	for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
+		jw_field_str(w, fields[k][0], fields[k][1]);
+}

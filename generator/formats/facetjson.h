@@ -10,11 +10,14 @@
  *                        groups:[{id,label,definition}],
  *                        codes:[{id,label,definition(,group id)}]}.
  *
+ * Also a record's citation fields, which both write the same way.
+ *
  * Writes through the caller's JSON writer (core/json.h); owns nothing. */
 #ifndef GM_FACETJSON_H
 #define GM_FACETJSON_H
 
 #include "core/json.h"
+#include "load/record.h"
 #include "load/config.h"
 
 typedef enum facetjson_kind { FACETJSON_MAP, FACETJSON_DOWNLOAD } facetjson_kind;
@@ -23,5 +26,10 @@ void facetjson_write(jw *w, const cfg_facet *fc, facetjson_kind kind);
 
 /* The field "facets": all of the site's facets, a line break before each. */
 void facetjson_field(jw *w, const cfg_site *s, facetjson_kind kind);
+
+/* A record's citation fields (type, published_in, publisher, volume, issue,
+ * pages, doi, url), in that order, absent ones left out: the same keys in
+ * studies.json and in the map's download data. */
+void facetjson_citation(jw *w, const record *r);
 
 #endif

@@ -173,17 +173,8 @@ static void further_report(jw *w, const record *r, buf *tmp)
 	}
 	jw_field_str(w, "authors", buf_cstr(tmp));
 	jw_field_int(w, "year", r->year);
-	const char *v[][2] = {{"type", r->type},
-	                      {"published_in", r->published_in},
-	                      {"publisher", r->publisher},
-	                      {"volume", r->volume},
-	                      {"issue", r->issue},
-	                      {"pages", r->pages},
-	                      {"doi", r->doi},
-	                      {"url", r->url},
-	                      {"summary", r->summary}};
-	for (size_t k = 0; k < sizeof v / sizeof *v; k++)
-		jw_field_str(w, v[k][0], v[k][1]);
+	facetjson_citation(w, r);
+	jw_field_str(w, "summary", r->summary);
 	record_fields(w, r);
 	jw_obj_end(w);
 }
