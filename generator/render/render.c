@@ -162,21 +162,8 @@ static void set_str(lua_State *L, const char *key, const char *value)
 /* The page's variables: views of the model's globals, then the page's own. */
 static void push_page_vars(view_set *vs, lua_State *L, const render_job *job, const char *title)
 {
-	static const struct {
-		const char *name;
-		void (*push)(view_set *);
-	} globals[] = {
-	    {"site", view_push_site},         {"facets", view_push_facets},
-	    {"facet", view_push_facet_by_id}, {"reports", view_push_reports},
-	    {"studies", view_push_studies},   {"map", view_push_map},
-	    {"pages", view_push_pages},       {"flows", view_push_flows},
-	    {"updates", view_push_updates},
-	};
 	lua_createtable(L, 0, 24);
-	for (size_t i = 0; i < sizeof globals / sizeof *globals; i++) {
-		globals[i].push(vs);
-		lua_setfield(L, -2, globals[i].name);
-	}
+	view_set_globals(vs, -1);
 	char *root = render_root(job->path);
 	set_str(L, "root", root);
 	free(root);
@@ -346,35 +333,7 @@ int render_page(render_ctx *rc, const render_job *job, buf *out, render_deps *de
 	int vars = lua_gettop(L);
 	if (job->kind == RJ_STUDIES || job->kind == RJ_CODE || job->kind == RJ_CELL)
 		push_list_vars(vs, L, m, job, vars);
-	switch (job->kind) {
-	case RJ_STUDY:
-		view_push_study(vs, job->a);
-		lua_setfield(L, vars, "study");
-		if (job->b) {
-			view_push_report(vs, job->b - 1);
-			lua_setfield(L, vars, "report");
-		}
-		break;
-	case RJ_FACET:
-	case RJ_CODE:
-		if (job->kind == RJ_CODE) {
-			view_push_code(vs, job->a, job->b);
-			lua_setfield(L, vars, "code");
-		}
-		view_push_facet(vs, job->a);
-		lua_setfield(L, vars, "this_facet");
-		break;
-	case RJ_CELL:
-		view_push_cell(vs, job->a, job->b);
-		lua_setfield(L, vars, "cell");
-		break;
-	case RJ_PAGE:
-		view_push_page(vs, job->a);
-		lua_setfield(L, vars, "page");
-		break;
-	default:
-		break;
-	}
+	view_set_job(vs, job, vars);
 	if (!what)
 		what = xstrdup(job->path);
 	buf body = BUF_INIT;

@@ -508,65 +508,52 @@ void view_end(view_set *vs)
 	lua_rawseti(vs->L, LUA_REGISTRYINDEX, vs->cache_ref);
 }
 
-void view_push_site(view_set *vs)
+static void set_view(view_set *vs, int vars, const char *name, vkind kind, size_t a, size_t b)
 {
-	view_push(vs, V_SITE, 0, 0);
+	view_push(vs, kind, a, b);
+	lua_setfield(vs->L, vars, name);
 }
-void view_push_facets(view_set *vs)
+
+void view_set_globals(view_set *vs, int vars)
 {
-	view_push(vs, V_FACETS, 0, 0);
+	static const struct {
+		const char *name;
+		vkind kind;
+	} globals[] = {
+	    {"site", V_SITE},       {"facets", V_FACETS},   {"facet", V_FACET_BY_ID},
+	    {"reports", V_REPORTS}, {"studies", V_STUDIES}, {"map", V_MAP},
+	    {"pages", V_PAGES},     {"flows", V_FLOWS},     {"updates", V_UPDATES},
+	};
+	vars = lua_absindex(vs->L, vars);
+	for (size_t i = 0; i < sizeof globals / sizeof *globals; i++)
+		set_view(vs, vars, globals[i].name, globals[i].kind, 0, 0);
 }
-void view_push_facet_by_id(view_set *vs)
+
+void view_set_job(view_set *vs, const render_job *job, int vars)
 {
-	view_push(vs, V_FACET_BY_ID, 0, 0);
-}
-void view_push_reports(view_set *vs)
-{
-	view_push(vs, V_REPORTS, 0, 0);
-}
-void view_push_studies(view_set *vs)
-{
-	view_push(vs, V_STUDIES, 0, 0);
-}
-void view_push_map(view_set *vs)
-{
-	view_push(vs, V_MAP, 0, 0);
-}
-void view_push_pages(view_set *vs)
-{
-	view_push(vs, V_PAGES, 0, 0);
-}
-void view_push_flows(view_set *vs)
-{
-	view_push(vs, V_FLOWS, 0, 0);
-}
-void view_push_updates(view_set *vs)
-{
-	view_push(vs, V_UPDATES, 0, 0);
-}
-void view_push_study(view_set *vs, size_t s)
-{
-	view_push(vs, V_STUDY, s, 0);
-}
-void view_push_report(view_set *vs, size_t r)
-{
-	view_push(vs, V_REPORT, r, 0);
-}
-void view_push_facet(view_set *vs, size_t f)
-{
-	view_push(vs, V_FACET, f, 0);
-}
-void view_push_code(view_set *vs, size_t f, size_t c)
-{
-	view_push(vs, V_CODE, f, c);
-}
-void view_push_cell(view_set *vs, size_t row, size_t col)
-{
-	view_push(vs, V_CELL, row, col);
-}
-void view_push_page(view_set *vs, size_t p)
-{
-	view_push(vs, V_PAGE, p, 0);
+	vars = lua_absindex(vs->L, vars);
+	switch (job->kind) {
+	case RJ_STUDY:
+		set_view(vs, vars, "study", V_STUDY, job->a, 0);
+		if (job->b)
+			set_view(vs, vars, "report", V_REPORT, job->b - 1, 0);
+		break;
+	case RJ_CODE:
+		/* A code's page also has its facet. */
+		set_view(vs, vars, "code", V_CODE, job->a, job->b);
+		/* fall through */
+	case RJ_FACET:
+		set_view(vs, vars, "this_facet", V_FACET, job->a, 0);
+		break;
+	case RJ_CELL:
+		set_view(vs, vars, "cell", V_CELL, job->a, job->b);
+		break;
+	case RJ_PAGE:
+		set_view(vs, vars, "page", V_PAGE, job->a, 0);
+		break;
+	default:
+		break;
+	}
 }
 
 void view_push_study_slice(view_set *vs, bool cell, size_t f, size_t c, size_t from, size_t n)

@@ -41,23 +41,13 @@ void view_begin(view_set *vs, render_deps *deps);
 /* Ends a page: drops its views so the GC can take them. */
 void view_end(view_set *vs);
 
-/* Pushes the views of the page's globals. */
-void view_push_site(view_set *vs);
-void view_push_facets(view_set *vs);
-void view_push_facet_by_id(view_set *vs);
-void view_push_reports(view_set *vs);
-void view_push_studies(view_set *vs);
-void view_push_map(view_set *vs);
-void view_push_pages(view_set *vs);
-void view_push_flows(view_set *vs);
-/* The map's updates, newest first (see view_updates.c for their fields). */
-void view_push_updates(view_set *vs);
-void view_push_study(view_set *vs, size_t s);
-void view_push_report(view_set *vs, size_t r);
-void view_push_facet(view_set *vs, size_t f);
-void view_push_code(view_set *vs, size_t f, size_t c);
-void view_push_cell(view_set *vs, size_t row, size_t col);
-void view_push_page(view_set *vs, size_t p);
+/* Sets, in the table at index vars, the views of the model's globals: site,
+ * facets, facet (by id), reports, studies, map, pages, flows and updates
+ * (the map's updates, newest first; see view_updates.c for their fields). */
+void view_set_globals(view_set *vs, int vars);
+/* Sets, in the table at index vars, the views of the job's own objects:
+ * study (and report), code and this_facet, cell, or page. */
+void view_set_job(view_set *vs, const render_job *job, int vars);
 
 /* The list of studies from..from+n-1 of a list of studies: all studies
  * (code = SIZE_MAX), a code's (f, c) or a cell's (row code f, column code c
