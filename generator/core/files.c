@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +103,29 @@ const char *file_create_error(int err)
 	if (err == ELOOP)
 		return "its folder is a symbolic link, and gapmap writes through no links";
 	return strerror(err);
+}
+
+int file_read(diag *d, const char *label, const char *path, size_t max, file_msgs msgs, char **data,
+              size_t *len, const char *too_big, ...)
+{
+	if (read_file(path, max, data, len) == 0)
+		return 0;
+	int err = errno;
+	if (err == EFBIG) {
+		buf msg = BUF_INIT;
+		va_list ap;
+		va_start(ap, too_big);
+		buf_vprintf(&msg, too_big, ap);
+		va_end(ap);
+		diag_error(d, label, 0, 0, "%s", buf_cstr(&msg));
+		buf_free(&msg);
+	} else if (err == ENOENT && msgs.missing) {
+		if (*msgs.missing)
+			diag_error(d, label, 0, 0, "%s", msgs.missing);
+	} else {
+		diag_error(d, label, 0, 0, "cannot read%s%s: %s", msgs.noun ? " " : "",
+		           msgs.noun ? msgs.noun : "", read_file_error(err));
+	}
+	errno = err;
+	return -1;
 }

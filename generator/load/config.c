@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "load/note.h"
+#include "core/files.h"
 #include "core/url.h"
 #include "load/schema.h"
 #include "load/yml.h"
@@ -300,16 +301,10 @@ cfg_site *cfg_load(const char *path, const char *label, diag *d)
 {
 	char *data;
 	size_t len;
-	if (read_file(path, CFG_MAX_BYTES, &data, &len) != 0) {
-		if (errno == ENOENT)
-			diag_error(d, label, 0, 0, "missing: every content folder needs a site.yaml");
-		else if (errno == EFBIG)
-			diag_error(d, label, 0, 0, "larger than 4 MiB (%d bytes), the limit for site.yaml",
-			           CFG_MAX_BYTES);
-		else
-			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
+	file_msgs msgs = {.missing = "missing: every content folder needs a site.yaml"};
+	if (file_read(d, label, path, CFG_MAX_BYTES, msgs, &data, &len,
+	              "larger than 4 MiB (%d bytes), the limit for site.yaml", CFG_MAX_BYTES) != 0)
 		return NULL;
-	}
 	size_t before = d->errors;
 	yml_node *root = yml_parse(label, data, len, 1, d);
 	free(data);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/files.h"
 #include "core/url.h"
 #include "load/note.h"
 #include "load/rules.h"
@@ -320,15 +321,11 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 {
 	char *md;
 	size_t len;
-	if (read_file(path, REC_MAX_BYTES, &md, &len) != 0) {
-		if (errno == ENOENT)
-			return;
-		if (errno == EFBIG)
-			diag_error(d, label, 0, 0, "note is larger than 1 MiB (%d bytes), the limit for one note",
-			           REC_MAX_BYTES);
-		else
-			diag_error(d, label, 0, 0, "cannot read note: %s", read_file_error(errno));
-		*ok = false;
+	if (file_read(d, label, path, REC_MAX_BYTES, (file_msgs){.missing = "", .noun = "note"},
+	              &md, &len, "note is larger than 1 MiB (%d bytes), the limit for one note",
+	              REC_MAX_BYTES) != 0) {
+		if (errno != ENOENT) /* a study may have no note */
+			*ok = false;
 		return;
 	}
 	if (!diag_utf8(d, label, md, len, 1)) {
@@ -357,16 +354,11 @@ record *rec_load(const cfg_site *site, const char *path, const char *label, cons
 {
 	char *data;
 	size_t len;
-	if (read_file(path, REC_MAX_BYTES, &data, &len) != 0) {
-		if (errno == EFBIG)
-			diag_error(d, label, 0, 0,
-			           "record is larger than 1 MiB (%d bytes), the limit for one record; "
-			           "long texts belong in the note (studies/%s.md)",
-			           REC_MAX_BYTES, id);
-		else
-			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
+	if (file_read(d, label, path, REC_MAX_BYTES, (file_msgs){0}, &data, &len,
+	              "record is larger than 1 MiB (%d bytes), the limit for one record; "
+	              "long texts belong in the note (studies/%s.md)",
+	              REC_MAX_BYTES, id) != 0)
 		return NULL;
-	}
 	size_t before = d->errors;
 	yml_node *root = yml_parse(label, data, len, 1, d);
 	free(data);

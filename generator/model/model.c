@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/files.h"
 #include "core/paths.h"
 #include "load/note.h"
 #include "load/schema.h"
@@ -179,13 +180,9 @@ static void load_pages(model *m, const char *dir, diag *d)
 		char *path = path_join(pdir, names[i]);
 		char *text;
 		size_t len;
-		if (read_file(path, REC_MAX_BYTES, &text, &len) != 0) {
-			if (errno == EFBIG)
-				diag_error(d, label, 0, 0,
-				           "page is larger than 1 MiB (%d bytes), the limit for one page",
-				           REC_MAX_BYTES);
-			else
-				diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
+		if (file_read(d, label, path, REC_MAX_BYTES, (file_msgs){0}, &text, &len,
+		              "page is larger than 1 MiB (%d bytes), the limit for one page",
+		              REC_MAX_BYTES) != 0) {
 			free(path);
 			free(slug);
 			free(label);

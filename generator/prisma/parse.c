@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/files.h"
+
 typedef struct parse_ctx {
 	const char *label;
 	diag *d;
@@ -394,15 +396,10 @@ prisma_set *prisma_load(const char *path, const char *label, diag *d)
 {
 	char *data;
 	size_t len;
-	if (read_file(path, PRISMA_MAX_BYTES, &data, &len) != 0) {
-		if (errno == EFBIG)
-			diag_error(d, label, 0, 0,
-			           "larger than 1 MiB (%d bytes), the limit for prisma.yaml",
-			           PRISMA_MAX_BYTES);
-		else if (errno != ENOENT)
-			diag_error(d, label, 0, 0, "cannot read: %s", read_file_error(errno));
+	if (file_read(d, label, path, PRISMA_MAX_BYTES, (file_msgs){.missing = ""}, &data, &len,
+	              "larger than 1 MiB (%d bytes), the limit for prisma.yaml",
+	              PRISMA_MAX_BYTES) != 0)
 		return NULL;
-	}
 	prisma_set *s = prisma_parse(label, data, len, d);
 	free(data);
 	return s;

@@ -96,6 +96,34 @@ int main(void)
 	CHECK(read_errno("", 0) == EISDIR);
 	CHECK(read_errno("target", 4) == EFBIG);
 	CHECK(read_errno("missing", 0) == ENOENT);
+
+	/* file_read: a loader's read, a failure reported against the label. */
+	diag *d = diag_new();
+	char *missing = at("missing");
+	CHECK(file_read(d, "t.yaml", target, 0, (file_msgs){0}, &data, &len, "big") == 0);
+	CHECK_STR(data, "precious\n");
+	CHECK(len == 9 && d->count == 0);
+	free(data);
+	CHECK(file_read(d, "t.yaml", target, 4, (file_msgs){0}, &data, &len,
+	                "larger than %d bytes, the limit for %s", 4, "t.yaml") == -1);
+	CHECK(errno == EFBIG && d->count == 1);
+	CHECK_STR(d->items[0].message, "larger than 4 bytes, the limit for t.yaml");
+	CHECK(file_read(d, "f.md", fifo, 0, (file_msgs){.noun = "note"}, &data, &len, "big") == -1);
+	CHECK(errno == GM_ENOTREG && d->count == 2);
+	CHECK_STR(d->items[1].message,
+	          "cannot read note: it is not a regular file (a FIFO, a device or a socket)");
+	CHECK(file_read(d, "m.yaml", missing, 0, (file_msgs){0}, &data, &len, "big") == -1);
+	CHECK(d->count == 3);
+	CHECK_CONTAINS(d->items[2].message, "cannot read: ");
+	CHECK(file_read(d, "m.md", missing, 0, (file_msgs){.missing = ""}, &data, &len, "big") ==
+	      -1);
+	CHECK(errno == ENOENT && d->count == 3);
+	CHECK(file_read(d, "m.yaml", missing, 0, (file_msgs){.missing = "missing: give one"}, &data,
+	                &len, "big") == -1);
+	CHECK(errno == ENOENT && d->count == 4);
+	CHECK_STR(d->items[3].message, "missing: give one");
+	diag_free(d);
+	free(missing);
 	unlink(fifo);
 
 	/* Creating: a new file; no replacing without leave, atomically. */
