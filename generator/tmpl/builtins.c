@@ -93,11 +93,19 @@ static wsink wsink_for(lua_State *L, wbuf *w)
 	return ws;
 }
 
-static void put_html(lua_State *L, wbuf *w, const char *s, size_t n)
+/* Writes s[0..n) into w escaped by one of core/esc.h's writers, charged as
+ * a scan of n bytes. */
+static void put_escaped(lua_State *L, wbuf *w, void (*esc)(sink *, const char *, size_t),
+                        const char *s, size_t n)
 {
 	sb_charge_scan(L, w->e, n);
 	wsink ws = wsink_for(L, w);
-	esc_markup_to(&ws.s, s, n);
+	esc(&ws.s, s, n);
+}
+
+static void put_html(lua_State *L, wbuf *w, const char *s, size_t n)
+{
+	put_escaped(L, w, esc_markup_to, s, n);
 }
 
 /* ---- the writers compiled templates call ----------------------------------- */
@@ -137,33 +145,34 @@ int tm_out_raw(lua_State *L)
 
 /* ---- builtins ------------------------------------------------------------------ */
 
-static int bi_escape(lua_State *L)
+/* A builtin's argument as text escaped by esc, returned as a new string
+ * (nil gives ""). */
+static int escape_arg(lua_State *L, void (*esc)(sink *, const char *, size_t))
 {
-	tmpl_env *e = sb_env(L);
 	char tmp[64];
 	size_t n;
 	const char *s = to_text(L, 1, tmp, sizeof tmp, &n);
-	wbuf *w = wbuf_new(L, e);
+	wbuf *w = wbuf_new(L, sb_env(L));
 	if (s)
-		put_html(L, w, s, n);
+		put_escaped(L, w, esc, s, n);
 	wbuf_push(L, w);
 	return 1;
 }
 
+static int bi_escape(lua_State *L)
+{
+	return escape_arg(L, esc_markup_to);
+}
+
+/* A URL part: '/' encoded too. */
+static void esc_url_part_to(sink *s, const char *p, size_t n)
+{
+	esc_url_to(s, p, n, false);
+}
+
 static int bi_urlencode(lua_State *L)
 {
-	tmpl_env *e = sb_env(L);
-	char tmp[64];
-	size_t n;
-	const char *s = to_text(L, 1, tmp, sizeof tmp, &n);
-	wbuf *w = wbuf_new(L, e);
-	if (s) {
-		sb_charge_scan(L, e, n);
-		wsink ws = wsink_for(L, w);
-		esc_url_to(&ws.s, s, n, false);
-	}
-	wbuf_push(L, w);
-	return 1;
+	return escape_arg(L, esc_url_part_to);
 }
 
 /* XML 1.0 text and attribute values: the same escaping as HTML (core/esc.h),
@@ -176,9 +185,7 @@ static int bi_xml(lua_State *L)
 
 static void json_string(lua_State *L, wbuf *w, const char *s, size_t n)
 {
-	sb_charge_scan(L, w->e, n);
-	wsink ws = wsink_for(L, w);
-	esc_json_to(&ws.s, s, n);
+	put_escaped(L, w, esc_json_to, s, n);
 }
 
 static void json_number(lua_State *L, wbuf *w, int idx)
