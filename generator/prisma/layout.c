@@ -370,19 +370,18 @@ prisma_diagram *prisma_layout(prisma_set *s, size_t fi, const prisma_style *styl
 	if (st->footnotes) {
 		double fs = round(m.size * 0.8 * 2) / 2;
 		double w = right - margin;
+		/* The notes to the databases arm's "*" and "**". */
+		static const char *const db_notes[] = {
+		    "*Consider, if feasible to do so, reporting the number of records "
+		    "identified from each database or register searched (rather than "
+		    "the total number across all databases/registers).",
+		    "**If automation tools were used, indicate how many records were "
+		    "excluded by a human and how many were excluded by automation "
+		    "tools.",
+		};
 		if (f->db.present) {
-			y += text_block(
-			    g, &m, FONT_REGULAR, fs,
-			    "*Consider, if feasible to do so, reporting the number of records "
-			    "identified from each database or register searched (rather than "
-			    "the total number across all databases/registers).",
-			    margin, y, w);
-			y += text_block(
-			    g, &m, FONT_REGULAR, fs,
-			    "**If automation tools were used, indicate how many records were "
-			    "excluded by a human and how many were excluded by automation "
-			    "tools.",
-			    margin, y, w);
+			for (size_t i = 0; i < sizeof db_notes / sizeof *db_notes; i++)
+				y += text_block(g, &m, FONT_REGULAR, fs, db_notes[i], margin, y, w);
 			y += round(fs * 0.6);
 		}
 		y += text_block(
