@@ -157,15 +157,22 @@ static void arrow(content *c, akind k, size_t from, size_t to)
 		c->arrows[c->narrows++] = (carrow){k, from, to};
 }
 
-/* An arm's header over its main and side columns; its title names the
- * column for the text version. */
-static void arm_header(content *c, bkind kind, int col, int side, const char *title)
+/* Starts an arm (the other methods' when other): its header over its main
+ * and side columns (the title names the column for the text version), then
+ * its first box, the records identified, begun with the paragraph opening
+ * (when not NULL) and returned. */
+static size_t arm_begin(content *c, bool other, const char *title, const char *opening)
 {
+	int col = other ? COL_OT : COL_DB;
 	c->column = title;
-	size_t h = box_begin(c, kind, col, ROW_HEAD, "");
+	size_t h = box_begin(c, other ? B_HEADER_OTHER : B_HEADER, col, ROW_HEAD, "");
 	c->boxes[h].span = 2;
-	c->col_used[side] = true;
+	c->col_used[other ? COL_OTS : COL_DBS] = true;
 	add_para(c, xstrdup(title), 0);
+	size_t ident = box_begin(c, other ? B_BOX_OTHER : B_BOX, col, ROW_IDENT, "Identification");
+	if (opening)
+		add_para(c, xstrdup(opening), 0);
+	return ident;
 }
 
 /* The retrieval and eligibility boxes both arms share, fed from the box
@@ -220,12 +227,11 @@ void build_content(const flow *f, content *c)
 	size_t db_assessed = 0, ot_assessed = 0;
 	if (db) {
 		const arm *a = &f->db;
-		arm_header(c, B_HEADER, COL_DB, COL_DBS,
-		           upd ? "Identification of new studies via databases and registers"
-		               : "Identification of studies via databases and registers");
-
-		size_t ident = box_begin(c, B_BOX, COL_DB, ROW_IDENT, I);
-		add_para(c, xstrdup("Records identified from*:"), 0);
+		size_t ident =
+		    arm_begin(c, false,
+		              upd ? "Identification of new studies via databases and registers"
+		                  : "Identification of studies via databases and registers",
+		              "Records identified from*:");
 		count total = {0};
 		if ((a->databases.c.given || a->registers.c.given) &&
 		    !list_uncounted(&a->databases) && !list_uncounted(&a->registers))
@@ -257,12 +263,11 @@ void build_content(const flow *f, content *c)
 	}
 	if (ot) {
 		const arm *a = &f->other;
-		arm_header(c, B_HEADER_OTHER, COL_OT, COL_OTS,
-		           upd ? "Identification of new studies via other methods"
-		               : "Identification of studies via other methods");
-		size_t ident = box_begin(c, B_BOX_OTHER, COL_OT, ROW_IDENT, I);
+		size_t ident = arm_begin(c, true,
+		                         upd ? "Identification of new studies via other methods"
+		                             : "Identification of studies via other methods",
+		                         a->identified.nitems ? "Records identified from:" : NULL);
 		if (a->identified.nitems) {
-			add_para(c, xstrdup("Records identified from:"), 0);
 			add_item(c, "Records identified", &a->identified.c, 0);
 			add_entries(c, &a->identified, 1);
 		} else {
