@@ -175,10 +175,12 @@ static bool spell_csv(sink *s, const unsigned char *c, size_t len)
 	return false;
 }
 
+const char esc_csv_formula[] = "=+-@\t\r";
+
 void esc_csv_to(sink *s, const char *p, size_t n)
 {
 	sink_putc(s, '"');
-	if (n && strchr("=+-@\t\r", p[0]))
+	if (n && strchr(esc_csv_formula, p[0]))
 		sink_putc(s, '\'');
 	walk(s, p, n, spell_csv, "\"", false);
 	sink_putc(s, '"');

@@ -35,6 +35,9 @@ void esc_markup_to(sink *s, const char *p, size_t n);
 /* A JSON string literal with its quotes. */
 void esc_json_to(sink *s, const char *p, size_t n);
 void esc_csv_to(sink *s, const char *p, size_t n);
+/* The characters that make a CSV cell starting with one a formula (the map's
+ * script reads them from data/map.js, formats/mapdata). */
+extern const char esc_csv_formula[];
 void esc_bibtex_to(sink *s, const char *p, size_t n);
 void esc_ris_to(sink *s, const char *p, size_t n);
 void esc_url_to(sink *s, const char *p, size_t n, bool keep_slash);

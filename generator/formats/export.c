@@ -256,15 +256,20 @@ static void ris_line(sink *b, const char *tag, const char *v)
 	sink_puts(b, "\r\n");
 }
 
-static const char *ris_type(const char *t)
+const char *export_ris_type(const char *type)
 {
 	static const char *const map[][2] = {
 	    {"article", "JOUR"}, {"report", "RPRT"},  {"chapter", "CHAP"},     {"book", "BOOK"},
 	    {"thesis", "THES"},  {"webpage", "ELEC"}, {"conference", "CPAPER"}};
 	for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-		if (strcmp(t, map[i][0]) == 0)
+		if (strcmp(type, map[i][0]) == 0)
 			return map[i][1];
 	return "GEN";
+}
+
+const char *export_ris_source_tag(const char *type)
+{
+	return strcmp(type, "article") == 0 ? "JO" : "T2";
 }
 
 void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
@@ -273,7 +278,7 @@ void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 	size_t count = recs ? n : m->nrecs;
 	for (size_t i = 0; i < count; i++) {
 		const record *r = m->recs[recs ? recs[i] : i];
-		ris_line(out, "TY", ris_type(r->type));
+		ris_line(out, "TY", export_ris_type(r->type));
 		ris_line(out, "ID", r->id);
 		for (size_t k = 0; k < r->nauthors; k++)
 			if (!rec_is_et_al(r->authors[k]))
@@ -282,7 +287,7 @@ void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 		snprintf(year, sizeof year, "%ld", r->year);
 		ris_line(out, "PY", year);
 		ris_line(out, "TI", r->title);
-		ris_line(out, strcmp(r->type, "article") == 0 ? "JO" : "T2", r->published_in);
+		ris_line(out, export_ris_source_tag(r->type), r->published_in);
 		ris_line(out, "PB", r->publisher);
 		ris_line(out, "VL", r->volume);
 		ris_line(out, "IS", r->issue);

@@ -19,6 +19,12 @@ void export_json(const model *m, sink *out);
 void export_csv(const model *m, const size_t *recs, size_t n, sink *out);
 void export_ris(const model *m, const size_t *recs, size_t n, sink *out);
 void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out);
+/* RIS for a record type (load/rules.h's rec_types): its reference type (TY)
+ * and the tag of the work it appeared in (JO for a journal article, else
+ * T2). Static strings. The map's script reads them from data/map.js
+ * (formats/mapdata), so its downloads match data/studies.ris. */
+const char *export_ris_type(const char *type);
+const char *export_ris_source_tag(const char *type);
 /* pages: the site's HTML paths, relative to its root. */
 void export_sitemap(const model *m, char *const *pages, size_t n, sink *out);
 /* A sitemap may list at most this many URLs (sitemaps.org). */

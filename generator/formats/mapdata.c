@@ -2,9 +2,12 @@
 
 #include <string.h>
 
+#include "core/esc.h"
 #include "core/json.h"
+#include "formats/export.h"
 #include "formats/facetjson.h"
 #include "core/paths.h"
+#include "load/rules.h"
 #include "model/history.h"
 
 static void codes_array(jw *w, const rec_codes *c)
@@ -57,6 +60,27 @@ void mapdata_js(const model *m, sink *out)
 	jw_field_str(w, "study", paths_study_pattern);
 	jw_field_str(w, "code", paths_code_pattern);
 	jw_field_str(w, "cell", paths_cell_pattern);
+	jw_obj_end(w);
+	/* Likewise the rules of the downloads it makes (the site's data files'). */
+	jw_key(w, "downloads");
+	jw_obj(w);
+	jw_field_str(w, "csvFormula", esc_csv_formula);
+	jw_field_str(w, "defaultType", rec_types[0]);
+	jw_key(w, "ris");
+	jw_obj(w);
+	for (size_t i = 0; i < rec_ntypes; i++) {
+		jw_key(w, rec_types[i]);
+		jw_arr(w);
+		jw_str(w, export_ris_type(rec_types[i]));
+		jw_str(w, export_ris_source_tag(rec_types[i]));
+		jw_arr_end(w);
+	}
+	jw_obj_end(w);
+	jw_key(w, "etAl");
+	jw_arr(w);
+	for (size_t i = 0; rec_et_al[i]; i++)
+		jw_str(w, rec_et_al[i]);
+	jw_arr_end(w);
 	jw_obj_end(w);
 	jw_field_str(w, "text", "map-text.js");
 	jw_field_uint(w, "reports", m->nrecs);

@@ -7,7 +7,11 @@
  * facet lists, so a study costs a few dozen bytes:
  *
  *   {"version":2, "thin":N, "rows":F, "columns":F, "segments":F|null,
- *    "filters":[F|"year",...], "text":"map-text.js", "reports":N,
+ *    "filters":[F|"year",...], "paths":{study,code,cell},
+ *    "downloads":{"csvFormula":"=+-@...", "defaultType":"article",
+ *                 "ris":{type:[TY, source tag]},
+ *                 "etAl":["et al.",...]},
+ *    "text":"map-text.js", "reports":N,
  *    "facets":[{id,label,plural,path,definition,multiple(,ordinal),
  *               groups:[{id,label,definition,first,count}],
  *               codes:[{id,label,definition,group}]}],
@@ -28,6 +32,12 @@
  * (per study, the index U of the update that added it, null when added
  * after the latest) let the map mark what is new and filter "added since";
  * they come last so the positions before them keep their meaning.
+ * "paths" (core/paths) and "downloads" carry what the script would otherwise
+ * spell again: the URL patterns of its links, and the rules of the site's
+ * data files that its CSV and RIS downloads follow (the characters that
+ * start a formula, core/esc; the type a record without one has, and per
+ * record type the RIS reference type and source tag, formats/export; the
+ * author entries RIS leaves out, load/record's rec_et_al).
  *
  * data/map-text.js sets window.GAPMAP_TEXT: the long text, loaded on demand
  * (when a panel opens, a search starts or a download is asked for), one

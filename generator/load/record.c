@@ -61,10 +61,14 @@ bool rec_url_allowed(const char *url)
 	return url_allowed(url, false) && strlen(url) > 8;
 }
 
+const char *const rec_et_al[] = {"et al.", "et al", "others", NULL};
+
 bool rec_is_et_al(const char *author)
 {
-	return strcasecmp(author, "et al.") == 0 || strcasecmp(author, "et al") == 0 ||
-	       strcasecmp(author, "others") == 0;
+	for (size_t i = 0; rec_et_al[i]; i++)
+		if (strcasecmp(author, rec_et_al[i]) == 0)
+			return true;
+	return false;
 }
 
 bool rec_has_code(const record *r, size_t facet, size_t code)

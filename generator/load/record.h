@@ -195,5 +195,7 @@ bool rec_has_code(const record *r, size_t facet, size_t code);
 /* True for an author entry that stands for unnamed further authors
  * ("et al.", as sources often cite); exports treat it specially. */
 bool rec_is_et_al(const char *author);
+/* Its spellings (compared without case), NULL-terminated. */
+extern const char *const rec_et_al[];
 
 #endif

@@ -189,7 +189,7 @@ static char *copy(const char *s)
 static void check_type(record *r, const rec_src *s, bool *ok, diag *d)
 {
 	if (!s->type) {
-		r->type = xstrdup("article");
+		r->type = xstrdup(rec_types[0]);
 		return;
 	}
 	r->type = xstrdup(s->type);

@@ -17,7 +17,8 @@
 
 record *rec_check(const cfg_site *site, const rec_src *src, diag *d);
 
-/* The record types, in the order messages list them. */
+/* The record types, in the order messages list them; the first ("article")
+ * is a record's type when it gives none. */
 extern const char *const rec_types[];
 extern const size_t rec_ntypes;
 

@@ -293,6 +293,38 @@ await T.test('downloads match the full data files', async () => {
 	await page.close();
 });
 
+/* Issue 9.3: the downloads' rules come from data/map.js as the generator
+ * writes them (formats/mapdata.c: the CSV formula guard's characters, the
+ * RIS type and source tag per record type, the "et al." entries); the script
+ * spells none of them. Served with other rules, the downloads follow those. */
+await T.test('downloads take their rules from the map data', async () => {
+	const other = async (route) => {
+		const res = await route.fetch();
+		const body = (await res.text())
+			.replace(/"csvFormula":"[^"]*"/, '"csvFormula":"A"')
+			.replace(/"ris":\{[^}]*\}/, '"ris":{"article":["XART","XJ"],"report":["XREP","XT"]}')
+			.replace(/"etAl":\[[^\]]*\]/, '"etAl":["green, d."]');
+		T.ok(/"csvFormula":"A".*"ris":\{"article":\["XART".*"etAl":\["green/.test(body), 'map data rewritten');
+		await route.fulfill({ response: res, body });
+	};
+	await ctx.route('**/data/map.js', other);
+	const page = await openPage(ctx, server.url + 'index.html');
+	await ready(page);
+	const csv = await readDownload(page, () => page.locator('.gm-downloads button[data-dl="csv"]').click());
+	const lines = csv.body.replace(/^\ufeff/, '').split('\r\n');
+	T.ok(lines.some((l) => l.startsWith('"d1","d1","\'Another pain trial"')), 'CSV guards what the data says starts a formula');
+	T.ok(lines.some((l) => l.startsWith('"e1","e1","=SUM(1+1)')), 'CSV guards nothing the data does not name');
+	const ris = await readDownload(page, () => page.locator('.gm-downloads button[data-dl="ris"]').click());
+	T.eq((ris.body.match(/^TY {2}- XART\r$/gm) || []).length, 5, 'RIS type of an article from the data');
+	T.eq((ris.body.match(/^TY {2}- XREP\r$/gm) || []).length, 2, 'RIS type of a report from the data');
+	T.ok(!/JOUR|RPRT/.test(ris.body), 'no RIS type of the script\'s own');
+	T.ok(/^XJ {2}- Journal of Tests\r$/m.test(ris.body) && /^XT {2}- Test Charity\r$/m.test(ris.body), 'RIS source tags from the data');
+	T.ok(!/^AU {2}- Green, D\.\r$/m.test(ris.body) && /^AU {2}- White, E\.\r$/m.test(ris.body), '"et al." entries from the data');
+	T.eq(page.errors, [], 'no script errors');
+	await page.close();
+	await ctx.unroute('**/data/map.js', other);
+});
+
 await T.test('file://', async () => {
 	const page = await openPage(ctx, pathToFileURL(path.join(fixture.dir, 'index.html')).href);
 	await ready(page);

@@ -75,6 +75,8 @@
 			filterOrder: raw.filters,
 			hasYear: raw.filters.includes('year'),
 			paths: raw.paths,
+			/* The rules of the site's data files, for the downloads (map-downloads.js). */
+			downloads: raw.downloads,
 			textFile: raw.text,
 			facets,
 			studies,

@@ -2,17 +2,20 @@
  * CSV and RIS, made in the browser from the map data and its long text.
  * The columns and RIS tags are those of the site's own data/studies.csv and
  * .ris (generator/formats/export.c), a row or record per report; the fields
- * beyond the map's own come from the long text (map-data.js, "more"). */
+ * beyond the map's own come from the long text (map-data.js, "more"). Their
+ * rules (the CSV formula guard, the RIS types, the "et al." entries) come
+ * from the map data, as the generator writes them (formats/mapdata.c), and
+ * are never spelled here. */
 'use strict';
 (function (G) {
 	/* CSV: every field quoted; one that a spreadsheet would run as a formula
-	 * is prefixed with ' (OWASP's advice for CSV injection). */
+	 * (it starts with one of csvFormula) is prefixed with ' (OWASP's advice
+	 * for CSV injection). */
 	const guard = (v) => {
 		v = v == null ? '' : String(v);
-		if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;
+		if (v !== '' && G.data.downloads.csvFormula.includes(v[0])) v = "'" + v;
 		return '"' + v.replace(/"/g, '""') + '"';
 	};
-	const RIS_TYPES = { article: 'JOUR', report: 'RPRT', chapter: 'CHAP', book: 'BOOK', thesis: 'THES', webpage: 'ELEC', conference: 'CPAPER' };
 
 	/* The records of a study, as the site's data files have them: the
 	 * primary report, then its further reports, each with its own codes in
@@ -48,21 +51,23 @@
 	}
 
 	/* The tags of data/studies.ris, one record per report. */
-	const ET_AL = /^(et al\.?|others)$/i;
 	function ris(list) {
-		const F = G.data.facets, out = [];
+		const F = G.data.facets, D = G.data.downloads, out = [];
+		const etAl = new Set(D.etAl.map((a) => a.toLowerCase()));
 		const line = (tag, v) => {
 			if (v != null && v !== '') out.push(tag + '  - ' + String(v).replace(/[\r\n]/g, ' ') + '\r\n');
 		};
 		for (const s of list) {
 			for (const r of records(s)) {
-				const type = r.type || 'article';
-				line('TY', RIS_TYPES[type] || 'GEN');
+				/* [reference type, tag of the work it appeared in]; no type
+				 * when the long text could not be loaded. */
+				const [ty, source] = D.ris[r.type || D.defaultType];
+				line('TY', ty);
 				line('ID', r.id);
-				for (const a of r.authors ? r.authors.split('; ') : []) if (!ET_AL.test(a)) line('AU', a);
+				for (const a of r.authors ? r.authors.split('; ') : []) if (!etAl.has(a.toLowerCase())) line('AU', a);
 				line('PY', r.year);
 				line('TI', r.title);
-				line(type === 'article' ? 'JO' : 'T2', r.published_in);
+				line(source, r.published_in);
 				line('PB', r.publisher);
 				line('VL', r.volume);
 				line('IS', r.issue);
