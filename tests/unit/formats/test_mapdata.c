@@ -27,9 +27,11 @@ int main(void)
 	                          "window.GAPMAP_DATA = {\n\"version\":2,\n\"thin\":"));
 	CHECK_CONTAINS(js, "\"paths\":{\"study\":\"studies/{}/index.html\"");
 	/* The downloads' rules, as data/studies.csv and .ris follow them. */
-	CHECK_CONTAINS(js, "\"downloads\":{\"csvFormula\":\"=+-@\\t\\r\",\"defaultType\":\"article\",");
+	CHECK_CONTAINS(js,
+	               "\"downloads\":{\"csvFormula\":\"=+-@\\t\\r\",\"defaultType\":\"article\",");
 	CHECK_CONTAINS(js, "\"ris\":{\"article\":[\"JOUR\",\"JO\"],\"report\":[\"RPRT\",\"T2\"],");
-	CHECK_CONTAINS(js, "\"other\":[\"GEN\",\"T2\"]},\"etAl\":[\"et al.\",\"et al\",\"others\"]}");
+	CHECK_CONTAINS(js,
+	               "\"other\":[\"GEN\",\"T2\"]},\"etAl\":[\"et al.\",\"et al\",\"others\"]}");
 	CHECK_CONTAINS(js, "\"text\":\"map-text.js\",\"reports\":");
 	CHECK_CONTAINS(js, "\n\"facets\":[\n{\"id\":");
 	CHECK_CONTAINS(js, "\"\\u003c/script\\u003e\\u0027\\ufffd\"");
