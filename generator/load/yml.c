@@ -295,26 +295,20 @@ static yml_node *parse_map(parser *p, yaml_event_t *start, int depth)
 	yml_node *key;
 	int r;
 	while ((r = next_child(p, YAML_MAPPING_END_EVENT, depth, &key)) > 0) {
+		yml_node *value = NULL;
+		yaml_event_t ev;
 		if (key->kind != YML_SCALAR) {
 			diag_error(p->d, p->label, key->line, key->col,
 			           "mapping keys must be plain text, not a %s", yml_kind_name(key->kind));
 			p->errors++;
-			node_free(key, true);
-			node_free(n, true);
-			return NULL;
+		} else if (next_event(p, &ev)) {
+			value = parse_node(p, &ev, depth + 1);
+			yaml_event_delete(&ev);
 		}
-		yaml_event_t ev;
-		if (!next_event(p, &ev)) {
-			node_free(key, true);
-			node_free(n, true);
-			return NULL;
-		}
-		yml_node *value = parse_node(p, &ev, depth + 1);
-		yaml_event_delete(&ev);
 		if (!value) {
 			node_free(key, true);
-			node_free(n, true);
-			return NULL;
+			r = -1;
+			break;
 		}
 		if (n->count == cap) {
 			cap = cap ? cap * 2 : 8;
