@@ -67,6 +67,20 @@ int main(void)
 	CHECK(n == NULL && d->errors == 1);
 	CHECK_CONTAINS(first_message(d), "quote");
 
+	/* A key that is not plain text, or a value that cannot be read, ends
+	 * the mapping with one error (and nothing leaked: ASan). */
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: 1\n[x, y]: 2\nb: 3\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK(d->count == 1 && d->items[0].line == 2 && d->items[0].col == 1);
+	CHECK_STR(first_message(d), "mapping keys must be plain text, not a list");
+	diag_free(d);
+	d = diag_new();
+	n = parse("a: 1\nb: {c: [1, *x]}\n", d);
+	CHECK(n == NULL && d->errors == 1);
+	CHECK_CONTAINS(first_message(d), "aliases");
+
 	/* Anchors and aliases are refused, so an alias bomb cannot expand. */
 	diag_free(d);
 	d = diag_new();
