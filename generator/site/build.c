@@ -464,7 +464,7 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
                  diag *d)
 {
 	build_state st = {.o = o};
-	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
+	st.m = model_open(o->content_dir, &(model_opts){.drafts = o->drafts}, d);
 	if (!st.m)
 		return 1;
 	int result = 1;
@@ -640,7 +640,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	build_state st = {.o = o};
 	if (o->incr) /* before the load: a save during it is seen next time */
 		incr_scan(o->incr, o);
-	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
+	st.m = model_open(o->content_dir, &(model_opts){o->drafts, o->jobs}, d);
 	if (!st.m) {
 		if (o->incr)
 			incr_finish(o->incr, NULL, 0, NULL, NULL, false);
