@@ -811,6 +811,7 @@ void sb_open(tmpl_env *e)
 	e->scopes_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	luaL_newmetatable(L, WBUF_META);
+	e->wbuf_mt = lua_topointer(L, -1);
 	lua_pushcfunction(L, wbuf_gc);
 	lua_setfield(L, -2, "__gc");
 	lua_pushboolean(L, 0);
