@@ -71,7 +71,8 @@ struct tmpl_env {
 	bool cpu_over;      /* ... the CPU-time one */
 	bool mem_over;
 	bool build_over;      /* the memory limit hit was the build's */
-	long long cpu_start;  /* the thread's CPU clock at the start, in ns */
+	long long cpu_start;  /* the thread's CPU clock at the start, in ns; -1: not read yet */
+	long long wall_start; /* monotonic ns at the start */
 	long long wall_check; /* monotonic ns of the last CPU clock read */
 	const char *mem_file; /* template running when memory ran out */
 	char *limit_msg;      /* "file:line: ..." where a limit was first hit */

@@ -184,16 +184,20 @@ static long long clock_ns(clockid_t id)
 	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The thread's CPU clock is a system call (microseconds), so a render
+ * reads it only once CPU_CHECK_NS of wall time have passed, and then once
+ * every CPU_CHECK_NS: a page that renders in less (every ordinary page)
+ * never reads it. Until the first read the render counts as having used
+ * its whole wall time (a thread never uses more CPU than that), so a
+ * render stops at most CPU_CHECK_NS before its limit (when its thread was
+ * waiting in its first CPU_CHECK_NS) or that much, or one hook tick, after. */
 void sb_start_clock(tmpl_env *e)
 {
-	e->cpu_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	e->wall_check = clock_ns(HOOK_CLOCK);
+	e->cpu_start = -1;
+	e->wall_start = e->wall_check = clock_ns(HOOK_CLOCK);
 }
 
-/* Whether the render has used up its CPU time. The thread's CPU clock is a
- * system call (microseconds), so it is read only when CPU_CHECK_NS of wall
- * time have passed: a render stops at most that much wall time, or one hook
- * tick, after its limit. */
+/* Whether the render has used up its CPU time. */
 static bool cpu_spent(tmpl_env *e)
 {
 	if (!e->max_cpu_ns)
@@ -202,7 +206,10 @@ static bool cpu_spent(tmpl_env *e)
 	if (now - e->wall_check < CPU_CHECK_NS)
 		return false;
 	e->wall_check = now;
-	return clock_ns(CLOCK_THREAD_CPUTIME_ID) - e->cpu_start >= e->max_cpu_ns;
+	long long cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	if (e->cpu_start < 0)
+		e->cpu_start = cpu - (now - e->wall_start);
+	return cpu - e->cpu_start >= e->max_cpu_ns;
 }
 
 const char *sb_over_msg(const tmpl_env *e)
