@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -585,11 +586,13 @@ out_stream *out_open(out_writer *w, const char *rel, diag *d)
 	}
 	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!fp) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
-		           full_hint(errno));
+		/* Data files are written by several threads at once: the first
+		 * to fail says so, as with pages. */
+		if (!atomic_exchange(&w->io_failed, true))
+			diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+			           full_hint(errno));
 		if (fd >= 0)
 			close(fd);
-		w->io_failed = true;
 		free(path);
 		return NULL;
 	}
@@ -646,9 +649,9 @@ int out_close(out_writer *w, out_stream *f, diag *d)
 		err = errno;
 	}
 	if (failed) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err),
-		           full_hint(err));
-		w->io_failed = true;
+		if (!atomic_exchange(&w->io_failed, true))
+			diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err),
+			           full_hint(err));
 		rc = -1;
 	} else {
 		w->files++;

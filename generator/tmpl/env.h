@@ -51,7 +51,8 @@ struct tmpl_env {
 	size_t ntmpls, cap;
 	int builtins_ref; /* read-only table behind every scope */
 	int scopes_ref;   /* depth -> scope of the render at that depth */
-	const void *wbuf_mt; /* the metatable of wbufs (WBUF_META), to tell them fast */
+	/* The metatable of wbufs (WBUF_META), to tell them fast. */
+	const void *wbuf_mt;
 	size_t max_instr, max_mem;
 	int tick;
 	long long max_cpu_ns; /* 0: no CPU-time limit */
