@@ -486,8 +486,16 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 		}
 	}
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-	/* Create folders only when the file cannot be: most pages land in a
-	 * folder that exists, and mkdir is the costliest call of a big build. */
+	/* Create folders only when the file cannot be: most files land in a
+	 * folder that exists, and mkdir is the costliest call of a big build.
+	 * A page (".../index.html") has a folder of its own, new in a fresh
+	 * build: that folder first, which spares a failing open per page. */
+	if (str_ends_with(rel, "/index.html") && mkdirs(dir) != 0) {
+		diag_error(d, "", 0, 0, "cannot create %s: %s%s", dir, strerror(errno),
+		           full_hint(errno));
+		w->io_failed = true;
+		goto done;
+	}
 	int fd = open(path, flags, 0644);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdirs(dir) != 0) {
