@@ -58,6 +58,7 @@ struct tmpl_env {
 	long long max_cpu_ns; /* 0: no CPU-time limit */
 	tmpl_budget *shared;  /* the build's budget, or NULL */
 	size_t shared_held;   /* what this env has charged to it */
+	size_t shared_spare;  /* the part of shared_held not in use (take_shared) */
 
 	/* Memory is always counted; the budget is enforced only while
 	 * rendering. */
@@ -108,6 +109,9 @@ void sb_mark_mem_over(tmpl_env *e, const char *file);
 /* Turns a refused allocation Lua did not retry into a memory-limit hit. */
 void sb_settle(tmpl_env *e);
 void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Gives up to n bytes of what the env charged to the build's budget but
+ * does not use back to it (all of it: SIZE_MAX, when the env is freed). */
+void sb_release_shared(tmpl_env *e, size_t n);
 void sb_hook(lua_State *L, lua_Debug *ar);
 /* The message of the limit the render hit. */
 const char *sb_over_msg(const tmpl_env *e);

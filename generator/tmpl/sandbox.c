@@ -96,29 +96,61 @@ void sb_settle(tmpl_env *e)
 
 /* ---- allocator ---------------------------------------------------------- */
 
+/* The build's budget is a counter every thread's allocations would update
+ * (an atomic operation on a cache line the render threads pass back and
+ * forth: 5% of their time). Each env takes SHARED_CHUNK at a time and
+ * hands it out itself, so the budget sees an env's use to within
+ * 2 * SHARED_CHUNK. */
+#define SHARED_CHUNK ((size_t)256 * 1024)
+
 /* Charges n bytes a render allocates to the build's budget; false (and
  * nothing charged) when it has no room. */
 static bool take_shared(tmpl_env *e, size_t n)
 {
 	if (!e->shared)
 		return true;
-	size_t before = atomic_fetch_add(&e->shared->used, n);
-	if (before > e->shared->max || n > e->shared->max - before) {
-		atomic_fetch_sub(&e->shared->used, n);
-		return false;
+	if (e->shared_spare >= n) {
+		e->shared_spare -= n;
+		return true;
 	}
-	e->shared_held += n;
-	return true;
+	size_t need = n - e->shared_spare;
+	/* A chunk more than needed when the budget has room for it, else
+	 * exactly what is needed: the limit is where it always was. */
+	for (size_t grab = need + SHARED_CHUNK;; grab = need) {
+		size_t before = atomic_fetch_add(&e->shared->used, grab);
+		if (before <= e->shared->max && grab <= e->shared->max - before) {
+			e->shared_held += grab;
+			e->shared_spare += grab;
+			e->shared_spare -= n;
+			return true;
+		}
+		atomic_fetch_sub(&e->shared->used, grab);
+		if (grab == need)
+			return false;
+	}
 }
 
 /* Memory the state freed goes back to the build's budget, up to what this
- * env charged to it (the caller's own data was never charged). */
+ * env charged to it (the caller's own data was never charged); the env
+ * keeps up to SHARED_CHUNK of it for its next allocations. */
 static void give_back(tmpl_env *e, size_t n)
 {
-	if (!e->shared || !e->shared_held)
+	if (!e->shared || e->shared_held == e->shared_spare)
 		return;
-	if (n > e->shared_held)
-		n = e->shared_held;
+	if (n > e->shared_held - e->shared_spare)
+		n = e->shared_held - e->shared_spare;
+	e->shared_spare += n;
+	if (e->shared_spare > 2 * SHARED_CHUNK)
+		sb_release_shared(e, e->shared_spare - SHARED_CHUNK);
+}
+
+void sb_release_shared(tmpl_env *e, size_t n)
+{
+	if (!e->shared)
+		return;
+	if (n > e->shared_spare)
+		n = e->shared_spare;
+	e->shared_spare -= n;
 	e->shared_held -= n;
 	atomic_fetch_sub(&e->shared->used, n);
 }
