@@ -32,6 +32,10 @@
 /* Instructions between two calls of the count hook: small enough that a
  * caught limit error is re-raised quickly, large enough to cost nothing. */
 #define HOOK_TICK 1000
+/* Lua's blocks up to POOL_MAX bytes come from per-env free lists by size
+ * class of POOL_STEP bytes (sandbox.c). */
+#define POOL_MAX  256
+#define POOL_STEP 16
 #define WBUF_META "gapmap.tmpl.out"
 
 #define MSG_INSTR "template instruction limit exceeded"
@@ -63,6 +67,9 @@ struct tmpl_env {
 	/* Memory is always counted; the budget is enforced only while
 	 * rendering. */
 	size_t mem_used;
+	/* Free blocks of Lua's up to POOL_MAX bytes, by size in POOL_STEPs
+	 * (sb_alloc); each starts with the next. */
+	void *pool[POOL_MAX / POOL_STEP + 1];
 	size_t mem_limit;
 	bool rendering;
 
@@ -112,6 +119,8 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 /* Gives up to n bytes of what the env charged to the build's budget but
  * does not use back to it (all of it: SIZE_MAX, when the env is freed). */
 void sb_release_shared(tmpl_env *e, size_t n);
+/* Frees the env's free lists of small blocks (after lua_close). */
+void sb_pool_drain(tmpl_env *e);
 void sb_hook(lua_State *L, lua_Debug *ar);
 /* The message of the limit the render hit. */
 const char *sb_over_msg(const tmpl_env *e);

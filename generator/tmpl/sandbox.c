@@ -155,12 +155,69 @@ void sb_release_shared(tmpl_env *e, size_t n)
 	atomic_fetch_sub(&e->shared->used, n);
 }
 
+/* Small blocks (tables, strings, userdata, closures: most of what a
+ * render allocates, and frees when the collector runs) come from the env's
+ * own free lists, one per POOL_STEP of size, instead of malloc: one thread
+ * uses an env, so no locks, and no search for a fitting chunk. The blocks
+ * go back to malloc when the env is freed (sb_pool_drain). */
+#define POOL_CLASS(n) (((n) + POOL_STEP - 1) / POOL_STEP)
+
+static void pool_free(tmpl_env *e, void *ptr, size_t size)
+{
+	if (!ptr)
+		return;
+	if (size > POOL_MAX || size == 0) {
+		free(ptr);
+		return;
+	}
+	size_t c = POOL_CLASS(size);
+	*(void **)ptr = e->pool[c];
+	e->pool[c] = ptr;
+}
+
+/* realloc for blocks of Lua's: old is ptr's size (0 when ptr is NULL). */
+static void *pool_realloc(tmpl_env *e, void *ptr, size_t old, size_t nsize)
+{
+	size_t oc = old && old <= POOL_MAX ? POOL_CLASS(old) : 0;
+	size_t nc = nsize <= POOL_MAX ? POOL_CLASS(nsize) : 0;
+	if (!oc && !nc)
+		return realloc(ptr, nsize);
+	/* A pooled block that shrinks stays where it is: it is at least as
+	 * large as its new class, into whose list it goes when freed. */
+	if (oc && nc && nc <= oc)
+		return ptr;
+	void *p;
+	if (nc && e->pool[nc]) {
+		p = e->pool[nc];
+		e->pool[nc] = *(void **)p;
+	} else {
+		p = malloc(nc ? nc * POOL_STEP : nsize);
+	}
+	if (!p) /* Lua counts on shrinking: a large block that shrinks stays too */
+		return ptr && nsize < old ? ptr : NULL;
+	if (ptr) {
+		memcpy(p, ptr, old < nsize ? old : nsize);
+		pool_free(e, ptr, old);
+	}
+	return p;
+}
+
+void sb_pool_drain(tmpl_env *e)
+{
+	for (size_t c = 0; c < sizeof e->pool / sizeof *e->pool; c++)
+		while (e->pool[c]) {
+			void *next = *(void **)e->pool[c];
+			free(e->pool[c]);
+			e->pool[c] = next;
+		}
+}
+
 void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	tmpl_env *e = ud;
 	size_t old = ptr ? osize : 0; /* when ptr is NULL, osize is a type tag */
 	if (nsize == 0) {
-		free(ptr);
+		pool_free(e, ptr, old);
 		e->mem_used -= old;
 		give_back(e, old);
 		return NULL;
@@ -192,7 +249,7 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			return NULL;
 		}
 	}
-	void *p = realloc(ptr, nsize);
+	void *p = pool_realloc(e, ptr, old, nsize);
 	if (!p) {
 		if (nsize > old && e->rendering)
 			give_back(e, nsize - old);
