@@ -163,9 +163,17 @@ typedef struct link_walk {
 
 static void links_begin(link_walk *lw, const char *text, size_t len, size_t body)
 {
-	*lw = (link_walk){.text = text, .len = len, .body = body, .nlines = 1};
-	/* Byte offset of each line of the body, to turn cmark's (line, byte
-	 * column) into a place in the whole file. */
+	*lw = (link_walk){.text = text, .len = len, .body = body};
+}
+
+/* Byte offset of each line of the body, to turn cmark's (line, byte
+ * column) into a place in the whole file; made at the first link, since
+ * most notes have none. */
+static void links_lines(link_walk *lw)
+{
+	const char *text = lw->text;
+	size_t len = lw->len, body = lw->body;
+	lw->nlines = 1;
 	for (size_t i = body; i < len; i++)
 		lw->nlines += text[i] == '\n';
 	lw->line_off = xcalloc(lw->nlines, sizeof *lw->line_off);
@@ -187,6 +195,8 @@ static void links_step(link_walk *lw, cmark_event_type ev, cmark_node *nd)
 	const char *url = cmark_node_get_url(nd);
 	if (!url || !is_relative(url))
 		return;
+	if (!lw->line_off)
+		links_lines(lw);
 	if (lw->n == lw->cap) {
 		lw->cap = lw->cap ? lw->cap * 2 : 8;
 		lw->v = xrealloc(lw->v, lw->cap * sizeof *lw->v);
