@@ -55,8 +55,10 @@ struct tmpl_env {
 	size_t ntmpls, cap;
 	int builtins_ref; /* read-only table behind every scope */
 	int scopes_ref;   /* depth -> scope of the render at that depth */
-	/* The metatable of wbufs (WBUF_META), to tell them fast. */
+	/* The metatable of wbufs (WBUF_META), to tell them fast, and its
+	 * reference in the registry. */
 	const void *wbuf_mt;
+	int wbuf_mt_ref;
 	size_t max_instr, max_mem;
 	int tick;
 	long long max_cpu_ns; /* 0: no CPU-time limit */

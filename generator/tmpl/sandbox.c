@@ -431,7 +431,8 @@ wbuf *wbuf_new(lua_State *L, tmpl_env *e)
 	w->p = NULL;
 	w->len = w->cap = 0;
 	w->e = e;
-	luaL_setmetatable(L, WBUF_META);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->wbuf_mt_ref); /* WBUF_META, without a lookup by name */
+	lua_setmetatable(L, -2);
 	return w;
 }
 
@@ -912,7 +913,7 @@ void sb_open(tmpl_env *e)
 	lua_setfield(L, -2, "__gc");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
+	e->wbuf_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	/* Templates never see the global table (each has its own _ENV), but
 	 * empty it so that load, dofile and friends are gone from the state
