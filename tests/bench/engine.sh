@@ -24,7 +24,9 @@ median() { sort -n "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 # the machine of the README's figures) skips inodes freed in the last 60 s
 # when it creates files (fs/ext4/ialloc.c, recently_deleted), so creating
 # 20,000 files right after deleting 20,000 took cp -r 1.1, 4.3, then 7.8 s
-# in three runs in a row there.
+# in three runs in a row there. The window is 6 minutes while the freed
+# inodes' blocks are not yet written back: start a bench no sooner after
+# another one (or any large deletion on the same disk).
 trash=$out/trash
 rm -rf "$trash"
 mkdir -p "$trash"
