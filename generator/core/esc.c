@@ -4,6 +4,7 @@
  * may unwind (longjmp) out of any call without leaking. */
 #include "core/esc.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
@@ -38,11 +39,16 @@ typedef bool (*spell_fn)(sink *s, const unsigned char *c, size_t len);
 static void walk(sink *s, const char *str, size_t n, spell_fn spell, const char *special,
                  bool spell_multibyte)
 {
+	/* The special ASCII characters as a bit set: strchr(special, c) for
+	 * every character was the cost of escaping. */
+	uint64_t mask[2] = {0, 0};
+	for (const unsigned char *sp = (const unsigned char *)special; *sp; sp++)
+		mask[*sp >> 6] |= (uint64_t)1 << (*sp & 63);
 	const unsigned char *p = (const unsigned char *)str;
 	size_t run = 0, i = 0;
 	while (i < n) {
 		unsigned c = p[i];
-		if (c >= 0x20 && c < 0x80 && !strchr(special, (int)c)) {
+		if (c >= 0x20 && c < 0x80 && !(mask[c >> 6] >> (c & 63) & 1)) {
 			i++;
 			continue;
 		}

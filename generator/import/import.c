@@ -639,7 +639,7 @@ int import_run(const import_opts *o, import_summary *s, buf *report, diag *d)
 		goto out;
 	}
 	diag *scratch = diag_new();
-	ru.m = model_open(o->content_dir, &(model_opts){true}, scratch);
+	ru.m = model_open(o->content_dir, &(model_opts){.drafts = true}, scratch);
 	diag_free(scratch);
 	if (!ru.m) {
 		rc = 1;

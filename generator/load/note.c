@@ -50,9 +50,9 @@ static void neutralise_urls(cmark_node *doc)
 	cmark_iter_free(it);
 }
 
-char *note_html(const char *markdown, size_t len, int shift)
+/* The HTML of a parsed document (its URLs neutralised); frees doc. */
+static char *render_html(cmark_node *doc)
 {
-	cmark_node *doc = parse(markdown, len, shift);
 	neutralise_urls(doc);
 	/* CMARK_OPT_SAFE is the default in cmark >= 0.29 (UNSAFE must be asked
 	 * for); we name it anyway so older cmark builds stay safe. */
@@ -63,30 +63,49 @@ char *note_html(const char *markdown, size_t len, int shift)
 	return copy;
 }
 
+char *note_html(const char *markdown, size_t len, int shift)
+{
+	return render_html(parse(markdown, len, shift));
+}
+
+/* One step of the walk that gathers a document's plain text into b. */
+static void text_step(buf *b, cmark_event_type ev, cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+	if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
+		buf_puts(b, cmark_node_get_literal(n));
+	} else if ((ev == CMARK_EVENT_EXIT &&
+	            (t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING)) ||
+	           (ev == CMARK_EVENT_ENTER &&
+	            (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK))) {
+		if (b->len && b->data[b->len - 1] != ' ')
+			buf_putc(b, ' ');
+	}
+}
+
+static char *text_end(buf *b)
+{
+	while (b->len && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	/* Cut to size: a record keeps its note's text for the whole build, and
+	 * the buffer's doubling left up to half of it unused (100 MB at
+	 * 100,000 studies). */
+	size_t len = b->len;
+	char *text = buf_detach(b);
+	return len + 1 < 64 ? text : xrealloc(text, len + 1);
+}
+
 char *note_text(const char *markdown, size_t len)
 {
 	cmark_node *doc = parse(markdown, len, 0);
 	buf b = BUF_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (ev == CMARK_EVENT_ENTER && (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE)) {
-			buf_puts(&b, cmark_node_get_literal(n));
-		} else if ((ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH ||
-		                                      t == CMARK_NODE_HEADING)) ||
-		           (ev == CMARK_EVENT_ENTER &&
-		            (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK))) {
-			if (b.len && b.data[b.len - 1] != ' ')
-				buf_putc(&b, ' ');
-		}
-	}
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		text_step(&b, ev, cmark_iter_get_node(it));
 	cmark_iter_free(it);
 	cmark_node_free(doc);
-	while (b.len && b.data[b.len - 1] == ' ')
-		b.data[--b.len] = '\0';
-	return buf_detach(&b);
+	return text_end(&b);
 }
 
 char *note_first_heading(const char *markdown, size_t len)
@@ -133,54 +152,111 @@ static bool is_relative(const char *url)
 	return true;
 }
 
-note_link *note_links(const char *text, size_t len, size_t body, size_t *n)
+/* Gathers the relative links of a document parsed from text[body..len),
+ * located in text: begun, fed every step of a walk, ended. */
+typedef struct link_walk {
+	const char *text, *origin;
+	size_t len, body, nlines, *line_off;
+	note_link *v;
+	size_t n, cap;
+} link_walk;
+
+static void links_begin(link_walk *lw, const char *text, size_t len, size_t body)
 {
-	*n = 0;
-	cmark_node *doc = parse(text + body, len - body, 0);
-	/* Byte offset of each line of the body, to turn cmark's (line, byte
-	 * column) into a place in the whole file. */
-	size_t nlines = 1;
+	*lw = (link_walk){.text = text, .len = len, .body = body};
+}
+
+/* Byte offset of each line of the body, to turn cmark's (line, byte
+ * column) into a place in the whole file; made at the first link, since
+ * most notes have none. */
+static void links_lines(link_walk *lw)
+{
+	const char *text = lw->text;
+	size_t len = lw->len, body = lw->body;
+	lw->nlines = 1;
 	for (size_t i = body; i < len; i++)
-		nlines += text[i] == '\n';
-	size_t *line_off = xcalloc(nlines, sizeof *line_off);
+		lw->nlines += text[i] == '\n';
+	lw->line_off = xcalloc(lw->nlines, sizeof *lw->line_off);
 	/* cmark drops a byte order mark and counts columns after it; so do we,
 	 * since an editor does not show it. */
 	size_t bom = len - body >= 3 && memcmp(text + body, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-	const char *origin = body == 0 ? text + bom : text;
-	line_off[0] = body + bom;
+	lw->origin = body == 0 ? text + bom : text;
+	lw->line_off[0] = body + bom;
 	for (size_t i = body, k = 1; i < len; i++)
 		if (text[i] == '\n')
-			line_off[k++] = i + 1;
-	note_link *v = NULL;
-	size_t cap = 0;
+			lw->line_off[k++] = i + 1;
+}
+
+static void links_step(link_walk *lw, cmark_event_type ev, cmark_node *nd)
+{
+	cmark_node_type t = cmark_node_get_type(nd);
+	if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
+		return;
+	const char *url = cmark_node_get_url(nd);
+	if (!url || !is_relative(url))
+		return;
+	if (!lw->line_off)
+		links_lines(lw);
+	if (lw->n == lw->cap) {
+		lw->cap = lw->cap ? lw->cap * 2 : 8;
+		lw->v = xrealloc(lw->v, lw->cap * sizeof *lw->v);
+	}
+	int line = cmark_node_get_start_line(nd), col = cmark_node_get_start_column(nd);
+	size_t off = lw->body;
+	if (line >= 1 && (size_t)line <= lw->nlines && col >= 1)
+		off = lw->line_off[line - 1] + (size_t)(col - 1);
+	if (off > lw->len)
+		off = lw->len;
+	note_link l = {xstrdup(url), 0, 0};
+	diag_locate(lw->origin, off - (size_t)(lw->origin - lw->text), &l.line, &l.col);
+	lw->v[lw->n++] = l;
+}
+
+static note_link *links_end(link_walk *lw, size_t *n)
+{
+	free(lw->line_off);
+	*n = lw->n;
+	return lw->v;
+}
+
+note_link *note_links(const char *text, size_t len, size_t body, size_t *n)
+{
+	cmark_node *doc = parse(text + body, len - body, 0);
+	link_walk lw;
+	links_begin(&lw, text, len, body);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+		links_step(&lw, ev, cmark_iter_get_node(it));
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	return links_end(&lw, n);
+}
+
+void note_parse(const char *markdown, size_t len, int shift, note_parts *out)
+{
+	/* Links and text first: the URLs as written, the levels do not matter;
+	 * then parse() shifts the headings and render_html neutralises URLs. */
+	cmark_node *doc = parse(markdown, len, 0);
+	link_walk lw;
+	links_begin(&lw, markdown, len, 0);
+	buf text = BUF_INIT;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *nd = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(nd);
-		if (ev != CMARK_EVENT_ENTER || (t != CMARK_NODE_LINK && t != CMARK_NODE_IMAGE))
-			continue;
-		const char *url = cmark_node_get_url(nd);
-		if (!url || !is_relative(url))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = xrealloc(v, cap * sizeof *v);
+		cmark_node *n = cmark_iter_get_node(it);
+		text_step(&text, ev, n);
+		links_step(&lw, ev, n);
+		if (shift && ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_HEADING) {
+			int level = cmark_node_get_heading_level(n) + shift;
+			cmark_node_set_heading_level(n, level > 6 ? 6 : level);
 		}
-		int line = cmark_node_get_start_line(nd), col = cmark_node_get_start_column(nd);
-		size_t off = body;
-		if (line >= 1 && (size_t)line <= nlines && col >= 1)
-			off = line_off[line - 1] + (size_t)(col - 1);
-		if (off > len)
-			off = len;
-		note_link l = {xstrdup(url), 0, 0};
-		diag_locate(origin, off - (size_t)(origin - text), &l.line, &l.col);
-		v[(*n)++] = l;
 	}
 	cmark_iter_free(it);
-	cmark_node_free(doc);
-	free(line_off);
-	return v;
+	out->text = text_end(&text);
+	out->links = links_end(&lw, &out->nlinks);
+	out->html = render_html(doc);
 }
 
 void note_links_free(note_link *links, size_t n)

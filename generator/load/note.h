@@ -34,6 +34,16 @@ char *note_html(const char *markdown, size_t len, int shift);
 /* Plain text of markdown (for search indexes and feed summaries). */
 char *note_text(const char *markdown, size_t len);
 
+/* A record's note from one parse: html as note_html(markdown, len, shift)
+ * gives it, text as note_text, links as note_links(markdown, len, 0, ...).
+ * Every part is the caller's (free, note_links_free). */
+typedef struct note_parts {
+	char *html, *text;
+	note_link *links;
+	size_t nlinks;
+} note_parts;
+void note_parse(const char *markdown, size_t len, int shift, note_parts *out);
+
 /* Plain text of the first heading of markdown, or NULL when it has none. */
 char *note_first_heading(const char *markdown, size_t len);
 

@@ -336,9 +336,12 @@ static void load_note(record *r, const char *path, const char *label, bool *ok, 
 		*ok = false;
 	} else {
 		size_t skip = len >= 3 && memcmp(md, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-		r->note_html = note_html(md + skip, len - skip, 1);
-		r->note_text = note_text(md + skip, len - skip);
-		r->note_links = note_links(md + skip, len - skip, 0, &r->nnote_links);
+		note_parts np;
+		note_parse(md + skip, len - skip, 1, &np);
+		r->note_html = np.html;
+		r->note_text = np.text;
+		r->note_links = np.links;
+		r->nnote_links = np.nlinks;
 		const char *scaffold = find_text(md + skip, len - skip, NOTE_SCAFFOLD_TEXT);
 		if (scaffold) {
 			int line, col;

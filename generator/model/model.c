@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,7 +73,82 @@ static char *base_of(const char *name, const char *ext)
 	return xstrndup(name, strlen(name) - strlen(ext));
 }
 
-static void load_records(model *m, const char *dir, diag *d)
+/* A record file to load, and what it loaded into. */
+typedef struct rec_task {
+	char *path, *label, *id, *mdpath, *mdlabel;
+	record *r;
+} rec_task;
+
+/* Records are loaded in chunks of LOAD_CHUNK, each with its own diag, by
+ * threads that take the next chunk as they finish one; the chunks' records
+ * and messages are then taken in file order, so nothing depends on which
+ * thread loaded what. */
+#define LOAD_CHUNK 32
+
+typedef struct rec_loader {
+	const cfg_site *site;
+	rec_task *tasks;
+	size_t ntasks;
+	diag **diags;        /* one per chunk */
+	_Atomic size_t next; /* the next chunk to take */
+} rec_loader;
+
+static void *load_chunks(void *arg)
+{
+	rec_loader *ld = arg;
+	for (;;) {
+		size_t c = ld->next++;
+		size_t from = c * LOAD_CHUNK;
+		if (from >= ld->ntasks)
+			return NULL;
+		size_t to = from + LOAD_CHUNK < ld->ntasks ? from + LOAD_CHUNK : ld->ntasks;
+		ld->diags[c] = diag_new();
+		for (size_t i = from; i < to; i++) {
+			rec_task *t = &ld->tasks[i];
+			t->r = rec_load(ld->site, t->path, t->label, t->id, t->mdpath, t->mdlabel,
+			                ld->diags[c]);
+		}
+	}
+}
+
+/* Threads for loading n records: as asked (jobs > 0), else one per core,
+ * none beyond one per few chunks. */
+static size_t load_threads(int jobs, size_t n)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t k = jobs > 0 ? (size_t)jobs : cores > 0 ? (size_t)cores : 1;
+	if (k > 16)
+		k = 16;
+	size_t by_size = n / (4 * LOAD_CHUNK) + 1;
+	return k < by_size ? k : by_size;
+}
+
+static void load_tasks(model *m, rec_task *tasks, size_t n, int jobs, diag *d)
+{
+	size_t nchunks = (n + LOAD_CHUNK - 1) / LOAD_CHUNK;
+	rec_loader ld = {m->site, tasks, n, xcalloc(nchunks ? nchunks : 1, sizeof(diag *)), 0};
+	size_t nthreads = load_threads(jobs, n);
+	pthread_t *tid = xcalloc(nthreads, sizeof *tid);
+	bool *started = xcalloc(nthreads, sizeof *started);
+	for (size_t i = 1; i < nthreads; i++)
+		started[i] = pthread_create(&tid[i], NULL, load_chunks, &ld) == 0;
+	load_chunks(&ld); /* a thread that could not start leaves its share here */
+	for (size_t i = 1; i < nthreads; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	for (size_t c = 0; c < nchunks; c++) {
+		diag_merge(d, ld.diags[c]);
+		diag_free(ld.diags[c]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (tasks[i].r)
+			m->recs[m->nrecs++] = tasks[i].r;
+	free(started);
+	free(tid);
+	free(ld.diags);
+}
+
+static void load_records(model *m, const char *dir, int jobs, diag *d)
 {
 	char *sdir = path_join(dir, "studies");
 	size_t n;
@@ -86,6 +162,8 @@ static void load_records(model *m, const char *dir, diag *d)
 		return;
 	}
 	m->recs = xcalloc(n ? n : 1, sizeof *m->recs);
+	rec_task *tasks = xcalloc(n ? n : 1, sizeof *tasks);
+	size_t ntasks = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = names[i];
 		const char *ext = str_ends_with(name, ".yaml") ? ".yaml"
@@ -118,23 +196,29 @@ static void load_records(model *m, const char *dir, diag *d)
 		} else {
 			m->file_ids = xrealloc(m->file_ids, (m->nfile_ids + 1) * sizeof *m->file_ids);
 			m->file_ids[m->nfile_ids++] = xstrdup(id);
-			char *path = path_join(sdir, name);
 			char *mdname = xasprintf("%s.md", id);
-			char *mdpath = path_join(sdir, mdname);
-			char *mdlabel = xasprintf("studies/%s", mdname);
-			bool has_md = has_name(names, n, mdname);
-			record *r = rec_load(m->site, path, label, id, has_md ? mdpath : NULL, mdlabel, d);
-			if (r)
-				m->recs[m->nrecs++] = r;
-			free(path);
+			rec_task *t = &tasks[ntasks++];
+			t->path = path_join(sdir, name);
+			t->mdpath = has_name(names, n, mdname) ? path_join(sdir, mdname) : NULL;
+			t->mdlabel = xasprintf("studies/%s", mdname);
+			t->label = label;
+			t->id = id;
+			label = id = NULL; /* the task's now */
 			free(mdname);
-			free(mdpath);
-			free(mdlabel);
 		}
 		free(yaml_twin);
 		free(id);
 		free(label);
 	}
+	load_tasks(m, tasks, ntasks, jobs, d);
+	for (size_t i = 0; i < ntasks; i++) {
+		free(tasks[i].path);
+		free(tasks[i].label);
+		free(tasks[i].id);
+		free(tasks[i].mdpath);
+		free(tasks[i].mdlabel);
+	}
+	free(tasks);
 	free_names(names, n);
 	free(sdir);
 	/* Sorted by id, not by file name ("a-b.yaml" sorts before "a.yaml"). */
@@ -584,7 +668,7 @@ model *model_open(const char *content_dir, const model_opts *opts, diag *d)
 	}
 	bool ok = true;
 	check_paths(m, d, &ok);
-	load_records(m, content_dir, d);
+	load_records(m, content_dir, opts ? opts->jobs : 0, d);
 	if (m->nrecs > 1)
 		qsort(m->recs, m->nrecs, sizeof *m->recs, cmp_rec_ptr);
 	load_pages(m, content_dir, d);

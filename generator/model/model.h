@@ -71,6 +71,7 @@ typedef struct model {
 
 typedef struct model_opts {
 	bool drafts; /* drafts count like any other record */
+	int jobs;    /* threads loading records; 0 = one per core */
 } model_opts;
 
 /* Loads and checks content_dir, reporting every problem to d. Returns NULL

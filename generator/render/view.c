@@ -93,7 +93,8 @@ void view_push(view_set *vs, vkind kind, size_t a, size_t b)
 	lua_pop(L, 1);
 	view *v = lua_newuserdatauv(L, sizeof *v, 0);
 	*v = (view){.kind = kind, .a = a, .b = b};
-	luaL_setmetatable(L, VIEW_MT);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, vs->mt_ref); /* VIEW_MT, without a lookup by name */
+	lua_setmetatable(L, -2);
 	lua_pushvalue(L, -1);
 	lua_rawseti(L, -3, key);
 	lua_remove(L, -2);
@@ -477,7 +478,7 @@ view_set *view_new(lua_State *L, const model *m, const render_flow *flows, size_
 	lua_setfield(L, -2, "__tostring");
 	lua_pushstring(L, "read-only");
 	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
+	vs->mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	lua_newtable(L);
 	vs->cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return vs;
@@ -488,6 +489,7 @@ void view_free(view_set *vs)
 	if (!vs)
 		return;
 	luaL_unref(vs->L, LUA_REGISTRYINDEX, vs->cache_ref);
+	luaL_unref(vs->L, LUA_REGISTRYINDEX, vs->mt_ref);
 	view_history_free(vs);
 	free(vs->generator);
 	free(vs);

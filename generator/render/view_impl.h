@@ -77,6 +77,7 @@ struct view_set {
 	size_t nflows;
 	char *generator;
 	int cache_ref; /* key -> view, for the page being rendered */
+	int mt_ref;    /* the views' metatable (VIEW_MT) */
 	render_deps *deps;
 	bool site_recorded;
 	struct view_history *history; /* made on first use (view_updates.c) */

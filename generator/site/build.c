@@ -269,26 +269,23 @@ static int write_sitemaps(out_writer *w, const model *m, char *const *pages, siz
 }
 
 /* The data files, which depend on the model only, each streamed to disk
- * as it is written. Written before the pages are rendered, so that what a
- * writer keeps while it runs is freed before the render threads' Lua
- * states exist: the two never add up. */
-static int write_data(out_writer *w, const model *m, diag *d)
+ * as it is written. The render threads write them (write_data_file), the
+ * largest first, beside the pages. */
+static const struct {
+	const char *rel;
+	download kind;
+} downloads[] = {
+    {"data/studies.json", DL_JSON}, {"data/map-text.js", DL_MAP_TEXT_JS},
+    {"data/map.js", DL_MAP_JS},     {"data/studies-eppi.json", DL_EPPI},
+    {"data/studies.csv", DL_CSV},   {"data/studies.bib", DL_BIB},
+    {"data/studies.ris", DL_RIS},   {"feed.xml", DL_FEED},
+};
+#define NDOWNLOADS (sizeof downloads / sizeof *downloads)
+
+static int write_data_file(out_writer *w, const model *m, size_t i, diag *d)
 {
-	static const struct {
-		const char *rel;
-		download kind;
-	} files[] = {
-	    {"data/studies.json", DL_JSON},       {"data/map.js", DL_MAP_JS},
-	    {"data/map-text.js", DL_MAP_TEXT_JS}, {"data/studies.csv", DL_CSV},
-	    {"data/studies.ris", DL_RIS},         {"data/studies.bib", DL_BIB},
-	    {"data/studies-eppi.json", DL_EPPI},  {"feed.xml", DL_FEED},
-	};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-		download kind = files[i].kind;
-		rc |= stream_file(w, files[i].rel, write_download, m, &kind, d);
-	}
-	return rc;
+	download kind = downloads[i].kind;
+	return stream_file(w, downloads[i].rel, write_download, m, &kind, d);
 }
 
 /* The files write_data and draw_flows write besides the pages, for the
@@ -464,7 +461,7 @@ int build_prisma(const build_opts *o, const char *flow, const char *out_file, do
                  diag *d)
 {
 	build_state st = {.o = o};
-	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
+	st.m = model_open(o->content_dir, &(model_opts){.drafts = o->drafts}, d);
 	if (!st.m)
 		return 1;
 	int result = 1;
@@ -508,39 +505,66 @@ done:
 	return d->errors ? 1 : result;
 }
 
-/* One thread's share of the pages: every step-th job from first, rendered
- * with the thread's own Lua state, so pages never wait on each other. */
-typedef struct render_worker {
-	render_ctx *rc;
+/* The work of every render thread: the data files (when written), then
+ * the pages, each taken by the next thread free, so that a thread slowed
+ * by other work on the machine holds nothing up. Each page's messages are
+ * kept apart (job_diags) and merged in page order, so they do not depend
+ * on which thread rendered what. */
+typedef struct render_pool {
 	out_writer *w;
+	const model *m;
 	const render_job *jobs;
-	size_t njobs, first, step;
-	bool *done; /* one flag per job; each written by one thread only */
-	diag *d;
+	size_t njobs;
+	bool data;                /* write the data files too */
+	_Atomic size_t next_data; /* the next data file to write */
+	_Atomic size_t next;      /* the next job to render */
+	bool *done;               /* one flag per job; each written by one thread only */
+	diag **job_diags;         /* a job's messages, or NULL when it had none */
+	diag **data_diags;        /* the same for each data file */
 	/* Incremental rebuilds (o->incr): what each job read, and which were
 	 * carried over from the current site instead of rendered; else NULL. */
 	const build_incr *incr;
 	render_deps *deps;
 	bool *carried;
+} render_pool;
+
+typedef struct render_worker {
+	render_ctx *rc;
+	render_pool *pool;
 } render_worker;
+
+/* Moves scratch's messages, if any, into *slot. */
+static void keep_diag(diag *scratch, diag **slot)
+{
+	if (!scratch->count)
+		return;
+	*slot = diag_new();
+	diag_merge(*slot, scratch);
+}
 
 static void *render_worker_run(void *arg)
 {
 	render_worker *rw = arg;
+	render_pool *p = rw->pool;
+	diag *d = diag_new();
 	buf html = BUF_INIT;
-	for (size_t i = rw->first; i < rw->njobs; i += rw->step) {
-		if (rw->incr && rw->w && incr_clean(rw->incr, &rw->jobs[i]) &&
-		    out_carry(rw->w, rw->jobs[i].path) == 0) {
-			rw->carried[i] = rw->done[i] = true;
+	for (size_t k; p->data && (k = p->next_data++) < NDOWNLOADS;) {
+		write_data_file(p->w, p->m, k, d);
+		keep_diag(d, &p->data_diags[k]);
+	}
+	for (size_t i; (i = p->next++) < p->njobs;) {
+		if (p->incr && p->w && incr_clean(p->incr, &p->jobs[i]) &&
+		    out_carry(p->w, p->jobs[i].path) == 0) {
+			p->carried[i] = p->done[i] = true;
 			continue;
 		}
-		if (render_page(rw->rc, &rw->jobs[i], &html, rw->deps ? &rw->deps[i] : NULL, rw->d) != 0)
-			continue;
-		if (rw->w && write_buf(rw->w, rw->jobs[i].path, &html, rw->d) != 0)
-			continue;
-		rw->done[i] = true;
+		if (render_page(rw->rc, &p->jobs[i], &html, p->deps ? &p->deps[i] : NULL, d) == 0 &&
+		    (!p->w || write_buf(p->w, p->jobs[i].path, &html, d) == 0))
+			p->done[i] = true;
+		keep_diag(d, &p->job_diags[i]);
 	}
 	buf_free(&html);
+	diag_free(d);
 	return NULL;
 }
 
@@ -562,21 +586,33 @@ static size_t worker_count(const build_opts *o, size_t njobs)
 	return n < njobs ? n : (njobs ? njobs : 1);
 }
 
-/* Renders every job. Returns -1 when the templates cannot be used at all. */
-static int render_all(build_state *st, out_writer *w, const render_job *jobs, size_t njobs,
-                      bool *done, render_deps *deps, bool *carried, diag *d)
+/* Renders every job, and writes the data files when data. Returns -1 when
+ * the templates cannot be used at all (then nothing is written). */
+static int render_all(build_state *st, out_writer *w, bool data, const render_job *jobs,
+                      size_t njobs, bool *done, render_deps *deps, bool *carried, diag *d)
 {
 	size_t n = worker_count(st->o, njobs);
 	render_worker *rw = xcalloc(n, sizeof *rw);
 	pthread_t *tid = xcalloc(n, sizeof *tid);
 	bool *started = xcalloc(n, sizeof *started);
+	render_pool pool = {.w = w,
+	                    .m = st->m,
+	                    .jobs = jobs,
+	                    .njobs = njobs,
+	                    .data = data,
+	                    .done = done,
+	                    .job_diags = xcalloc(njobs ? njobs : 1, sizeof(diag *)),
+	                    .data_diags = xcalloc(NDOWNLOADS, sizeof(diag *)),
+	                    .incr = st->o->incr,
+	                    .deps = deps,
+	                    .carried = carried};
 	int rc = 0;
 	tmpl_budget budget = {0, 0}; /* what templates keep, all threads together */
 	/* The first context compiles and checks the templates and reports their
 	 * errors once; the others would only repeat them. */
 	for (size_t i = 0; i < n; i++) {
 		diag *scratch = i ? diag_new() : d;
-		rw[i] = (render_worker){NULL, w, jobs, njobs, i, n, done, NULL, st->o->incr, deps, carried};
+		rw[i].pool = &pool;
 		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
 		                      "gapmap " GAPMAP_VERSION, &budget, scratch);
 		if (i)
@@ -585,26 +621,30 @@ static int render_all(build_state *st, out_writer *w, const render_job *jobs, si
 			rc = -1;
 			break;
 		}
-		rw[i].d = diag_new();
 	}
 	if (rc == 0) {
 		for (size_t i = 1; i < n; i++)
 			started[i] = pthread_create(&tid[i], NULL, render_worker_run, &rw[i]) == 0;
+		/* Threads that could not start leave their share to this one. */
 		render_worker_run(&rw[0]);
-		/* A thread that could not start leaves its share to this one. */
 		for (size_t i = 1; i < n; i++)
 			if (started[i])
 				pthread_join(tid[i], NULL);
-			else
-				render_worker_run(&rw[i]);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (rw[i].d) {
-			diag_merge(d, rw[i].d);
-			diag_free(rw[i].d);
+	for (size_t k = 0; k < NDOWNLOADS; k++)
+		if (pool.data_diags[k]) {
+			diag_merge(d, pool.data_diags[k]);
+			diag_free(pool.data_diags[k]);
 		}
+	for (size_t i = 0; i < njobs; i++)
+		if (pool.job_diags[i]) {
+			diag_merge(d, pool.job_diags[i]);
+			diag_free(pool.job_diags[i]);
+		}
+	for (size_t i = 0; i < n; i++)
 		render_free(rw[i].rc);
-	}
+	free(pool.job_diags);
+	free(pool.data_diags);
 	free(started);
 	free(tid);
 	free(rw);
@@ -640,7 +680,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	build_state st = {.o = o};
 	if (o->incr) /* before the load: a save during it is seen next time */
 		incr_scan(o->incr, o);
-	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
+	st.m = model_open(o->content_dir, &(model_opts){o->drafts, o->jobs}, d);
 	if (!st.m) {
 		if (o->incr)
 			incr_finish(o->incr, NULL, 0, NULL, NULL, false);
@@ -699,9 +739,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
-	if (w && !d->errors)
-		write_data(w, st.m, d);
-	if (render_all(&st, w, jobs, njobs, done, deps, carried, d) == 0) {
+	if (render_all(&st, w, w && !d->errors, jobs, njobs, done, deps, carried, d) == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;
 		for (size_t i = 0; i < njobs; i++) {

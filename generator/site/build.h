@@ -16,7 +16,7 @@ typedef struct build_opts {
 	const char *out_dir;   /* ignored when check_only */
 	const char *home;      /* folder holding templates/ and themes/ */
 	bool check_only;
-	int jobs; /* threads rendering pages; 0 = one per core */
+	int jobs; /* threads loading records and rendering pages; 0 = one per core */
 	bool drafts; /* include records marked `draft: true` (left out by default) */
 	const char *base_url; /* overrides site.yaml's url: when not NULL */
 	/* Incremental rebuilds (site/incr.h, used by serve): state kept from the

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,8 +486,16 @@ int out_write(out_writer *w, const char *rel, const void *data, size_t len, diag
 		}
 	}
 	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-	/* Create folders only when the file cannot be: most pages land in a
-	 * folder that exists, and mkdir is the costliest call of a big build. */
+	/* Create folders only when the file cannot be: most files land in a
+	 * folder that exists, and mkdir is the costliest call of a big build.
+	 * A page (".../index.html") has a folder of its own, new in a fresh
+	 * build: that folder first, which spares a failing open per page. */
+	if (str_ends_with(rel, "/index.html") && mkdirs(dir) != 0) {
+		diag_error(d, "", 0, 0, "cannot create %s: %s%s", dir, strerror(errno),
+		           full_hint(errno));
+		w->io_failed = true;
+		goto done;
+	}
 	int fd = open(path, flags, 0644);
 	if (fd < 0 && errno == ENOENT) {
 		if (mkdirs(dir) != 0) {
@@ -585,11 +594,13 @@ out_stream *out_open(out_writer *w, const char *rel, diag *d)
 	}
 	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!fp) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
-		           full_hint(errno));
+		/* Data files are written by several threads at once: the first
+		 * to fail says so, as with pages. */
+		if (!atomic_exchange(&w->io_failed, true))
+			diag_error(d, "", 0, 0, "cannot write %s: %s%s", rel, strerror(errno),
+			           full_hint(errno));
 		if (fd >= 0)
 			close(fd);
-		w->io_failed = true;
 		free(path);
 		return NULL;
 	}
@@ -646,9 +657,9 @@ int out_close(out_writer *w, out_stream *f, diag *d)
 		err = errno;
 	}
 	if (failed) {
-		diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err),
-		           full_hint(err));
-		w->io_failed = true;
+		if (!atomic_exchange(&w->io_failed, true))
+			diag_error(d, "", 0, 0, "cannot write %s: %s%s", f->rel, strerror(err),
+			           full_hint(err));
 		rc = -1;
 	} else {
 		w->files++;

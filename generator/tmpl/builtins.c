@@ -110,9 +110,24 @@ static void put_html(lua_State *L, wbuf *w, const char *s, size_t n)
 
 /* ---- the writers compiled templates call ----------------------------------- */
 
+/* The wbuf at index 1, as luaL_checkudata(L, 1, WBUF_META) gives it, but
+ * without looking the metatable up by name for each piece of output (the
+ * most of what writing one cost). */
+static wbuf *out_wbuf(lua_State *L)
+{
+	wbuf *w = lua_touserdata(L, 1);
+	if (w && lua_getmetatable(L, 1)) {
+		bool ok = lua_topointer(L, -1) == sb_env(L)->wbuf_mt;
+		lua_pop(L, 1);
+		if (ok)
+			return w;
+	}
+	return luaL_checkudata(L, 1, WBUF_META); /* raises the usual error */
+}
+
 int tm_out_lit(lua_State *L)
 {
-	wbuf *w = luaL_checkudata(L, 1, WBUF_META);
+	wbuf *w = out_wbuf(L);
 	size_t n;
 	const char *s = luaL_checklstring(L, 2, &n);
 	wbuf_put(L, w, s, n);
@@ -122,7 +137,7 @@ int tm_out_lit(lua_State *L)
 /* <%= v %> (escaped) and <%- v %> (raw): v as text, nil as nothing. */
 static int out_text(lua_State *L, bool escaped)
 {
-	wbuf *w = luaL_checkudata(L, 1, WBUF_META);
+	wbuf *w = out_wbuf(L);
 	char tmp[64];
 	size_t n;
 	const char *s = to_text(L, 2, tmp, sizeof tmp, &n);

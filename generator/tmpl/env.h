@@ -32,6 +32,10 @@
 /* Instructions between two calls of the count hook: small enough that a
  * caught limit error is re-raised quickly, large enough to cost nothing. */
 #define HOOK_TICK 1000
+/* Lua's blocks up to POOL_MAX bytes come from per-env free lists by size
+ * class of POOL_STEP bytes (sandbox.c). */
+#define POOL_MAX  256
+#define POOL_STEP 16
 #define WBUF_META "gapmap.tmpl.out"
 
 #define MSG_INSTR "template instruction limit exceeded"
@@ -51,15 +55,23 @@ struct tmpl_env {
 	size_t ntmpls, cap;
 	int builtins_ref; /* read-only table behind every scope */
 	int scopes_ref;   /* depth -> scope of the render at that depth */
+	/* The metatable of wbufs (WBUF_META), to tell them fast, and its
+	 * reference in the registry. */
+	const void *wbuf_mt;
+	int wbuf_mt_ref;
 	size_t max_instr, max_mem;
 	int tick;
 	long long max_cpu_ns; /* 0: no CPU-time limit */
 	tmpl_budget *shared;  /* the build's budget, or NULL */
 	size_t shared_held;   /* what this env has charged to it */
+	size_t shared_spare;  /* the part of shared_held not in use (take_shared) */
 
 	/* Memory is always counted; the budget is enforced only while
 	 * rendering. */
 	size_t mem_used;
+	/* Free blocks of Lua's up to POOL_MAX bytes, by size in POOL_STEPs
+	 * (sb_alloc); each starts with the next. */
+	void *pool[POOL_MAX / POOL_STEP + 1];
 	size_t mem_limit;
 	bool rendering;
 
@@ -70,7 +82,8 @@ struct tmpl_env {
 	bool cpu_over;      /* ... the CPU-time one */
 	bool mem_over;
 	bool build_over;      /* the memory limit hit was the build's */
-	long long cpu_start;  /* the thread's CPU clock at the start, in ns */
+	long long cpu_start;  /* the thread's CPU clock at the start, in ns; -1: not read yet */
+	long long wall_start; /* monotonic ns at the start */
 	long long wall_check; /* monotonic ns of the last CPU clock read */
 	const char *mem_file; /* template running when memory ran out */
 	char *limit_msg;      /* "file:line: ..." where a limit was first hit */
@@ -105,6 +118,11 @@ void sb_mark_mem_over(tmpl_env *e, const char *file);
 /* Turns a refused allocation Lua did not retry into a memory-limit hit. */
 void sb_settle(tmpl_env *e);
 void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* Gives up to n bytes of what the env charged to the build's budget but
+ * does not use back to it (all of it: SIZE_MAX, when the env is freed). */
+void sb_release_shared(tmpl_env *e, size_t n);
+/* Frees the env's free lists of small blocks (after lua_close). */
+void sb_pool_drain(tmpl_env *e);
 void sb_hook(lua_State *L, lua_Debug *ar);
 /* The message of the limit the render hit. */
 const char *sb_over_msg(const tmpl_env *e);

@@ -96,31 +96,120 @@ void sb_settle(tmpl_env *e)
 
 /* ---- allocator ---------------------------------------------------------- */
 
+/* The build's budget is a counter every thread's allocations would update
+ * (an atomic operation on a cache line the render threads pass back and
+ * forth: 5% of their time). Each env takes SHARED_CHUNK at a time and
+ * hands it out itself, so the budget sees an env's use to within
+ * 2 * SHARED_CHUNK. */
+#define SHARED_CHUNK ((size_t)256 * 1024)
+
 /* Charges n bytes a render allocates to the build's budget; false (and
  * nothing charged) when it has no room. */
 static bool take_shared(tmpl_env *e, size_t n)
 {
 	if (!e->shared)
 		return true;
-	size_t before = atomic_fetch_add(&e->shared->used, n);
-	if (before > e->shared->max || n > e->shared->max - before) {
-		atomic_fetch_sub(&e->shared->used, n);
-		return false;
+	if (e->shared_spare >= n) {
+		e->shared_spare -= n;
+		return true;
 	}
-	e->shared_held += n;
-	return true;
+	size_t need = n - e->shared_spare;
+	/* A chunk more than needed when the budget has room for it, else
+	 * exactly what is needed: the limit is where it always was. */
+	for (size_t grab = need + SHARED_CHUNK;; grab = need) {
+		size_t before = atomic_fetch_add(&e->shared->used, grab);
+		if (before <= e->shared->max && grab <= e->shared->max - before) {
+			e->shared_held += grab;
+			e->shared_spare += grab;
+			e->shared_spare -= n;
+			return true;
+		}
+		atomic_fetch_sub(&e->shared->used, grab);
+		if (grab == need)
+			return false;
+	}
 }
 
 /* Memory the state freed goes back to the build's budget, up to what this
- * env charged to it (the caller's own data was never charged). */
+ * env charged to it (the caller's own data was never charged); the env
+ * keeps up to SHARED_CHUNK of it for its next allocations. */
 static void give_back(tmpl_env *e, size_t n)
 {
-	if (!e->shared || !e->shared_held)
+	if (!e->shared || e->shared_held == e->shared_spare)
 		return;
-	if (n > e->shared_held)
-		n = e->shared_held;
+	if (n > e->shared_held - e->shared_spare)
+		n = e->shared_held - e->shared_spare;
+	e->shared_spare += n;
+	if (e->shared_spare > 2 * SHARED_CHUNK)
+		sb_release_shared(e, e->shared_spare - SHARED_CHUNK);
+}
+
+void sb_release_shared(tmpl_env *e, size_t n)
+{
+	if (!e->shared)
+		return;
+	if (n > e->shared_spare)
+		n = e->shared_spare;
+	e->shared_spare -= n;
 	e->shared_held -= n;
 	atomic_fetch_sub(&e->shared->used, n);
+}
+
+/* Small blocks (tables, strings, userdata, closures: most of what a
+ * render allocates, and frees when the collector runs) come from the env's
+ * own free lists, one per POOL_STEP of size, instead of malloc: one thread
+ * uses an env, so no locks, and no search for a fitting chunk. The blocks
+ * go back to malloc when the env is freed (sb_pool_drain). */
+#define POOL_CLASS(n) (((n) + POOL_STEP - 1) / POOL_STEP)
+
+static void pool_free(tmpl_env *e, void *ptr, size_t size)
+{
+	if (!ptr)
+		return;
+	if (size > POOL_MAX || size == 0) {
+		free(ptr);
+		return;
+	}
+	size_t c = POOL_CLASS(size);
+	*(void **)ptr = e->pool[c];
+	e->pool[c] = ptr;
+}
+
+/* realloc for blocks of Lua's: old is ptr's size (0 when ptr is NULL). */
+static void *pool_realloc(tmpl_env *e, void *ptr, size_t old, size_t nsize)
+{
+	size_t oc = old && old <= POOL_MAX ? POOL_CLASS(old) : 0;
+	size_t nc = nsize <= POOL_MAX ? POOL_CLASS(nsize) : 0;
+	if (!oc && !nc)
+		return realloc(ptr, nsize);
+	/* A pooled block that shrinks stays where it is: it is at least as
+	 * large as its new class, into whose list it goes when freed. */
+	if (oc && nc && nc <= oc)
+		return ptr;
+	void *p;
+	if (nc && e->pool[nc]) {
+		p = e->pool[nc];
+		e->pool[nc] = *(void **)p;
+	} else {
+		p = malloc(nc ? nc * POOL_STEP : nsize);
+	}
+	if (!p) /* Lua counts on shrinking: a large block that shrinks stays too */
+		return ptr && nsize < old ? ptr : NULL;
+	if (ptr) {
+		memcpy(p, ptr, old < nsize ? old : nsize);
+		pool_free(e, ptr, old);
+	}
+	return p;
+}
+
+void sb_pool_drain(tmpl_env *e)
+{
+	for (size_t c = 0; c < sizeof e->pool / sizeof *e->pool; c++)
+		while (e->pool[c]) {
+			void *next = *(void **)e->pool[c];
+			free(e->pool[c]);
+			e->pool[c] = next;
+		}
 }
 
 void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -128,7 +217,7 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	tmpl_env *e = ud;
 	size_t old = ptr ? osize : 0; /* when ptr is NULL, osize is a type tag */
 	if (nsize == 0) {
-		free(ptr);
+		pool_free(e, ptr, old);
 		e->mem_used -= old;
 		give_back(e, old);
 		return NULL;
@@ -160,7 +249,7 @@ void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			return NULL;
 		}
 	}
-	void *p = realloc(ptr, nsize);
+	void *p = pool_realloc(e, ptr, old, nsize);
 	if (!p) {
 		if (nsize > old && e->rendering)
 			give_back(e, nsize - old);
@@ -184,16 +273,20 @@ static long long clock_ns(clockid_t id)
 	return (long long)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The thread's CPU clock is a system call (microseconds), so a render
+ * reads it only once CPU_CHECK_NS of wall time have passed, and then once
+ * every CPU_CHECK_NS: a page that renders in less (every ordinary page)
+ * never reads it. Until the first read the render counts as having used
+ * its whole wall time (a thread never uses more CPU than that), so a
+ * render stops at most CPU_CHECK_NS before its limit (when its thread was
+ * waiting in its first CPU_CHECK_NS) or that much, or one hook tick, after. */
 void sb_start_clock(tmpl_env *e)
 {
-	e->cpu_start = clock_ns(CLOCK_THREAD_CPUTIME_ID);
-	e->wall_check = clock_ns(HOOK_CLOCK);
+	e->cpu_start = -1;
+	e->wall_start = e->wall_check = clock_ns(HOOK_CLOCK);
 }
 
-/* Whether the render has used up its CPU time. The thread's CPU clock is a
- * system call (microseconds), so it is read only when CPU_CHECK_NS of wall
- * time have passed: a render stops at most that much wall time, or one hook
- * tick, after its limit. */
+/* Whether the render has used up its CPU time. */
 static bool cpu_spent(tmpl_env *e)
 {
 	if (!e->max_cpu_ns)
@@ -202,7 +295,10 @@ static bool cpu_spent(tmpl_env *e)
 	if (now - e->wall_check < CPU_CHECK_NS)
 		return false;
 	e->wall_check = now;
-	return clock_ns(CLOCK_THREAD_CPUTIME_ID) - e->cpu_start >= e->max_cpu_ns;
+	long long cpu = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+	if (e->cpu_start < 0)
+		e->cpu_start = cpu - (now - e->wall_start);
+	return cpu - e->cpu_start >= e->max_cpu_ns;
 }
 
 const char *sb_over_msg(const tmpl_env *e)
@@ -335,7 +431,8 @@ wbuf *wbuf_new(lua_State *L, tmpl_env *e)
 	w->p = NULL;
 	w->len = w->cap = 0;
 	w->e = e;
-	luaL_setmetatable(L, WBUF_META);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, e->wbuf_mt_ref); /* WBUF_META, without a lookup by name */
+	lua_setmetatable(L, -2);
 	return w;
 }
 
@@ -811,11 +908,12 @@ void sb_open(tmpl_env *e)
 	e->scopes_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	luaL_newmetatable(L, WBUF_META);
+	e->wbuf_mt = lua_topointer(L, -1);
 	lua_pushcfunction(L, wbuf_gc);
 	lua_setfield(L, -2, "__gc");
 	lua_pushboolean(L, 0);
 	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
+	e->wbuf_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 
 	/* Templates never see the global table (each has its own _ENV), but
 	 * empty it so that load, dofile and friends are gone from the state

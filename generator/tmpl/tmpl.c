@@ -196,6 +196,8 @@ void tmpl_free(tmpl_env *e)
 	if (!e)
 		return;
 	lua_close(e->L); /* before free(e): the allocator and wbuf_gc use e */
+	sb_release_shared(e, SIZE_MAX);
+	sb_pool_drain(e);
 	for (size_t i = 0; i < e->ntmpls; i++) {
 		free(e->tmpls[i].name);
 		free(e->tmpls[i].file);

@@ -14,12 +14,29 @@ sizes=${GAPMAP_BENCH_SIZES:-"1000 10000 100000"}
 runs=${GAPMAP_BENCH_RUNS:-3}
 command -v hugo >/dev/null 2>&1 || { echo "hugo missing: run 'sh tools/deps.sh bench' (as root)"; exit 1; }
 echo "gapmap $(./build/gapmap --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f1-2), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
-echo "median of $runs runs; peak = maximum resident set size"
+echo "median of $runs runs; peak = maximum resident set size; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # median FILE: the middle value of the numbers in FILE (one a line)
 median() { sort -n "$1" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-# measure NAME FOLDER COMMAND...: removes FOLDER (untimed), then runs COMMAND, $runs
-# times; leaves $out/NAME.wall and .rss
+# Earlier runs' outputs are moved into $trash, not deleted, before the clock
+# starts, and deleted when the bench ends. Deleting them just before a run
+# would time the file system, not the tool: ext4 without a journal (as on
+# the machine of the README's figures) skips inodes freed in the last 60 s
+# when it creates files (fs/ext4/ialloc.c, recently_deleted), so creating
+# 20,000 files right after deleting 20,000 took cp -r 1.1, 4.3, then 7.8 s
+# in three runs in a row there. The window is 6 minutes while the freed
+# inodes' blocks are not yet written back: start a bench no sooner after
+# another one (or any large deletion on the same disk).
+trash=$out/trash
+rm -rf "$trash"
+mkdir -p "$trash"
+trap 'rm -rf "$trash"' EXIT
+# aside FOLDER: moves FOLDER (if any) into $trash.
+aside() {
+	[ ! -e "$1" ] || mv "$1" "$trash/$(basename "$1").$(date +%s%N)"
+}
+# measure NAME FOLDER COMMAND...: moves FOLDER aside (untimed), then runs
+# COMMAND, $runs times; leaves $out/NAME.wall and .rss
 measure() {
 	name=$1
 	fresh=$2
@@ -28,7 +45,7 @@ measure() {
 	: >"$out/$name.rss"
 	i=0
 	while [ $i -lt "$runs" ]; do
-		rm -rf "$fresh"
+		aside "$fresh"
 		sync
 		/usr/bin/time -f '%e %M' -o "$out/$name.time" "$@" >/dev/null 2>"$out/$name.err" || {
 			echo "$name failed:"
@@ -50,7 +67,7 @@ for n in $sizes; do
 	measure "gapmap-$n" "$out/site-gapmap-$n" ./build/gapmap build -C "$dir/gapmap" -o "$out/site-gapmap-$n" --quiet
 	measure "hugo-$n" "$out/site-hugo-$n" hugo --quiet -s "$dir/hugo" -d "$out/site-hugo-$n"
 	measure "cp-$n" "$out/site-cp-$n" cp -r "$out/site-gapmap-$n" "$out/site-cp-$n"
-	rm -rf "$out/site-cp-$n"
+	aside "$out/site-cp-$n"
 	for tool in gapmap hugo cp; do
 		wall=$(median "$out/$tool-$n.wall")
 		rss=$(median "$out/$tool-$n.rss")
@@ -67,3 +84,4 @@ for n in $sizes; do
 		"$(awk "BEGIN{print $wall_hugo / $wall_gapmap}")" "$(awk "BEGIN{print $wall_gapmap / ($wall_cp > 0 ? $wall_cp : 0.01)}")" \
 		"$(find "$out/site-gapmap-$n" -name '*.html' -printf '%s\n' | sort -n | tail -1 | awk '{printf "%.0f", $1 / 1024}')"
 done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

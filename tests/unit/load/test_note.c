@@ -11,8 +11,39 @@ static char *html(const char *md, int shift)
 	return note_html(md, strlen(md), shift);
 }
 
+/* note_parse gives what note_html, note_text and note_links give, from
+ * one parse: the links as written (before URLs are neutralised in the
+ * HTML), the text without the shift. */
+static void parse_once(void)
+{
+	const char *md = "# Head\n\nSee [a](a.pdf), [bad](javascript:x) and ![i](img/i.png).\n\n"
+	                 "## Sub `c`\nline  \nbreak [abs](https://x.org)\n";
+	size_t len = strlen(md);
+	note_parts np;
+	note_parse(md, len, 1, &np);
+	char *h = note_html(md, len, 1), *t = note_text(md, len);
+	size_t n;
+	note_link *l = note_links(md, len, 0, &n);
+	CHECK_STR(np.html, h);
+	CHECK_CONTAINS(np.html, "<h2>Head</h2>");
+	CHECK(strstr(np.html, "javascript:") == NULL);
+	CHECK_STR(np.text, t);
+	CHECK(np.nlinks == n && n == 2);
+	for (size_t i = 0; i < n && i < np.nlinks; i++) {
+		CHECK_STR(np.links[i].url, l[i].url);
+		CHECK(np.links[i].line == l[i].line && np.links[i].col == l[i].col);
+	}
+	free(h);
+	free(t);
+	note_links_free(l, n);
+	free(np.html);
+	free(np.text);
+	note_links_free(np.links, np.nlinks);
+}
+
 int main(void)
 {
+	parse_once();
 	char *h = html("# Title\n\nSome *text*.\n", 1);
 	CHECK_CONTAINS(h, "<h2>Title</h2>");
 	CHECK_CONTAINS(h, "<em>text</em>");

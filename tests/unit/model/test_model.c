@@ -20,6 +20,59 @@ static void put(const char *rel, const char *text)
 	free(path);
 }
 
+/* Every message of d, sorted and formatted, one a line. */
+static char *messages(diag *d)
+{
+	diag_sort(d);
+	buf b = BUF_INIT;
+	for (size_t i = 0; i < d->count; i++) {
+		diag_format(&d->items[i], &b);
+		buf_putc(&b, '\n');
+	}
+	return buf_detach(&b);
+}
+
+/* Loaded by one thread or several, the same records in the same order and
+ * the same messages in the same order (records are loaded in chunks). */
+static void same_whatever_jobs(void)
+{
+	for (int i = 0; i < 300; i++) {
+		char name[64], text[256];
+		snprintf(name, sizeof name, "studies/r%03d.yaml", i);
+		snprintf(text, sizeof text,
+		         "title: R%d\nyear: %s\nadded: 2024-01-01\noutcome: %s\nsetting: gp\n", i,
+		         i % 7 ? "2020" : "soon", i % 11 ? "pain" : "pian");
+		put(name, text);
+		snprintf(name, sizeof name, "studies/r%03d.md", i);
+		put(name, i % 5 ? "Found *this*.\n" : "What the study found, in your own words.\n");
+	}
+	char *out[2];
+	size_t nrecs[2], errors[2];
+	char *ids[2];
+	for (int k = 0; k < 2; k++) {
+		diag *d = diag_new();
+		model *m = model_open(dir, &(model_opts){.jobs = k ? 3 : 1}, d);
+		CHECK(m != NULL);
+		out[k] = messages(d);
+		errors[k] = d->errors;
+		nrecs[k] = m ? m->nrecs : 0;
+		buf b = BUF_INIT;
+		for (size_t i = 0; m && i < m->nrecs; i++)
+			buf_printf(&b, "%s ", m->recs[i]->id);
+		ids[k] = buf_detach(&b);
+		model_free(m);
+		diag_free(d);
+	}
+	CHECK(errors[0] > 40 && errors[0] == errors[1]);
+	CHECK(nrecs[0] > 200 && nrecs[0] == nrecs[1]);
+	CHECK_STR(out[0], out[1]);
+	CHECK_STR(ids[0], ids[1]);
+	for (int k = 0; k < 2; k++) {
+		free(out[k]);
+		free(ids[k]);
+	}
+}
+
 int main(void)
 {
 	CHECK(mkdtemp(dir) != NULL);
@@ -60,7 +113,7 @@ int main(void)
 	remove(broken);
 	free(broken);
 	diag *d3 = diag_new();
-	m = model_open(dir, &(model_opts){true}, d3);
+	m = model_open(dir, &(model_opts){.drafts = true}, d3);
 	CHECK(m && d3->errors == 0 && m->nrecs == 3 && m->ndrafts == 0 && m->nstudies == 2);
 	CHECK(m && m->nfailed == 0);
 	model_free(m);
@@ -69,6 +122,7 @@ int main(void)
 	model_free(m);
 	diag_free(d3);
 	diag_free(d);
+	same_whatever_jobs();
 	free(studies);
 	TEST_MAIN_END();
 }

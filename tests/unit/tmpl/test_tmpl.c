@@ -216,6 +216,10 @@ static void test_errors(tmpl_env *e)
 	           "(while rendering studies/w.yaml)");
 	EXPECT_ERR(e, "<%= nope.x %>", "attempt to index a nil value (global 'nope')");
 	EXPECT_ERR(e, "<% error({}) %>", "templates/t.html: error: template raised a table value");
+	/* The writers a compiled template calls take only its own output. */
+	EXPECT_ERR(e, "<% __gm_w({}, 'x') %>", "templates/t.html:1: error:");
+	EXPECT_ERR(e, "<% __gm_e(io, 'x') %>", "templates/t.html:1: error:");
+	EXPECT_ERR(e, "<% __gm_r(nil, 'x') %>", "templates/t.html:1: error:");
 
 	/* Line numbers survive multi-line code, comments, strings, trimming
 	 * and CRLF line ends. */
