@@ -640,7 +640,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	build_state st = {.o = o};
 	if (o->incr) /* before the load: a save during it is seen next time */
 		incr_scan(o->incr, o);
-	st.m = model_open(o->content_dir, &(model_opts){o->drafts}, d);
+	st.m = o->incr ? incr_model(o->incr, o, &stats->reread, d)
+	               : model_open(o->content_dir, &(model_opts){o->drafts}, d);
 	if (!st.m) {
 		if (o->incr)
 			incr_finish(o->incr, NULL, 0, NULL, NULL, false);

@@ -30,6 +30,7 @@ typedef struct build_stats {
 	size_t pages; /* HTML pages */
 	size_t rendered; /* of them, rendered (the rest carried over: incremental) */
 	size_t files; /* every file written */
+	size_t reread; /* incremental: record files read (the rest were kept) */
 	size_t drafts; /* drafts left out (or, with drafts, included) */
 	double seconds;
 } build_stats;

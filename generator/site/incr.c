@@ -28,11 +28,8 @@ typedef struct incr_page {
 	size_t nkeys;
 } incr_page;
 
-/* A file of studies/ and its fingerprint. */
-typedef struct incr_file {
-	char *name;
-	uint64_t fp;
-} incr_file;
+/* A file of studies/ and its fingerprint: model/reuse.h's model_file. */
+typedef model_file incr_file;
 
 struct build_incr {
 	/* The last good build's; valid false until there is one. */
@@ -46,6 +43,9 @@ struct build_incr {
 	uint64_t cur_global, cur_totals;
 	incr_file *files; /* sorted by name */
 	size_t nfiles;
+	bool studies_dir;   /* studies/ is a folder (not a link) */
+	bool studies_other; /* ... holding something besides records and notes */
+	rec_cache *cache;   /* parsed records kept for the next build */
 	incr_rec *cur_recs;
 	size_t ncur_recs;
 	bool active;  /* incremental: incr_clean may say true */
@@ -130,6 +130,9 @@ static void scan_tree(build_incr *s, const char *dir, const char *rel, bool stud
 		struct stat st;
 		if (fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (studies && !(S_ISREG(st.st_mode) &&
+		                 (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))))
+			s->studies_other = true;
 		if (studies && S_ISREG(st.st_mode) &&
 		    (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))) {
 			if (s->nfiles == cap) {
@@ -160,6 +163,7 @@ void incr_scan(build_incr *s, const build_opts *o)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	s->nfiles = 0;
+	s->studies_dir = s->studies_other = false;
 	uint64_t h = fnv_str(fnv_str(FNV0, o->base_url), o->drafts ? "d" : "");
 	/* The content folder but studies/, then studies/ apart. */
 	DIR *dp = opendir(o->content_dir);
@@ -174,7 +178,9 @@ void incr_scan(build_incr *s, const build_opts *o)
 		h += entry_fp(n, &st);
 		if (S_ISDIR(st.st_mode)) {
 			char *p = path_join(o->content_dir, n);
-			scan_tree(s, p, n, strcmp(n, "studies") == 0, &h);
+			bool studies = strcmp(n, "studies") == 0;
+			s->studies_dir |= studies;
+			scan_tree(s, p, n, studies, &h);
 			free(p);
 		}
 	}
@@ -464,9 +470,17 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 	s->valid = true;
 }
 
+model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d)
+{
+	return model_reopen(o->content_dir, &(model_opts){o->drafts}, s->cache, s->files, s->nfiles,
+	                    s->studies_dir && !s->studies_other, reread, d);
+}
+
 build_incr *incr_new(void)
 {
-	return xcalloc(1, sizeof(build_incr));
+	build_incr *s = xcalloc(1, sizeof(build_incr));
+	s->cache = rec_cache_new();
+	return s;
 }
 
 void incr_free(build_incr *s)
@@ -480,5 +494,6 @@ void incr_free(build_incr *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	free(s->files);
+	rec_cache_free(s->cache);
 	free(s);
 }

@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "model/model.h"
+#include "model/reuse.h"
 #include "render/render.h"
 
 typedef struct build_incr build_incr;
@@ -41,6 +42,12 @@ void incr_free(build_incr *s);
 
 /* Fingerprints the inputs; first step of a build. */
 void incr_scan(build_incr *s, const build_opts *o);
+
+/* The model of o's content folder (model_open), reading again only the
+ * records whose files changed since the last call (model/reuse.h); after
+ * incr_scan. *reread: record files read. Free it with model_free before
+ * the next call. */
+model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d);
 
 /* Compares the loaded model with the last good build's; after it,
  * incr_clean answers. */
