@@ -15,6 +15,7 @@
 #include "model/history.h"
 #include "model/model.h"
 #include "site/incr.h"
+#include "site/inplace.h"
 #include "site/links.h"
 #include "site/output.h"
 #include "prisma/prisma.h"
@@ -162,23 +163,40 @@ static void state_free(build_state *st)
 	free(st->site_templates);
 }
 
-static int write_buf(out_writer *w, const char *rel, buf *b, diag *d)
+/* Where a build writes: a new site swapped in at the end (w), or, for
+ * serve's incremental rebuilds, the current site updated in place (ip).
+ * Exactly one is set. */
+typedef struct site_out {
+	out_writer *w;
+	inplace *ip;
+} site_out;
+
+static int write_buf(site_out *w, const char *rel, buf *b, diag *d)
 {
-	return out_write(w, rel, b->data ? b->data : "", b->len, d);
+	const char *data = b->data ? b->data : "";
+	return w->ip ? inplace_write(w->ip, rel, data, b->len, d)
+	             : out_write(w->w, rel, data, b->len, d);
 }
 
 /* One data file streamed to disk (rel in the new site) by a writer that
  * takes the model and a sink: never whole in memory. */
 typedef void (*data_writer)(const model *m, void *arg, sink *out);
 
-static int stream_file(out_writer *w, const char *rel, data_writer fn, const model *m, void *arg,
+static int stream_file(site_out *w, const char *rel, data_writer fn, const model *m, void *arg,
                        diag *d)
 {
-	out_stream *f = out_open(w, rel, d);
+	if (w->ip) {
+		inplace_stream *f = inplace_open(w->ip, rel, d);
+		if (!f)
+			return -1;
+		fn(m, arg, inplace_stream_sink(f));
+		return inplace_close(w->ip, f, d);
+	}
+	out_stream *f = out_open(w->w, rel, d);
 	if (!f)
 		return -1;
 	fn(m, arg, out_stream_sink(f));
-	return out_close(w, f, d);
+	return out_close(w->w, f, d);
 }
 
 /* The data downloads, each written by one of the format writers. */
@@ -244,7 +262,7 @@ static void write_sitemap_index(const model *m, void *arg, sink *out)
 
 /* sitemap.xml; over EXPORT_SITEMAP_MAX_URLS pages, parts sitemap-1.xml,
  * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
-static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages, diag *d)
+static int write_sitemaps(site_out *w, const model *m, char *const *pages, size_t npages, diag *d)
 {
 	if (npages <= EXPORT_SITEMAP_MAX_URLS)
 		return stream_file(w, "sitemap.xml", write_sitemap, m,
@@ -272,7 +290,7 @@ static int write_sitemaps(out_writer *w, const model *m, char *const *pages, siz
  * as it is written. Written before the pages are rendered, so that what a
  * writer keeps while it runs is freed before the render threads' Lua
  * states exist: the two never add up. */
-static int write_data(out_writer *w, const model *m, diag *d)
+static int write_data(site_out *w, const model *m, diag *d)
 {
 	static const struct {
 		const char *rel;
@@ -419,7 +437,7 @@ static void load_prisma(build_state *st, diag *d)
 }
 
 /* Draws every flow once, for the site: PNG and SVG from one layout. */
-static int draw_flows(build_state *st, out_writer *w, diag *d)
+static int draw_flows(build_state *st, site_out *w, diag *d)
 {
 	size_t n = st->prisma ? prisma_flow_count(st->prisma) : 0;
 	st->flows = xcalloc(n ? n : 1, sizeof *st->flows);
@@ -512,7 +530,7 @@ done:
  * with the thread's own Lua state, so pages never wait on each other. */
 typedef struct render_worker {
 	render_ctx *rc;
-	out_writer *w;
+	site_out *w;
 	const render_job *jobs;
 	size_t njobs, first, step;
 	bool *done; /* one flag per job; each written by one thread only */
@@ -529,8 +547,10 @@ static void *render_worker_run(void *arg)
 	render_worker *rw = arg;
 	buf html = BUF_INIT;
 	for (size_t i = rw->first; i < rw->njobs; i += rw->step) {
+		/* Updating in place, the site holds the page as the last build
+		 * left it: nothing to do. */
 		if (rw->incr && rw->w && incr_clean(rw->incr, &rw->jobs[i]) &&
-		    out_carry(rw->w, rw->jobs[i].path) == 0) {
+		    (rw->w->ip || out_carry(rw->w->w, rw->jobs[i].path) == 0)) {
 			rw->carried[i] = rw->done[i] = true;
 			continue;
 		}
@@ -563,7 +583,7 @@ static size_t worker_count(const build_opts *o, size_t njobs)
 }
 
 /* Renders every job. Returns -1 when the templates cannot be used at all. */
-static int render_all(build_state *st, out_writer *w, const render_job *jobs, size_t njobs,
+static int render_all(build_state *st, site_out *w, const render_job *jobs, size_t njobs,
                       bool *done, render_deps *deps, bool *carried, diag *d)
 {
 	size_t n = worker_count(st->o, njobs);
@@ -672,9 +692,14 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	load_prisma(&st, d);
 	/* With errors already found, go on checking (the diagrams, every
 	 * template and page) but write nothing. */
-	out_writer *w = NULL;
+	site_out out = {NULL, NULL}, *w = NULL;
 	if (!o->check_only && !d->errors) {
-		w = out_begin(o->out_dir, o->content_dir, d);
+		/* An incremental rebuild updates the served site in place. */
+		if (o->incr && incr_active(o->incr))
+			out.ip = inplace_begin(o->out_dir);
+		if (!out.ip)
+			out.w = out_begin(o->out_dir, o->content_dir, d);
+		w = out.ip || out.w ? &out : NULL;
 		if (!w) {
 			if (o->incr)
 				incr_finish(o->incr, NULL, 0, NULL, NULL, false);
@@ -713,18 +738,26 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		}
 		if (w && !d->errors) {
 			write_sitemaps(w, st.m, pages, npages, d);
-			copy_assets(w, st.theme, d);
+			/* In place, the theme (and so its assets) is as last time. */
+			if (out.w)
+				copy_assets(out.w, st.theme, d);
 		}
 		free(pages);
 	}
 	free(done);
 	int result = 0;
 	if (d->errors) {
-		out_abort(w);
+		out_abort(out.w);
+		inplace_abort(out.ip);
 		result = 1;
-	} else if (w) {
-		stats->files = out_count(w);
-		if (out_commit(w, d) != 0)
+	} else if (out.ip) {
+		stats->files = inplace_count(out.ip);
+		incr_remove_gone(o->incr, jobs, njobs, out.ip);
+		if (inplace_commit(out.ip, d) != 0)
+			result = 1;
+	} else if (out.w) {
+		stats->files = out_count(out.w);
+		if (out_commit(out.w, d) != 0)
 			result = 1;
 	}
 	if (o->incr)

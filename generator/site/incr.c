@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "formats/export.h"
 #include "site/build.h"
 #include "site/output.h"
 
@@ -405,6 +406,40 @@ bool incr_clean(const build_incr *s, const render_job *job)
 		if (bsearch(&p->keys[i], s->dirty, s->ndirty, sizeof *s->dirty, cmp_str))
 			return false;
 	return true;
+}
+
+bool incr_active(const build_incr *s)
+{
+	return s->active;
+}
+
+static size_t sitemap_parts(size_t pages)
+{
+	return pages > EXPORT_SITEMAP_MAX_URLS
+	           ? (pages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS
+	           : 0;
+}
+
+void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs, inplace *ip)
+{
+	const char **now = xcalloc(njobs ? njobs : 1, sizeof *now);
+	size_t in_map = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		now[i] = jobs[i].path;
+		in_map += jobs[i].kind != RJ_404;
+	}
+	qsort(now, njobs, sizeof *now, cmp_str);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!bsearch(&s->pages[i].path, now, njobs, sizeof *now, cmp_str))
+			inplace_remove(ip, s->pages[i].path);
+	free(now);
+	/* sitemap-N.xml parts beyond the ones written now (at most one part
+	 * per EXPORT_SITEMAP_MAX_URLS of the last build's pages). */
+	for (size_t k = sitemap_parts(in_map) + 1; k <= sitemap_parts(s->npages); k++) {
+		char *rel = xasprintf("sitemap-%zu.xml", k);
+		inplace_remove(ip, rel);
+		free(rel);
+	}
 }
 
 static void pages_free(incr_page *p, size_t n)

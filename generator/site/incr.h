@@ -33,6 +33,7 @@
 #include "model/model.h"
 #include "model/reuse.h"
 #include "render/render.h"
+#include "site/inplace.h"
 
 typedef struct build_incr build_incr;
 typedef struct build_opts build_opts;
@@ -56,6 +57,14 @@ void incr_plan(build_incr *s, const model *m);
 /* True when job need not be rendered: the last good build rendered it and
  * nothing it read has changed. Always false for a full build. */
 bool incr_clean(const build_incr *s, const render_job *job);
+
+/* Whether this build is incremental (after incr_plan): the last build was
+ * good and nothing but records and notes changed since. */
+bool incr_active(const build_incr *s);
+
+/* Asks ip to remove the last build's pages that are not among jobs, and
+ * sitemap parts no longer needed. */
+void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs, inplace *ip);
 
 /* Ends a build. ok: the site was written (committed). deps[i]: what job i
  * read when it was rendered; carried[i]: it was carried over instead (its

@@ -1,0 +1,271 @@
+#include "site/inplace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "site/output.h"
+
+typedef enum ip_kind { IP_WRITE, IP_KEEP, IP_REMOVE } ip_kind;
+
+typedef struct ip_file {
+	char *rel;
+	char *data; /* IP_WRITE: the bytes */
+	size_t len;
+	ip_kind kind;
+} ip_file;
+
+struct inplace {
+	int root; /* the site's folder */
+	pthread_mutex_t lock;
+	ip_file *files;
+	size_t n, cap;
+	size_t count; /* written or kept */
+};
+
+struct inplace_stream {
+	char *rel;
+	buf b;
+	sink s;
+};
+
+inplace *inplace_begin(const char *target)
+{
+	int root = open(target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return NULL;
+	struct stat st;
+	if (fstatat(root, OUT_MARKER, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+		close(root);
+		return NULL;
+	}
+	inplace *w = xcalloc(1, sizeof *w);
+	w->root = root;
+	pthread_mutex_init(&w->lock, NULL);
+	return w;
+}
+
+static void push(inplace *w, ip_file f)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->files = xrealloc(w->files, w->cap * sizeof *w->files);
+	}
+	w->files[w->n++] = f;
+	w->count += f.kind != IP_REMOVE;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static bool checked(const char *rel, diag *d)
+{
+	if (out_safe_relpath(rel))
+		return true;
+	diag_error(d, "", 0, 0, "refusing to write outside the output folder: \"%s\"", rel);
+	return false;
+}
+
+int inplace_write(inplace *w, const char *rel, const void *data, size_t len, diag *d)
+{
+	if (!checked(rel, d))
+		return -1;
+	char *copy = xmalloc(len ? len : 1);
+	memcpy(copy, data, len);
+	push(w, (ip_file){xstrdup(rel), copy, len, IP_WRITE});
+	return 0;
+}
+
+inplace_stream *inplace_open(inplace *w, const char *rel, diag *d)
+{
+	(void)w;
+	if (!checked(rel, d))
+		return NULL;
+	inplace_stream *f = xcalloc(1, sizeof *f);
+	f->rel = xstrdup(rel);
+	return f;
+}
+
+sink *inplace_stream_sink(inplace_stream *f)
+{
+	f->s = sink_for_buf(&f->b);
+	return &f->s;
+}
+
+int inplace_close(inplace *w, inplace_stream *f, diag *d)
+{
+	(void)d;
+	size_t len = f->b.len;
+	char *data = f->b.data ? buf_detach(&f->b) : xstrdup("");
+	push(w, (ip_file){f->rel, data, len, IP_WRITE});
+	free(f);
+	return 0;
+}
+
+/* Opens the folder holding rel's last part, one part at a time from the
+ * site's folder, following no links; creates missing folders when asked.
+ * Returns the folder and sets *leaf, or -1. */
+static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf)
+{
+	int dir = dup(w->root);
+	const char *p = rel;
+	for (const char *slash; dir >= 0 && (slash = strchr(p, '/'));) {
+		char *part = xstrndup(p, (size_t)(slash - p));
+		int next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create && mkdirat(dir, part, 0755) == 0)
+			next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(part);
+		close(dir);
+		dir = next;
+		p = slash + 1;
+	}
+	*leaf = p;
+	return dir;
+}
+
+int inplace_keep(inplace *w, const char *rel)
+{
+	if (!out_safe_relpath(rel))
+		return -1;
+	const char *leaf;
+	int dir = open_parent(w, rel, false, &leaf);
+	if (dir < 0)
+		return -1;
+	struct stat st;
+	int ok = fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	close(dir);
+	if (!ok)
+		return -1;
+	push(w, (ip_file){xstrdup(rel), NULL, 0, IP_KEEP});
+	return 0;
+}
+
+void inplace_remove(inplace *w, const char *rel)
+{
+	if (out_safe_relpath(rel))
+		push(w, (ip_file){xstrdup(rel), NULL, 0, IP_REMOVE});
+}
+
+/* Whether the file leaf in dir holds exactly data. */
+static bool same_bytes(int dir, const char *leaf, const char *data, size_t len)
+{
+	int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	char chunk[65536];
+	for (size_t off = 0; same && off < len;) {
+		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (r <= 0 || (size_t)r > len - off || memcmp(chunk, data + off, (size_t)r) != 0)
+			same = false;
+		else
+			off += (size_t)r;
+	}
+	close(fd);
+	return same;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t r = write(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Writes f if its bytes changed: a hidden temporary name, then renamed
+ * over the old file. Returns 1 written, 0 unchanged, -1 after reporting. */
+static int put(inplace *w, const ip_file *f, diag *d)
+{
+	const char *leaf;
+	int dir = open_parent(w, f->rel, true, &leaf);
+	if (dir < 0) {
+		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
+		return -1;
+	}
+	if (same_bytes(dir, leaf, f->data, f->len)) {
+		close(dir);
+		return 0;
+	}
+	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
+	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -1 : write_all(fd, f->data, f->len);
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	if (rc == 0 && renameat(dir, tmp, dir, leaf) != 0)
+		rc = -1;
+	if (rc != 0) {
+		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
+		unlinkat(dir, tmp, 0);
+	}
+	free(tmp);
+	close(dir);
+	return rc == 0 ? 1 : -1;
+}
+
+/* Removes rel, then its folders while they are empty. */
+static void drop(inplace *w, const char *rel)
+{
+	char *path = xstrdup(rel);
+	for (bool file = true;; file = false) {
+		const char *leaf;
+		int dir = open_parent(w, path, false, &leaf);
+		if (dir < 0)
+			break;
+		int r = unlinkat(dir, leaf, file ? 0 : AT_REMOVEDIR);
+		close(dir);
+		char *slash = strrchr(path, '/');
+		if ((r != 0 && !(file && errno == ENOENT)) || !slash)
+			break;
+		*slash = '\0';
+	}
+	free(path);
+}
+
+static void files_free(inplace *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->files[i].rel);
+		free(w->files[i].data);
+	}
+	free(w->files);
+	pthread_mutex_destroy(&w->lock);
+	close(w->root);
+	free(w);
+}
+
+int inplace_commit(inplace *w, diag *d)
+{
+	int rc = 0;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->files[i].kind == IP_WRITE && put(w, &w->files[i], d) < 0)
+			rc = -1;
+	for (size_t i = 0; rc == 0 && i < w->n; i++)
+		if (w->files[i].kind == IP_REMOVE)
+			drop(w, w->files[i].rel);
+	files_free(w);
+	return rc;
+}
+
+void inplace_abort(inplace *w)
+{
+	if (w)
+		files_free(w);
+}
+
+size_t inplace_count(const inplace *w)
+{
+	return w->count;
+}
