@@ -18,8 +18,9 @@ typedef struct cached_rec {
 
 struct rec_cache {
 	bool valid;
-	uint64_t site_hash; /* site.yaml's bytes the records were loaded with */
-	cached_rec *v;      /* sorted by id */
+	uint64_t site_hash;  /* site.yaml's bytes the records were loaded with */
+	unsigned long epoch; /* one more every time the cache is emptied */
+	cached_rec *v;       /* sorted by id */
 	size_t n;
 };
 
@@ -46,6 +47,12 @@ static void cache_empty(rec_cache *c)
 	c->v = NULL;
 	c->n = 0;
 	c->valid = false;
+	c->epoch++;
+}
+
+unsigned long rec_cache_epoch(const rec_cache *c)
+{
+	return c->epoch;
 }
 
 void rec_cache_free(rec_cache *c)

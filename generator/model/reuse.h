@@ -37,6 +37,10 @@ typedef struct rec_cache rec_cache;
 rec_cache *rec_cache_new(void);
 void rec_cache_free(rec_cache *c);
 
+/* Changes whenever the cache drops all its records (their memory may then
+ * be reused for others): what formats/memo.h keys on is gone. */
+unsigned long rec_cache_epoch(const rec_cache *c);
+
 /* model_open, reusing c. files: every regular .yaml and .md file of
  * studies/, sorted by name; plain: studies/ is a folder (not a link)
  * holding nothing else but hidden names. *reread: record files read

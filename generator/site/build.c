@@ -12,6 +12,7 @@
 #include "core/files.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
+#include "formats/memo.h"
 #include "model/history.h"
 #include "model/model.h"
 #include "site/incr.h"
@@ -725,8 +726,15 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
-	if (w && !d->errors)
+	if (w && !d->errors) {
+		/* Serve: elements of the data files whose records are as last
+		 * time are copied, not produced again (formats/memo.h). */
+		st.m->memo = o->incr ? incr_memo(o->incr, st.m) : NULL;
+		fmt_memo_begin_build(st.m->memo);
 		write_data(w, st.m, d);
+		fmt_memo_end_build(st.m->memo);
+		st.m->memo = NULL;
+	}
 	if (render_all(&st, w, jobs, njobs, done, deps, carried, d) == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;

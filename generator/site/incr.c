@@ -10,6 +10,7 @@
 
 #include "core/util.h"
 #include "formats/export.h"
+#include "formats/memo.h"
 #include "site/build.h"
 #include "site/output.h"
 
@@ -47,6 +48,8 @@ struct build_incr {
 	bool studies_dir;   /* studies/ is a folder (not a link) */
 	bool studies_other; /* ... holding something besides records and notes */
 	rec_cache *cache;   /* parsed records kept for the next build */
+	fmt_memo *memo;     /* the data files' elements, by record */
+	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
 	incr_rec *cur_recs;
 	size_t ncur_recs;
 	bool active;  /* incremental: incr_clean may say true */
@@ -511,10 +514,21 @@ model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d)
 	                    s->studies_dir && !s->studies_other, reread, d);
 }
 
+fmt_memo *incr_memo(build_incr *s, const model *m)
+{
+	unsigned long epoch = rec_cache_epoch(s->cache);
+	if (!m->borrowed || !s->active || epoch != s->memo_epoch)
+		fmt_memo_clear(s->memo);
+	s->memo_epoch = epoch;
+	/* Only records the cache keeps live at addresses that name them. */
+	return m->borrowed ? s->memo : NULL;
+}
+
 build_incr *incr_new(void)
 {
 	build_incr *s = xcalloc(1, sizeof(build_incr));
 	s->cache = rec_cache_new();
+	s->memo = fmt_memo_new();
 	return s;
 }
 
@@ -530,5 +544,6 @@ void incr_free(build_incr *s)
 		free(s->files[i].name);
 	free(s->files);
 	rec_cache_free(s->cache);
+	fmt_memo_free(s->memo);
 	free(s);
 }

@@ -50,6 +50,11 @@ void incr_scan(build_incr *s, const build_opts *o);
  * the next call. */
 model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d);
 
+/* The data files' memo (formats/memo.h) for this build's model m (from
+ * incr_model, after incr_plan), emptied when what it names may be gone;
+ * NULL when m's records are not the cache's. */
+struct fmt_memo *incr_memo(build_incr *s, const model *m);
+
 /* Compares the loaded model with the last good build's; after it,
  * incr_clean answers. */
 void incr_plan(build_incr *s, const model *m);
