@@ -21,6 +21,10 @@ typedef struct incr_rec {
 	uint64_t fp;
 	char **keys;
 	size_t nkeys;
+	/* The record and its study's reports (the model's objects) the keys
+	 * were made from: the same objects, the same keys. */
+	const void **objs;
+	size_t nobjs;
 } incr_rec;
 
 /* A page the last build wrote, and what it read (sorted keys). */
@@ -53,6 +57,7 @@ struct build_incr {
 	incr_rec *cur_recs;
 	size_t ncur_recs;
 	bool active;  /* incremental: incr_clean may say true */
+	unsigned long epoch, cur_epoch; /* the record cache's, for recs' objs */
 	char **dirty; /* sorted keys */
 	size_t ndirty;
 };
@@ -305,8 +310,32 @@ static void recs_free(incr_rec *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(r[i].id);
 		keys_free(r[i].keys, r[i].nkeys);
+		free(r[i].objs);
 	}
 	free(r);
+}
+
+/* The objects record i's keys come from: it and its study's reports. */
+static void set_objs(const model *m, size_t i, incr_rec *r)
+{
+	const study *st = &m->studies[m->study_of[i]];
+	r->nobjs = st->nreports + 1;
+	r->objs = xcalloc(r->nobjs, sizeof *r->objs);
+	r->objs[0] = m->recs[i];
+	for (size_t k = 0; k < st->nreports; k++)
+		r->objs[k + 1] = m->recs[st->reports[k]];
+}
+
+/* Takes old's keys when they were made from the same objects. */
+static bool take_keys(incr_rec *r, incr_rec *old)
+{
+	if (!old || old->nobjs != r->nobjs || memcmp(old->objs, r->objs, r->nobjs * sizeof *r->objs))
+		return false;
+	r->keys = old->keys;
+	r->nkeys = old->nkeys;
+	old->keys = NULL;
+	old->nkeys = 0;
+	return true;
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -320,6 +349,28 @@ static void add_dirty(build_incr *s, size_t *cap, char *const *keys, size_t n)
 		keys_add(&s->dirty, &s->ndirty, cap, xstrdup(keys[i]));
 }
 
+static bool same_keys(const incr_rec *a, const incr_rec *b)
+{
+	if (a->nkeys != b->nkeys)
+		return false;
+	for (size_t i = 0; i < a->nkeys; i++)
+		if (strcmp(a->keys[i], b->keys[i]) != 0)
+			return false;
+	return true;
+}
+
+/* A record changed in its text only: the same study, codes and cells
+ * before and after, and the studies' order, reports, years, added dates
+ * and codes (the totals) as they were. Then the pages of its codes and
+ * cells list the same studies in the same order and counts; those that
+ * show it read it through its record: keys, which are the dirty ones. */
+static void add_dirty_records(build_incr *s, size_t *cap, const incr_rec *r)
+{
+	for (size_t i = 0; i < r->nkeys; i++)
+		if (str_starts_with(r->keys[i], "record:"))
+			keys_add(&s->dirty, &s->ndirty, cap, xstrdup(r->keys[i]));
+}
+
 void incr_plan(build_incr *s, const model *m)
 {
 	recs_free(s->cur_recs, s->ncur_recs);
@@ -329,6 +380,14 @@ void incr_plan(build_incr *s, const model *m)
 	/* model->recs is sorted by id, and so is cur_recs. */
 	s->ncur_recs = m->nrecs;
 	s->cur_recs = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *s->cur_recs);
+	/* The last good build's keys of a record whose objects are the same
+	 * are its keys now; objects are compared by address, so only while
+	 * the record cache has kept its records since that build (model/
+	 * reuse.h): no record freed since can have left its address to one
+	 * loaded now. */
+	s->cur_epoch = rec_cache_epoch(s->cache);
+	bool reuse = s->valid && m->borrowed && s->cur_epoch == s->epoch;
+	size_t o = 0;
 	for (size_t i = 0; i < m->nrecs; i++) {
 		incr_rec *r = &s->cur_recs[i];
 		const char *id = m->recs[i]->id;
@@ -337,7 +396,13 @@ void incr_plan(build_incr *s, const model *m)
 		r->fp = fnv_long(fnv_long(FNV0, (long)file_fp(s, yaml)), (long)file_fp(s, md));
 		free(yaml);
 		free(md);
-		touched_keys(m, i, r);
+		set_objs(m, i, r);
+		while (reuse && o < s->nrecs && strcmp(s->recs[o].id, id) < 0)
+			o++;
+		incr_rec *old = reuse && o < s->nrecs && !strcmp(s->recs[o].id, id) ? &s->recs[o] : NULL;
+		/* A changed record's old keys are needed below: never taken. */
+		if (!(old && old->fp == r->fp && take_keys(r, old)))
+			touched_keys(m, i, r);
 	}
 	qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
 	s->cur_totals = totals_fp(m);
@@ -358,7 +423,11 @@ void incr_plan(build_incr *s, const model *m)
 			add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
 			j++;
 		} else {
-			if (s->recs[i].fp != s->cur_recs[j].fp) {
+			if (s->recs[i].fp == s->cur_recs[j].fp) {
+				/* unchanged */
+			} else if (s->cur_totals == s->totals && same_keys(&s->recs[i], &s->cur_recs[j])) {
+				add_dirty_records(s, &cap, &s->cur_recs[j]);
+			} else {
 				add_dirty(s, &cap, s->recs[i].keys, s->recs[i].nkeys);
 				add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
 			}
@@ -481,11 +550,14 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 		incr_page *p = &pages[i];
 		p->path = xstrdup(jobs[i].path);
 		if (carried[i]) {
-			const incr_page *old = find_page(s, jobs[i].path);
+			/* The old list is freed below: its keys are taken over. */
+			incr_page *old = (incr_page *)find_page(s, jobs[i].path);
 			p->nkeys = old ? old->nkeys : 0;
-			p->keys = xcalloc(p->nkeys ? p->nkeys : 1, sizeof *p->keys);
-			for (size_t k = 0; k < p->nkeys; k++)
-				p->keys[k] = xstrdup(old->keys[k]);
+			p->keys = old ? old->keys : NULL;
+			if (old) {
+				old->keys = NULL;
+				old->nkeys = 0;
+			}
 			render_deps_free(&deps[i]);
 		} else {
 			/* render_deps are sorted and unique already. */
@@ -505,6 +577,7 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 	s->ncur_recs = 0;
 	s->global = s->cur_global;
 	s->totals = s->cur_totals;
+	s->epoch = s->cur_epoch;
 	s->valid = true;
 }
 

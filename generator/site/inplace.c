@@ -80,13 +80,23 @@ int inplace_write(inplace *w, const char *rel, const void *data, size_t len, dia
 	return 0;
 }
 
+static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf);
+
 inplace_stream *inplace_open(inplace *w, const char *rel, diag *d)
 {
-	(void)w;
 	if (!checked(rel, d))
 		return NULL;
 	inplace_stream *f = xcalloc(1, sizeof *f);
 	f->rel = xstrdup(rel);
+	/* Room for what the file held last time (the data files run to tens
+	 * of megabytes; growing by doubling would copy them over and over). */
+	const char *leaf;
+	int dir = open_parent(w, rel, false, &leaf);
+	struct stat st;
+	if (dir >= 0 && fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		buf_grow(&f->b, (size_t)st.st_size + 4096);
+	if (dir >= 0)
+		close(dir);
 	return f;
 }
 
