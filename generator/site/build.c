@@ -555,7 +555,8 @@ static void *render_worker_run(void *arg)
 			rw->carried[i] = rw->done[i] = true;
 			continue;
 		}
-		if (render_page(rw->rc, &rw->jobs[i], &html, rw->deps ? &rw->deps[i] : NULL, rw->d) != 0)
+		render_deps *deps = rw->deps && incr_tracked(&rw->jobs[i]) ? &rw->deps[i] : NULL;
+		if (render_page(rw->rc, &rw->jobs[i], &html, deps, rw->d) != 0)
 			continue;
 		if (rw->w && write_buf(rw->w, rw->jobs[i].path, &html, rw->d) != 0)
 			continue;

@@ -458,19 +458,23 @@ static const incr_page *find_page(const build_incr *s, const char *path)
 	return NULL;
 }
 
-bool incr_clean(const build_incr *s, const render_job *job)
+bool incr_tracked(const render_job *job)
 {
-	if (!s->active)
-		return false;
 	switch (job->kind) {
 	case RJ_STUDIES:
 	case RJ_STUDY:
 	case RJ_CODE:
 	case RJ_CELL:
-		break;
+		return true;
 	default:
 		return false; /* few, and some read more than their keys say */
 	}
+}
+
+bool incr_clean(const build_incr *s, const render_job *job)
+{
+	if (!s->active || !incr_tracked(job))
+		return false;
 	const incr_page *p = find_page(s, job->path);
 	if (!p)
 		return false;

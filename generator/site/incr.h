@@ -59,6 +59,11 @@ struct fmt_memo *incr_memo(build_incr *s, const model *m);
  * incr_clean answers. */
 void incr_plan(build_incr *s, const model *m);
 
+/* Whether pages of job's kind are ever left out (incr_clean): the others
+ * (the map, overview, ...) are always rendered, and what they read need not
+ * be recorded, which for the map and overview of a big site is every study. */
+bool incr_tracked(const render_job *job);
+
 /* True when job need not be rendered: the last good build rendered it and
  * nothing it read has changed. Always false for a full build. */
 bool incr_clean(const build_incr *s, const render_job *job);
