@@ -143,6 +143,14 @@ static void tee_write(sink *s, const char *p, size_t n)
 	c->saved.write(&c->saved, p, n);
 }
 
+/* Keeps what the element writes in c->bytes only: out takes the memo's
+ * copy by reference at the end (sink.h's ref). */
+static void capture_write(sink *s, const char *p, size_t n)
+{
+	fmt_chunk *c = s->target;
+	buf_put(&c->bytes, p, n);
+}
+
 static bool chunk_begin(fmt_chunk *c, fmt_memo *mm, sink *out, const char *tag, const void **key,
                         size_t n, bool first)
 {
@@ -157,7 +165,7 @@ static bool chunk_begin(fmt_chunk *c, fmt_memo *mm, sink *out, const char *tag, 
 		free(key);
 		e->gen = mm->gen;
 		mm->hits++;
-		sink_put(out, e->bytes, e->len);
+		sink_put_kept(out, e->bytes, e->len);
 		return true;
 	}
 	mm->misses++;
@@ -168,7 +176,7 @@ static bool chunk_begin(fmt_chunk *c, fmt_memo *mm, sink *out, const char *tag, 
 	c->key = key;
 	c->nkey = n;
 	c->hash = h;
-	out->write = tee_write;
+	out->write = sink_takes_refs(out) ? capture_write : tee_write;
 	out->target = c;
 	return false;
 }
@@ -185,6 +193,8 @@ void fmt_chunk_end(fmt_chunk *c)
 	char *bytes = c->bytes.data ? buf_detach(&c->bytes) : xstrdup("");
 	insert(mm->v, mm->cap, (memo_entry){c->tag, c->key, c->nkey, c->hash, bytes, len, mm->gen});
 	mm->n++;
+	if (sink_takes_refs(c->out)) /* captured only: the memo's copy is the one */
+		sink_put_kept(c->out, bytes, len);
 	*c = (fmt_chunk){0};
 }
 

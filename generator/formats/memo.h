@@ -25,6 +25,10 @@
  * the cache kept them; fmt_memo_end_build forgets elements not written in
  * the build, whose records may be gone.
  *
+ * A sink that takes bytes by reference (core/sink.h) gets the memo's own
+ * copies: they stay unchanged until the next build's fmt_memo_end_build,
+ * fmt_memo_clear or fmt_memo_free.
+ *
  * Used by one thread at a time (the data files are written in turn).
  * Ownership: fmt_memo_new's memo is freed with fmt_memo_free; the memo
  * owns copies of the bytes. */

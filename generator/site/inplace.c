@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -15,8 +16,10 @@ typedef enum ip_kind { IP_WRITE, IP_KEEP, IP_REMOVE } ip_kind;
 
 typedef struct ip_file {
 	char *rel;
-	char *data; /* IP_WRITE: the bytes */
-	size_t len;
+	/* IP_WRITE: the bytes, in pieces: the writer's own copies, or bytes a
+	 * stream took by reference (sink_put_kept), kept by their owner until
+	 * the commit. */
+	sink_segs segs;
 	ip_kind kind;
 } ip_file;
 
@@ -30,7 +33,7 @@ struct inplace {
 
 struct inplace_stream {
 	char *rel;
-	buf b;
+	sink_segs segs;
 	sink s;
 };
 
@@ -74,44 +77,35 @@ int inplace_write(inplace *w, const char *rel, const void *data, size_t len, dia
 {
 	if (!checked(rel, d))
 		return -1;
-	char *copy = xmalloc(len ? len : 1);
-	memcpy(copy, data, len);
-	push(w, (ip_file){xstrdup(rel), copy, len, IP_WRITE});
+	ip_file f = {xstrdup(rel), {0}, IP_WRITE};
+	sink s = sink_for_segs(&f.segs);
+	sink_put(&s, data, len);
+	sink_segs_end(&f.segs);
+	push(w, f);
 	return 0;
 }
 
-static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf);
-
 inplace_stream *inplace_open(inplace *w, const char *rel, diag *d)
 {
+	(void)w;
 	if (!checked(rel, d))
 		return NULL;
 	inplace_stream *f = xcalloc(1, sizeof *f);
 	f->rel = xstrdup(rel);
-	/* Room for what the file held last time (the data files run to tens
-	 * of megabytes; growing by doubling would copy them over and over). */
-	const char *leaf;
-	int dir = open_parent(w, rel, false, &leaf);
-	struct stat st;
-	if (dir >= 0 && fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
-		buf_grow(&f->b, (size_t)st.st_size + 4096);
-	if (dir >= 0)
-		close(dir);
 	return f;
 }
 
 sink *inplace_stream_sink(inplace_stream *f)
 {
-	f->s = sink_for_buf(&f->b);
+	f->s = sink_for_segs(&f->segs);
 	return &f->s;
 }
 
 int inplace_close(inplace *w, inplace_stream *f, diag *d)
 {
 	(void)d;
-	size_t len = f->b.len;
-	char *data = f->b.data ? buf_detach(&f->b) : xstrdup("");
-	push(w, (ip_file){f->rel, data, len, IP_WRITE});
+	sink_segs_end(&f->segs);
+	push(w, (ip_file){f->rel, f->segs, IP_WRITE});
 	free(f);
 	return 0;
 }
@@ -150,46 +144,70 @@ int inplace_keep(inplace *w, const char *rel)
 	close(dir);
 	if (!ok)
 		return -1;
-	push(w, (ip_file){xstrdup(rel), NULL, 0, IP_KEEP});
+	push(w, (ip_file){xstrdup(rel), {0}, IP_KEEP});
 	return 0;
 }
 
 void inplace_remove(inplace *w, const char *rel)
 {
 	if (out_safe_relpath(rel))
-		push(w, (ip_file){xstrdup(rel), NULL, 0, IP_REMOVE});
+		push(w, (ip_file){xstrdup(rel), {0}, IP_REMOVE});
 }
 
-/* Whether the file leaf in dir holds exactly data. */
-static bool same_bytes(int dir, const char *leaf, const char *data, size_t len)
+/* Whether the file leaf in dir holds exactly f's bytes. */
+static bool same_bytes(int dir, const char *leaf, const ip_file *f)
 {
 	int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	struct stat st;
-	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == f->segs.len;
 	char chunk[65536];
-	for (size_t off = 0; same && off < len;) {
-		ssize_t r = read(fd, chunk, sizeof chunk);
-		if (r <= 0 || (size_t)r > len - off || memcmp(chunk, data + off, (size_t)r) != 0)
-			same = false;
-		else
-			off += (size_t)r;
+	for (size_t i = 0; same && i < f->segs.n; i++) {
+		const sink_seg *g = &f->segs.v[i];
+		for (size_t off = 0; same && off < g->len;) {
+			size_t want = g->len - off < sizeof chunk ? g->len - off : sizeof chunk;
+			ssize_t r = read(fd, chunk, want);
+			if (r <= 0 || memcmp(chunk, g->p + off, (size_t)r) != 0)
+				same = false;
+			else
+				off += (size_t)r;
+		}
 	}
 	close(fd);
 	return same;
 }
 
-static int write_all(int fd, const char *p, size_t n)
+/* Writes every segment, many to a system call. */
+static int write_segs(int fd, const ip_file *f)
 {
-	while (n) {
-		ssize_t r = write(fd, p, n);
+	enum { BATCH = 512 };
+	struct iovec iov[BATCH];
+	const sink_seg *v = f->segs.v;
+	size_t nsegs = f->segs.n;
+	size_t i = 0, skip = 0; /* bytes of v[i] already written */
+	while (i < nsegs) {
+		int n = 0;
+		for (size_t k = i; k < nsegs && n < BATCH; k++) {
+			size_t off = k == i ? skip : 0;
+			iov[n].iov_base = (void *)(v[k].p + off);
+			iov[n].iov_len = v[k].len - off;
+			n++;
+		}
+		ssize_t r = writev(fd, iov, n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r < 0)
 			return -1;
-		p += r;
-		n -= (size_t)r;
+		size_t done = (size_t)r;
+		while (i < nsegs && done >= v[i].len - skip) {
+			done -= v[i].len - skip;
+			skip = 0;
+			i++;
+		}
+		skip += done;
+		if (r == 0 && i < nsegs)
+			return -1;
 	}
 	return 0;
 }
@@ -204,14 +222,14 @@ static int put(inplace *w, const ip_file *f, diag *d)
 		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
 		return -1;
 	}
-	if (same_bytes(dir, leaf, f->data, f->len)) {
+	if (same_bytes(dir, leaf, f)) {
 		close(dir);
 		return 0;
 	}
 	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
 	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
 	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -1 : write_all(fd, f->data, f->len);
+	int rc = fd < 0 ? -1 : write_segs(fd, f);
 	if (fd >= 0 && close(fd) != 0)
 		rc = -1;
 	if (rc == 0 && renameat(dir, tmp, dir, leaf) != 0)
@@ -248,7 +266,7 @@ static void files_free(inplace *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		free(w->files[i].rel);
-		free(w->files[i].data);
+		sink_segs_free(&w->files[i].segs);
 	}
 	free(w->files);
 	pthread_mutex_destroy(&w->lock);

@@ -40,7 +40,9 @@ inplace *inplace_begin(const char *target);
  * reporting an unsafe path. */
 int inplace_write(inplace *w, const char *rel, const void *data, size_t len, diag *d);
 
-/* The same, streamed: the bytes go to memory through the sink. */
+/* The same, streamed: the bytes go to memory through the sink, which also
+ * takes bytes by reference (core/sink.h's sink_put_kept: formats/memo.h's,
+ * which must then stay unchanged until the commit or abort). */
 typedef struct inplace_stream inplace_stream;
 inplace_stream *inplace_open(inplace *w, const char *rel, diag *d);
 sink *inplace_stream_sink(inplace_stream *f);
