@@ -133,7 +133,21 @@ int serve_run(const serve_opts *o, int stop_fd)
 			result = r == 0 ? 0 : 1;
 			break;
 		}
+		/* Which files changed: the build need not look at every file. */
+		char **changed;
+		size_t nchanged;
+		bool all;
+		watch_changes(w, &changed, &nchanged, &all);
+		so.build.changed = changed;
+		so.build.nchanged = nchanged;
+		so.build.changed_known = !all;
 		rebuild(&so, hub, false);
+		for (size_t i = 0; i < nchanged; i++)
+			free(changed[i]);
+		free(changed);
+		so.build.changed = NULL;
+		so.build.nchanged = 0;
+		so.build.changed_known = false;
 		/* site.yaml may name another theme now (new folders only). */
 		watch_theme_path(w, so.build.content_dir);
 	}

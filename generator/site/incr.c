@@ -1,6 +1,7 @@
 #include "site/incr.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,14 +52,17 @@ struct build_incr {
 	size_t nfiles;
 	bool studies_dir;   /* studies/ is a folder (not a link) */
 	bool studies_other; /* ... holding something besides records and notes */
-	rec_cache *cache;   /* parsed records kept for the next build */
-	fmt_memo *memo;     /* the data files' elements, by record */
+	char *studies_real; /* its resolved path at the last full scan, or NULL */
+	char **others;      /* names of the something besides, sorted */
+	size_t nothers;
+	rec_cache *cache;         /* parsed records kept for the next build */
+	fmt_memo *memo;           /* the data files' elements, by record */
 	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
 	incr_rec *cur_recs;
 	size_t ncur_recs;
-	bool active;  /* incremental: incr_clean may say true */
+	bool active;                    /* incremental: incr_clean may say true */
 	unsigned long epoch, cur_epoch; /* the record cache's, for recs' objs */
-	char **dirty; /* sorted keys */
+	char **dirty;                   /* sorted keys */
 	size_t ndirty;
 };
 
@@ -140,8 +144,11 @@ static void scan_tree(build_incr *s, const char *dir, const char *rel, bool stud
 		if (fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		if (studies && !(S_ISREG(st.st_mode) &&
-		                 (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))))
+		                 (str_ends_with(n, ".yaml") || str_ends_with(n, ".md")))) {
 			s->studies_other = true;
+			s->others = xrealloc(s->others, (s->nothers + 1) * sizeof *s->others);
+			s->others[s->nothers++] = xstrdup(n);
+		}
 		if (studies && S_ISREG(st.st_mode) &&
 		    (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))) {
 			if (s->nfiles == cap) {
@@ -163,16 +170,91 @@ static void scan_tree(build_incr *s, const char *dir, const char *rel, bool stud
 		free(r);
 	}
 	closedir(dp);
-	if (studies)
+	if (studies) {
 		qsort(s->files, s->nfiles, sizeof *s->files, cmp_str);
+		if (s->nothers > 1)
+			qsort(s->others, s->nothers, sizeof *s->others, cmp_str);
+	}
+}
+
+/* The file of studies/ named name (NULL when none), or where it would go. */
+static size_t file_slot(const build_incr *s, const char *name, bool *found)
+{
+	size_t lo = 0, hi = s->nfiles;
+	*found = false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->files[mid].name, name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Brings the last scan up to date from the watcher's list of changed
+ * files, when every one of them is a record or note directly in studies/:
+ * only they are looked at again. False (scan everything) otherwise. */
+static bool scan_changed(build_incr *s, const build_opts *o)
+{
+	if (!o->changed_known || !s->studies_real)
+		return false;
+	size_t dlen = strlen(s->studies_real);
+	for (size_t i = 0; i < o->nchanged; i++) {
+		const char *p = o->changed[i];
+		const char *name = p + dlen + 1;
+		if (strncmp(p, s->studies_real, dlen) != 0 || p[dlen] != '/' || strchr(name, '/'))
+			return false;
+		struct stat st;
+		bool there = fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (!there && errno != ENOENT)
+			return false;
+		if (!(str_ends_with(name, ".yaml") || str_ends_with(name, ".md"))) {
+			/* A temporary file that came and went (sed -i, some editors'
+			 * saves) is no change; any other file is. */
+			if (there || (s->nothers && bsearch(&name, s->others, s->nothers,
+			                                    sizeof *s->others, cmp_str)))
+				return false;
+			continue;
+		}
+		if (there && !S_ISREG(st.st_mode))
+			return false; /* a folder or link now: studies_other */
+		bool found;
+		size_t k = file_slot(s, name, &found);
+		if (there && found) {
+			s->files[k].fp = stat_fp(FNV0, &st);
+		} else if (there) {
+			s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof *s->files);
+			memmove(&s->files[k + 1], &s->files[k], (s->nfiles - k) * sizeof *s->files);
+			s->files[k] = (incr_file){xstrdup(name), stat_fp(FNV0, &st)};
+			s->nfiles++;
+		} else if (found) {
+			free(s->files[k].name);
+			memmove(&s->files[k], &s->files[k + 1],
+			        (s->nfiles - k - 1) * sizeof *s->files);
+			s->nfiles--;
+		}
+	}
+	return true;
 }
 
 void incr_scan(build_incr *s, const build_opts *o)
 {
+	/* The global hash stays the last full scan's: nothing else changed. */
+	if (scan_changed(s, o))
+		return;
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	s->nfiles = 0;
 	s->studies_dir = s->studies_other = false;
+	for (size_t i = 0; i < s->nothers; i++)
+		free(s->others[i]);
+	s->nothers = 0;
 	uint64_t h = fnv_str(fnv_str(FNV0, o->base_url), o->drafts ? "d" : "");
 	/* The content folder but studies/, then studies/ apart. */
 	DIR *dp = opendir(o->content_dir);
@@ -195,6 +277,10 @@ void incr_scan(build_incr *s, const build_opts *o)
 	}
 	if (dp)
 		closedir(dp);
+	free(s->studies_real);
+	char *sdir = path_join(o->content_dir, "studies");
+	s->studies_real = s->studies_dir ? realpath(sdir, NULL) : NULL;
+	free(sdir);
 	static const char *const home_parts[] = {"templates", "themes"};
 	for (size_t i = 0; i < 2; i++) {
 		char *p = path_join(o->home, home_parts[i]);
@@ -329,7 +415,8 @@ static void set_objs(const model *m, size_t i, incr_rec *r)
 /* Takes old's keys when they were made from the same objects. */
 static bool take_keys(incr_rec *r, incr_rec *old)
 {
-	if (!old || old->nobjs != r->nobjs || memcmp(old->objs, r->objs, r->nobjs * sizeof *r->objs))
+	if (!old || old->nobjs != r->nobjs ||
+	    memcmp(old->objs, r->objs, r->nobjs * sizeof *r->objs))
 		return false;
 	r->keys = old->keys;
 	r->nkeys = old->nkeys;
@@ -399,7 +486,8 @@ void incr_plan(build_incr *s, const model *m)
 		set_objs(m, i, r);
 		while (reuse && o < s->nrecs && strcmp(s->recs[o].id, id) < 0)
 			o++;
-		incr_rec *old = reuse && o < s->nrecs && !strcmp(s->recs[o].id, id) ? &s->recs[o] : NULL;
+		incr_rec *old =
+		    reuse && o < s->nrecs && !strcmp(s->recs[o].id, id) ? &s->recs[o] : NULL;
 		/* A changed record's old keys are needed below: never taken. */
 		if (!(old && old->fp == r->fp && take_keys(r, old)))
 			touched_keys(m, i, r);
@@ -425,7 +513,8 @@ void incr_plan(build_incr *s, const model *m)
 		} else {
 			if (s->recs[i].fp == s->cur_recs[j].fp) {
 				/* unchanged */
-			} else if (s->cur_totals == s->totals && same_keys(&s->recs[i], &s->cur_recs[j])) {
+			} else if (s->cur_totals == s->totals &&
+			           same_keys(&s->recs[i], &s->cur_recs[j])) {
 				add_dirty_records(s, &cap, &s->cur_recs[j]);
 			} else {
 				add_dirty(s, &cap, s->recs[i].keys, s->recs[i].nkeys);
@@ -478,7 +567,7 @@ bool incr_clean(const build_incr *s, const render_job *job)
 	const incr_page *p = find_page(s, job->path);
 	if (!p)
 		return false;
-	for (size_t i = 0; i < p->nkeys; i++)
+	for (size_t i = 0; i < p->nkeys && s->ndirty; i++)
 		if (bsearch(&p->keys[i], s->dirty, s->ndirty, sizeof *s->dirty, cmp_str))
 			return false;
 	return true;
@@ -620,6 +709,10 @@ void incr_free(build_incr *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	free(s->files);
+	free(s->studies_real);
+	for (size_t i = 0; i < s->nothers; i++)
+		free(s->others[i]);
+	free(s->others);
 	rec_cache_free(s->cache);
 	fmt_memo_free(s->memo);
 	free(s);

@@ -155,6 +155,30 @@ def main():
                                 "year: ", 'eppi_id: "99990"\nyear: '))
     same_site("eppi id added", snapshot(out), fresh_build(content, "f2d"))
 
+    # 2c'. Saved as sed -i does: a temporary file in studies/ renamed over
+    # the record (serve looks again only at the files the watcher names).
+    def sed_like():
+        path = os.path.join(studies, "chng-2021.yaml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        tmp = os.path.join(studies, "sedAbC123")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text.replace("year: ", "sample_size: 321\nyear: ", 1))
+        os.rename(tmp, path)
+    rendered, _, _ = run.rebuild(sed_like)
+    st.check("saved through a temporary file: incremental",
+             rendered is not None and rendered < total / 3 and run.read == 1, (rendered, run.read))
+    same_site("saved through a temporary file", snapshot(out), fresh_build(content, "f2s"))
+
+    # 2c''. Another kind of file in studies/: looked at like any change of
+    # the folder (every page), and again when it goes.
+    rendered, pages, _ = run.rebuild(lambda: open(os.path.join(studies, "README.txt"), "w").close())
+    st.check("other file in studies/: every page rendered", rendered == pages and pages,
+             (rendered, pages))
+    same_site("other file in studies/", snapshot(out), fresh_build(content, "f2t"))
+    rendered, pages, _ = run.rebuild(lambda: os.remove(os.path.join(studies, "README.txt")))
+    same_site("other file removed", snapshot(out), fresh_build(content, "f2u"))
+
     # 2d. A note removed.
     run.rebuild(lambda: os.remove(os.path.join(studies, "wright-2017.md")))
     st.check("note removed: only that record is read again", run.read == 1, run.read)
