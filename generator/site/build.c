@@ -310,6 +310,24 @@ static int write_data(site_out *w, const model *m, diag *d)
 	return rc;
 }
 
+/* The data files of a build: written in turn by one thread, while the
+ * pages render when serve updates its site in place. m is a copy of the
+ * build's model (shared arrays) whose memo only this thread uses. */
+typedef struct data_job {
+	site_out *w;
+	model m;
+	diag *d;
+} data_job;
+
+static void *data_job_run(void *arg)
+{
+	data_job *j = arg;
+	fmt_memo_begin_build(j->m.memo);
+	write_data(j->w, &j->m, j->d);
+	fmt_memo_end_build(j->m.memo);
+	return NULL;
+}
+
 /* The files write_data and draw_flows write besides the pages, for the
  * link check: the data files here, the flows' diagrams from st->flows. */
 static const char *const data_files[] = {
@@ -727,16 +745,27 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
+	/* Serve: elements of the data files whose records are as last time
+	 * are copied, not produced again (formats/memo.h); updating in place,
+	 * the data files are written while the pages render. */
+	data_job dj = {NULL, {0}, NULL};
+	pthread_t data_tid;
+	bool data_thread = false;
 	if (w && !d->errors) {
-		/* Serve: elements of the data files whose records are as last
-		 * time are copied, not produced again (formats/memo.h). */
-		st.m->memo = o->incr ? incr_memo(o->incr, st.m) : NULL;
-		fmt_memo_begin_build(st.m->memo);
-		write_data(w, st.m, d);
-		fmt_memo_end_build(st.m->memo);
-		st.m->memo = NULL;
+		dj = (data_job){w, *st.m, diag_new()};
+		dj.m.memo = o->incr ? incr_memo(o->incr, st.m) : NULL;
+		data_thread = out.ip && pthread_create(&data_tid, NULL, data_job_run, &dj) == 0;
+		if (!data_thread)
+			data_job_run(&dj);
 	}
-	if (render_all(&st, w, jobs, njobs, done, deps, carried, d) == 0) {
+	int rendered_ok = render_all(&st, w, jobs, njobs, done, deps, carried, d);
+	if (data_thread)
+		pthread_join(data_tid, NULL);
+	if (dj.d) {
+		diag_merge(d, dj.d);
+		diag_free(dj.d);
+	}
+	if (rendered_ok == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;
 		for (size_t i = 0; i < njobs; i++) {
