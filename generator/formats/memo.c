@@ -99,8 +99,10 @@ void fmt_memo_end_build(fmt_memo *mm)
 		live += mm->v[i].tag && mm->v[i].gen == mm->gen;
 	if (live == mm->n)
 		return;
+	/* At most a third full, so that the next build's new elements fit
+	 * without the table growing again. */
 	size_t cap = 64;
-	while (cap < live * 2)
+	while (cap < live * 3)
 		cap *= 2;
 	rehash(mm, cap, true);
 }

@@ -479,10 +479,18 @@ void incr_plan(build_incr *s, const model *m)
 		incr_rec *r = &s->cur_recs[i];
 		const char *id = m->recs[i]->id;
 		r->id = xstrdup(id);
-		char *yaml = xasprintf("%s.yaml", id), *md = xasprintf("%s.md", id);
-		r->fp = fnv_long(fnv_long(FNV0, (long)file_fp(s, yaml)), (long)file_fp(s, md));
-		free(yaml);
-		free(md);
+		/* "<id>.yaml", "<id>.md" (ids are short; longer ones on the heap) */
+		char small[128], *name = small;
+		size_t idlen = strlen(id);
+		if (idlen + 6 > sizeof small)
+			name = xmalloc(idlen + 6);
+		memcpy(name, id, idlen);
+		memcpy(name + idlen, ".yaml", 6);
+		uint64_t fy = file_fp(s, name);
+		memcpy(name + idlen, ".md", 4);
+		r->fp = fnv_long(fnv_long(FNV0, (long)fy), (long)file_fp(s, name));
+		if (name != small)
+			free(name);
 		set_objs(m, i, r);
 		while (reuse && o < s->nrecs && strcmp(s->recs[o].id, id) < 0)
 			o++;
@@ -492,7 +500,11 @@ void incr_plan(build_incr *s, const model *m)
 		if (!(old && old->fp == r->fp && take_keys(r, old)))
 			touched_keys(m, i, r);
 	}
-	qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
+	bool sorted = true; /* as m->recs is */
+	for (size_t i = 1; i < s->ncur_recs && sorted; i++)
+		sorted = cmp_rec(&s->cur_recs[i - 1], &s->cur_recs[i]) < 0;
+	if (!sorted)
+		qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
 	s->cur_totals = totals_fp(m);
 	s->active = s->valid && s->cur_global == s->global;
 	if (!s->active)
