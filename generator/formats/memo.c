@@ -60,8 +60,8 @@ static void insert(memo_entry *v, size_t cap, memo_entry e)
 	v[i] = e;
 }
 
-/* Rebuilds the table at cap, keeping the entries keep says to. */
-static void rehash(fmt_memo *mm, size_t cap, bool drop_old)
+/* Rebuilds the table at cap. */
+static void rehash(fmt_memo *mm, size_t cap)
 {
 	memo_entry *v = xcalloc(cap, sizeof *v);
 	size_t n = 0;
@@ -69,10 +69,6 @@ static void rehash(fmt_memo *mm, size_t cap, bool drop_old)
 		memo_entry *e = &mm->v[i];
 		if (!e->tag)
 			continue;
-		if (drop_old && e->gen != mm->gen) {
-			entry_free(e);
-			continue;
-		}
 		insert(v, cap, *e);
 		n++;
 	}
@@ -90,21 +86,38 @@ void fmt_memo_begin_build(fmt_memo *mm)
 	mm->hits = mm->misses = 0;
 }
 
+/* Removes the entry at i, moving later entries of its run back so that
+ * every entry stays reachable from its home slot (linear probing). */
+static void delete_at(fmt_memo *mm, size_t i)
+{
+	size_t mask = mm->cap - 1;
+	entry_free(&mm->v[i]);
+	mm->n--;
+	for (size_t j = (i + 1) & mask; mm->v[j].tag; j = (j + 1) & mask) {
+		size_t home = (size_t)mm->v[j].hash & mask;
+		/* v[j] may move to i unless its home lies cyclically in (i, j]. */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			mm->v[i] = mm->v[j];
+			mm->v[j] = (memo_entry){0};
+			i = j;
+		}
+	}
+}
+
 void fmt_memo_end_build(fmt_memo *mm)
 {
-	if (!mm || !mm->cap)
+	if (!mm)
 		return;
-	size_t live = 0;
-	for (size_t i = 0; i < mm->cap; i++)
-		live += mm->v[i].tag && mm->v[i].gen == mm->gen;
-	if (live == mm->n)
-		return;
-	/* At most a third full, so that the next build's new elements fit
-	 * without the table growing again. */
-	size_t cap = 64;
-	while (cap < live * 3)
-		cap *= 2;
-	rehash(mm, cap, true);
+	/* In place: rebuilding a table of every element each build costs more
+	 * than the build's few changes. A slot is looked at again after a
+	 * removal, since a later entry may have moved into it. */
+	for (size_t i = 0; i < mm->cap;) {
+		if (mm->v[i].tag && mm->v[i].gen != mm->gen)
+			delete_at(mm, i);
+		else
+			i++;
+	}
 }
 
 void fmt_memo_counts(const fmt_memo *mm, size_t *hits, size_t *misses)
@@ -190,7 +203,7 @@ void fmt_chunk_end(fmt_chunk *c)
 	fmt_memo *mm = c->mm;
 	*c->out = c->saved; /* with any failure the element's writes met */
 	if (mm->n + 1 > mm->cap / 2)
-		rehash(mm, mm->cap ? mm->cap * 2 : 1024, false);
+		rehash(mm, mm->cap ? mm->cap * 2 : 1024);
 	size_t len = c->bytes.len;
 	char *bytes = c->bytes.data ? buf_detach(&c->bytes) : xstrdup("");
 	insert(mm->v, mm->cap, (memo_entry){c->tag, c->key, c->nkey, c->hash, bytes, len, mm->gen});
