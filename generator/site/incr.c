@@ -26,6 +26,7 @@ typedef struct incr_rec {
 	 * were made from: the same objects, the same keys. */
 	const void **objs;
 	size_t nobjs;
+	uint64_t totals; /* rec_totals of objs[0] */
 } incr_rec;
 
 /* A page the last build wrote, and what it read (sorted keys). */
@@ -370,24 +371,31 @@ static void touched_keys(const model *m, size_t i, incr_rec *r)
 /* What lists of every study and the site's totals show: the studies in
  * order with their reports, and each record's year, added date, study
  * and codes. */
-static uint64_t totals_fp(const model *m)
+/* What of one record the totals show: its id, added date, study, year
+ * and codes. */
+static uint64_t rec_totals(const record *r)
+{
+	uint64_t h = fnv_long(fnv_str(fnv_str(fnv_str(FNV0, r->id), r->added), r->study), r->year);
+	for (size_t f = 0; f < r->ncodes; f++) {
+		h = fnv_long(h, (long)r->codes[f].n);
+		for (size_t c = 0; c < r->codes[f].n; c++)
+			h = fnv_long(h, (long)r->codes[f].idx[c]);
+	}
+	return h;
+}
+
+/* recs[i] is m->recs[i]'s, with its rec_totals. */
+static uint64_t totals_fp(const model *m, const incr_rec *recs)
 {
 	uint64_t h = fnv_long(fnv_long(FNV0, m->year_min), m->year_max);
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const study *st = &m->studies[i];
 		h = fnv_long(fnv_long(h, (long)st->nreports), st->year);
 		for (size_t k = 0; k < st->nreports; k++)
-			h = fnv_str(h, m->recs[st->reports[k]]->id);
+			h = fnv_long(h, (long)recs[st->reports[k]].totals);
 	}
-	for (size_t i = 0; i < m->nrecs; i++) {
-		const record *r = m->recs[i];
-		h = fnv_long(fnv_str(fnv_str(fnv_str(h, r->id), r->added), r->study), r->year);
-		for (size_t f = 0; f < r->ncodes; f++) {
-			h = fnv_long(h, (long)r->codes[f].n);
-			for (size_t c = 0; c < r->codes[f].n; c++)
-				h = fnv_long(h, (long)r->codes[f].idx[c]);
-		}
-	}
+	for (size_t i = 0; i < m->nrecs; i++)
+		h = fnv_long(h, (long)recs[i].totals);
 	return h;
 }
 
@@ -499,13 +507,16 @@ void incr_plan(build_incr *s, const model *m)
 		/* A changed record's old keys are needed below: never taken. */
 		if (!(old && old->fp == r->fp && take_keys(r, old)))
 			touched_keys(m, i, r);
+		r->totals = old && old->nobjs && old->objs[0] == r->objs[0]
+		                ? old->totals
+		                : rec_totals(m->recs[i]);
 	}
 	bool sorted = true; /* as m->recs is */
 	for (size_t i = 1; i < s->ncur_recs && sorted; i++)
 		sorted = cmp_rec(&s->cur_recs[i - 1], &s->cur_recs[i]) < 0;
+	s->cur_totals = totals_fp(m, s->cur_recs); /* while cur_recs[i] is m->recs[i]'s */
 	if (!sorted)
 		qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
-	s->cur_totals = totals_fp(m);
 	s->active = s->valid && s->cur_global == s->global;
 	if (!s->active)
 		return;
