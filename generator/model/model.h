@@ -68,6 +68,7 @@ typedef struct model {
 	size_t ndrafts;
 	size_t nfailed; /* record files that could not be loaded (their errors say why) */
 	bool borrowed;  /* recs and drafts belong to someone else (model/reuse.h) */
+	bool kept;      /* the model itself belongs to model/reuse.h's cache */
 	/* While serve writes the data files: the elements they came to last
 	 * time (formats/memo.h); NULL otherwise. Not owned. */
 	struct fmt_memo *memo;

@@ -22,6 +22,11 @@ struct rec_cache {
 	unsigned long epoch; /* one more every time the cache is emptied */
 	cached_rec *v;       /* sorted by id */
 	size_t n;
+	/* The last model built of v's records, kept (model->kept) when it
+	 * reported nothing of its own and has no drafts: when records change
+	 * in their text only, it is the next model too, the new records put in
+	 * their places. */
+	model *last;
 };
 
 rec_cache *rec_cache_new(void)
@@ -41,8 +46,18 @@ static void entries_free(cached_rec *v, size_t n)
 	free(v);
 }
 
+static void drop_last(rec_cache *c)
+{
+	if (c->last) {
+		c->last->kept = false;
+		model_free(c->last);
+		c->last = NULL;
+	}
+}
+
 static void cache_empty(rec_cache *c)
 {
+	drop_last(c);
 	entries_free(c->v, c->n);
 	c->v = NULL;
 	c->n = 0;
@@ -137,6 +152,27 @@ static bool simple_names(const model_file *files, size_t n)
 	return true;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether a record read again makes the same model as the one it replaces:
+ * what model_finish and the model's indices are made of (study links,
+ * years, codes, DOIs, drafts) is the same; only its text differs. */
+static bool same_shape(const record *a, const record *b)
+{
+	if (!a || !b || a->draft || b->draft || a->year != b->year || a->ncodes != b->ncodes ||
+	    !same_str(a->id, b->id) || !same_str(a->study, b->study) || !same_str(a->doi, b->doi))
+		return false;
+	for (size_t f = 0; f < a->ncodes; f++)
+		if (a->codes[f].n != b->codes[f].n ||
+		    (a->codes[f].n && memcmp(a->codes[f].idx, b->codes[f].idx,
+		                             a->codes[f].n * sizeof *a->codes[f].idx)))
+			return false;
+	return true;
+}
+
 /* Hash of site.yaml's bytes; 0 when it cannot be read (cfg_load says why). */
 static uint64_t site_hash(const char *content_dir)
 {
@@ -165,6 +201,12 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
 	}
 	if (!c->valid || c->site_hash != sh)
 		cache_empty(c);
+	/* Whether the last model can be kept: the same record files, and every
+	 * record read again of the same shape (checked as they are read). */
+	size_t nyaml = 0;
+	for (size_t i = 0; i < nfiles; i++)
+		nyaml += str_ends_with(files[i].name, ".yaml");
+	bool keep = c->last && nyaml == c->n;
 	model *m = xcalloc(1, sizeof *m);
 	char *site_path = path_join(content_dir, "site.yaml");
 	m->site = cfg_load(site_path, "site.yaml", d);
@@ -203,6 +245,7 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
 			diag *problems = diag_new();
 			record *r = rec_load(m->site, path, label, id, md ? mdpath : NULL, mdlabel,
 			                     problems);
+			keep = keep && old && problems->count == 0 && same_shape(old->r, r);
 			next[n++] = (cached_rec){id, fp, r, problems, false};
 			(*reread)++;
 			free(path);
@@ -221,14 +264,36 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
 	c->n = n;
 	c->valid = true;
 	c->site_hash = sh;
+	if (keep) {
+		/* The last model with the records as they are now: the same ids
+		 * in the same order, every one loaded, none a draft. (The old
+		 * records are freed already: only their places are used.) */
+		model *last = c->last;
+		for (size_t i = 0; i < n; i++) {
+			diag_copy(d, next[i].problems);
+			last->recs[i] = next[i].r;
+		}
+		model_free(m);
+		return last;
+	}
+	drop_last(c);
 	m->recs = xcalloc(n ? n : 1, sizeof *m->recs);
 	m->file_ids = xcalloc(n ? n : 1, sizeof *m->file_ids);
+	bool clean = !(opts && opts->drafts);
 	for (size_t i = 0; i < n; i++) {
 		diag_copy(d, next[i].problems);
+		clean = clean && next[i].problems->count == 0 && next[i].r && !next[i].r->draft;
 		m->file_ids[m->nfile_ids++] = xstrdup(next[i].id);
 		if (next[i].r)
 			m->recs[m->nrecs++] = next[i].r;
 	}
+	size_t before = d->count;
 	model_finish(m, content_dir, opts, d);
+	/* Kept for next time only when it reported nothing: a kept model's own
+	 * problems would not be reported again. */
+	if (clean && d->count == before && m->nrecs == n) {
+		m->kept = true;
+		c->last = m;
+	}
 	return m;
 }

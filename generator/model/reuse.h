@@ -14,7 +14,9 @@
  *
  * Ownership: the cache owns its records. A model from model_reopen borrows
  * them (model->borrowed) and must be freed with model_free before the next
- * model_reopen on the same cache or rec_cache_free. */
+ * model_reopen on the same cache or rec_cache_free — unless model->kept:
+ * then the cache owns the model too (it is used again when the next build's
+ * records differ in their text only), and the caller does not free it. */
 #ifndef GM_REUSE_H
 #define GM_REUSE_H
 

@@ -157,7 +157,8 @@ static void state_free(build_state *st)
 	prisma_free(st->prisma);
 	yml_free(st->theme_yml);
 	free(st->font_dir);
-	model_free(st->m);
+	if (!(st->m && st->m->kept)) /* else serve's record cache keeps it */
+		model_free(st->m);
 	free(st->theme);
 	free(st->base_templates);
 	free(st->theme_templates);
