@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* renameat2 */
 #include "site/inplace.h"
 
 #include <errno.h>
@@ -21,6 +22,13 @@ typedef struct ip_file {
 	 * the commit. */
 	sink_segs segs;
 	ip_kind kind;
+	/* A streamed file is prepared as soon as it is closed: its bytes
+	 * compared with the site's copy, and when they differ written to a
+	 * hidden temporary name in its folder (dir), which the commit only
+	 * renames over the file and an abort removes. */
+	enum { PREP_NONE, PREP_SAME, PREP_TEMP } prep;
+	int dir;
+	char *tmp;
 } ip_file;
 
 struct inplace {
@@ -77,7 +85,7 @@ int inplace_write(inplace *w, const char *rel, const void *data, size_t len, dia
 {
 	if (!checked(rel, d))
 		return -1;
-	ip_file f = {xstrdup(rel), {0}, IP_WRITE};
+	ip_file f = {.rel = xstrdup(rel), .kind = IP_WRITE};
 	sink s = sink_for_segs(&f.segs);
 	sink_put(&s, data, len);
 	sink_segs_end(&f.segs);
@@ -101,11 +109,63 @@ sink *inplace_stream_sink(inplace_stream *f)
 	return &f->s;
 }
 
+/* Puts the file tmp in leaf's place: exchanged with the old file, which is
+ * then removed, rather than renamed over it. ext4 writes a file renamed
+ * over another to disk at once (auto_da_alloc), which for the data files'
+ * tens of megabytes stalls the commit; an exchange is not held up. Either
+ * way a reader sees the old file or the new one. */
+static int swap_in(int dir, const char *tmp, const char *leaf)
+{
+	if (renameat2(dir, tmp, dir, leaf, RENAME_EXCHANGE) == 0) {
+		unlinkat(dir, tmp, 0); /* the old file now */
+		return 0;
+	}
+	if (errno == ENOENT || errno == EINVAL || errno == ENOSYS)
+		return renameat(dir, tmp, dir, leaf); /* no old file, or no exchange */
+	return -1;
+}
+
+static int write_segs(int fd, const ip_file *f);
+static bool same_bytes(int dir, const char *leaf, const ip_file *f);
+static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf);
+
+/* Prepares a streamed file (see ip_file); when its folder does not exist
+ * yet, or anything fails, the commit does it all. */
+static void prepare(const inplace *w, ip_file *f)
+{
+	const char *leaf;
+	int dir = open_parent(w, f->rel, false, &leaf);
+	if (dir < 0)
+		return;
+	if (same_bytes(dir, leaf, f)) {
+		f->prep = PREP_SAME;
+		close(dir);
+		return;
+	}
+	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
+	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -1 : write_segs(fd, f);
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	if (rc != 0) {
+		unlinkat(dir, tmp, 0);
+		free(tmp);
+		close(dir);
+		return;
+	}
+	f->prep = PREP_TEMP;
+	f->dir = dir;
+	f->tmp = tmp;
+}
+
 int inplace_close(inplace *w, inplace_stream *f, diag *d)
 {
 	(void)d;
 	sink_segs_end(&f->segs);
-	push(w, (ip_file){f->rel, f->segs, IP_WRITE});
+	ip_file file = {.rel = f->rel, .segs = f->segs, .kind = IP_WRITE};
+	prepare(w, &file);
+	push(w, file);
 	free(f);
 	return 0;
 }
@@ -144,14 +204,14 @@ int inplace_keep(inplace *w, const char *rel)
 	close(dir);
 	if (!ok)
 		return -1;
-	push(w, (ip_file){xstrdup(rel), {0}, IP_KEEP});
+	push(w, (ip_file){.rel = xstrdup(rel), .kind = IP_KEEP});
 	return 0;
 }
 
 void inplace_remove(inplace *w, const char *rel)
 {
 	if (out_safe_relpath(rel))
-		push(w, (ip_file){xstrdup(rel), {0}, IP_REMOVE});
+		push(w, (ip_file){.rel = xstrdup(rel), .kind = IP_REMOVE});
 }
 
 /* Whether the file leaf in dir holds exactly f's bytes. */
@@ -214,8 +274,25 @@ static int write_segs(int fd, const ip_file *f)
 
 /* Writes f if its bytes changed: a hidden temporary name, then renamed
  * over the old file. Returns 1 written, 0 unchanged, -1 after reporting. */
-static int put(inplace *w, const ip_file *f, diag *d)
+static int put(inplace *w, ip_file *f, diag *d)
 {
+	if (f->prep == PREP_SAME)
+		return 0;
+	if (f->prep == PREP_TEMP) {
+		const char *slash = strrchr(f->rel, '/');
+		const char *leaf = slash ? slash + 1 : f->rel;
+		int rc = swap_in(f->dir, f->tmp, leaf);
+		if (rc != 0) {
+			diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel,
+			           strerror(errno));
+			unlinkat(f->dir, f->tmp, 0);
+		}
+		close(f->dir);
+		free(f->tmp);
+		f->tmp = NULL;
+		f->prep = PREP_NONE;
+		return rc == 0 ? 1 : -1;
+	}
 	const char *leaf;
 	int dir = open_parent(w, f->rel, true, &leaf);
 	if (dir < 0) {
@@ -232,7 +309,7 @@ static int put(inplace *w, const ip_file *f, diag *d)
 	int rc = fd < 0 ? -1 : write_segs(fd, f);
 	if (fd >= 0 && close(fd) != 0)
 		rc = -1;
-	if (rc == 0 && renameat(dir, tmp, dir, leaf) != 0)
+	if (rc == 0 && swap_in(dir, tmp, leaf) != 0)
 		rc = -1;
 	if (rc != 0) {
 		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
@@ -265,6 +342,12 @@ static void drop(inplace *w, const char *rel)
 static void files_free(inplace *w)
 {
 	for (size_t i = 0; i < w->n; i++) {
+		ip_file *f = &w->files[i];
+		if (f->prep == PREP_TEMP) { /* aborted: never renamed in */
+			unlinkat(f->dir, f->tmp, 0);
+			close(f->dir);
+			free(f->tmp);
+		}
 		free(w->files[i].rel);
 		sink_segs_free(&w->files[i].segs);
 	}

@@ -4,7 +4,10 @@
  *
  * Nothing is written until inplace_commit: every file of the build is kept
  * in memory, so a build that fails (a broken edit) changes nothing and the
- * last good site stays served. The commit then writes only the files whose
+ * last good site stays served. (A streamed file, a data file, is compared
+ * and written to a hidden temporary name in its folder as soon as it is
+ * closed, off the commit's path; the commit renames it in, an abort
+ * removes it; the server refuses hidden names.) The commit then writes only the files whose
  * bytes differ from the site's copy — each to a hidden temporary name in
  * its folder, then renamed over, so a reader sees the old file or the new
  * one, never half of one — and removes the files asked to go (pages that

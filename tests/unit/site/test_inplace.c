@@ -95,6 +95,21 @@ int main(void)
 	free(s);
 	CHECK(exists("studies/b/index.html"));
 
+	/* A streamed file is written to a temporary name when closed; an abort
+	 * removes it and the site's file stays. */
+	w = inplace_begin(dir);
+	inplace_stream *early = inplace_open(w, "feed.xml", d);
+	sink_puts(inplace_stream_sink(early), "NEW FEED");
+	CHECK(inplace_close(w, early, d) == 0);
+	char *tmpname = xasprintf(".feed.xml.tmp-%ld", (long)getpid());
+	CHECK(exists(tmpname));
+	inplace_abort(w);
+	CHECK(!exists(tmpname));
+	free(tmpname);
+	s = slurp("feed.xml");
+	CHECK_STR(s, "OLD FEED");
+	free(s);
+
 	/* Unsafe paths are refused. */
 	w = inplace_begin(dir);
 	CHECK(inplace_write(w, "../x", "x", 1, d) == -1);
