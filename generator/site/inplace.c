@@ -129,6 +129,26 @@ static int write_segs(int fd, const ip_file *f);
 static bool same_bytes(int dir, const char *leaf, const ip_file *f);
 static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf);
 
+/* Writes f's bytes to a fresh hidden temporary name beside leaf in dir.
+ * Returns that name, or NULL (errno set, nothing left behind). */
+static char *write_temp(int dir, const char *leaf, const ip_file *f)
+{
+	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
+	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -1 : write_segs(fd, f);
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	if (rc != 0) {
+		int e = errno;
+		unlinkat(dir, tmp, 0);
+		free(tmp);
+		errno = e;
+		return NULL;
+	}
+	return tmp;
+}
+
 /* Prepares a streamed file (see ip_file); when its folder does not exist
  * yet, or anything fails, the commit does it all. */
 static void prepare(const inplace *w, ip_file *f)
@@ -142,15 +162,8 @@ static void prepare(const inplace *w, ip_file *f)
 		close(dir);
 		return;
 	}
-	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
-	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
-	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -1 : write_segs(fd, f);
-	if (fd >= 0 && close(fd) != 0)
-		rc = -1;
-	if (rc != 0) {
-		unlinkat(dir, tmp, 0);
-		free(tmp);
+	char *tmp = write_temp(dir, leaf, f);
+	if (!tmp) {
 		close(dir);
 		return;
 	}
@@ -303,17 +316,14 @@ static int put(inplace *w, ip_file *f, diag *d)
 		close(dir);
 		return 0;
 	}
-	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
-	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
-	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -1 : write_segs(fd, f);
-	if (fd >= 0 && close(fd) != 0)
-		rc = -1;
+	char *tmp = write_temp(dir, leaf, f);
+	int rc = tmp ? 0 : -1;
 	if (rc == 0 && swap_in(dir, tmp, leaf) != 0)
 		rc = -1;
 	if (rc != 0) {
 		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
-		unlinkat(dir, tmp, 0);
+		if (tmp)
+			unlinkat(dir, tmp, 0);
 	}
 	free(tmp);
 	close(dir);
