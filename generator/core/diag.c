@@ -95,6 +95,16 @@ void diag_merge(diag *dst, diag *src)
 	src->count = src->cap = src->errors = src->warnings = 0;
 }
 
+void diag_copy(diag *dst, const diag *src)
+{
+	for (size_t i = 0; i < src->count; i++) {
+		diag_item it = src->items[i];
+		it.file = xstrdup(it.file);
+		it.message = xstrdup(it.message);
+		push(dst, it);
+	}
+}
+
 static int cmp_item(const void *pa, const void *pb)
 {
 	const diag_item *a = pa, *b = pb;

@@ -56,6 +56,10 @@ void diag_at(diag *d, diag_level level, const char *file, int line, int col,
 /* Moves every item of src into dst; src is left empty. */
 void diag_merge(diag *dst, diag *src);
 
+/* Appends a copy of every item of src to dst, as they are (src unchanged):
+ * to report again what an earlier run found. */
+void diag_copy(diag *dst, const diag *src);
+
 /* Sorts by file, line, column, arrival. */
 void diag_sort(diag *d);
 

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void write_buf(sink *s, const char *p, size_t n)
@@ -35,6 +36,62 @@ sink sink_for_file(FILE *f)
 void sink_put(sink *s, const char *p, size_t n)
 {
 	s->write(s, p, n);
+}
+
+static void seg_add(sink_segs *l, sink_seg g)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n++] = g;
+	l->len += g.len;
+}
+
+void sink_segs_end(sink_segs *l)
+{
+	if (l->own.len) {
+		size_t len = l->own.len;
+		seg_add(l, (sink_seg){buf_detach(&l->own), len, true});
+	}
+}
+
+static void write_segs(sink *s, const char *p, size_t n)
+{
+	sink_segs *l = s->target;
+	buf_put(&l->own, p, n);
+}
+
+sink sink_for_segs(sink_segs *l)
+{
+	return (sink){write_segs, l, false, 0};
+}
+
+void sink_segs_free(sink_segs *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i].owned)
+			free((char *)l->v[i].p);
+	free(l->v);
+	buf_free(&l->own);
+	*l = (sink_segs){0};
+}
+
+bool sink_takes_refs(const sink *s)
+{
+	return s->write == write_segs;
+}
+
+void sink_put_kept(sink *s, const char *p, size_t n)
+{
+	if (s->write != write_segs) {
+		s->write(s, p, n);
+		return;
+	}
+	sink_segs *l = s->target;
+	sink_segs_end(l);
+	if (n)
+		seg_add(l, (sink_seg){p, n, false});
 }
 
 void sink_puts(sink *s, const char *str)

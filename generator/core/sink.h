@@ -23,10 +23,35 @@ typedef struct sink {
 
 /* A sink appending to b. */
 sink sink_for_buf(buf *b);
+
+/* Bytes as a list of pieces: what is written is copied (the list owns it),
+ * what is put with sink_put_kept is only referenced, for bytes that stay
+ * unchanged until the list's maker is done with it (formats/memo.h's).
+ * Start from {0}; sink_segs_end before reading v; free with
+ * sink_segs_free. */
+typedef struct sink_seg {
+	const char *p;
+	size_t len;
+	bool owned;
+} sink_seg;
+typedef struct sink_segs {
+	sink_seg *v;
+	size_t n, cap;
+	size_t len; /* all pieces together */
+	buf own;    /* bytes written since the last piece */
+} sink_segs;
+sink sink_for_segs(sink_segs *l);
+void sink_segs_end(sink_segs *l);
+void sink_segs_free(sink_segs *l);
+/* Whether s keeps what sink_put_kept gives it by reference. */
+bool sink_takes_refs(const sink *s);
 /* A sink writing to f (buffered by stdio; the caller flushes and closes). */
 sink sink_for_file(FILE *f);
 
 void sink_put(sink *s, const char *p, size_t n);
+/* sink_put for bytes that stay unchanged until the sink's maker is done:
+ * by reference when the sink is a sink_segs, else copied. */
+void sink_put_kept(sink *s, const char *p, size_t n);
 void sink_puts(sink *s, const char *str);
 void sink_putc(sink *s, char c);
 void sink_printf(sink *s, const char *fmt, ...) GM_PRINTF(2, 3);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "formats/memo.h"
 
 static const char prov_prefix[] = "EPPI-Reviewer AttributeId ";
 
@@ -140,6 +141,12 @@ void export_eppi(const model *m, sink *out)
 	for (size_t i = 0; i < m->nrecs; i++) {
 		const record *r = m->recs[i];
 		long long id = item_id(r->eppi_id);
+		id = id ? id : ++next_item;
+		/* Besides the record, an element shows its item id (a running
+		 * count for records without one) and attribute ids (the site's). */
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, "eppi.references", i, i == 0, (uint64_t)id))
+			continue;
 		jw_obj(&w);
 		jw_key(&w, "Codes");
 		jw_arr(&w);
@@ -154,7 +161,7 @@ void export_eppi(const model *m, sink *out)
 		jw_key(&w, "Outcomes");
 		jw_arr(&w);
 		jw_arr_end(&w);
-		jw_field_int(&w, "ItemId", id ? id : ++next_item);
+		jw_field_int(&w, "ItemId", id);
 		str_field(&w, "OldItemId", r->id);
 		str_field(&w, "Title", r->title);
 		str_field(&w, "ParentTitle", r->published_in);
@@ -188,6 +195,7 @@ void export_eppi(const model *m, sink *out)
 		str_field(&w, "ItemStatus", "I");
 		str_field(&w, "ItemStatusTooltip", "Included in review");
 		jw_obj_end(&w);
+		fmt_chunk_end(&c);
 	}
 	jw_arr_end(&w);
 	jw_obj_end(&w);

@@ -7,6 +7,7 @@
 #include "core/esc.h"
 #include "core/json.h"
 #include "formats/facetjson.h"
+#include "formats/memo.h"
 #include "core/xml.h"
 
 /* Newest feed entries kept: a feed is for what changed, not an archive. */
@@ -109,6 +110,9 @@ void export_json(const model *m, sink *out)
 	jw_arr(w);
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const study *st = &m->studies[i];
+		fmt_chunk c;
+		if (fmt_chunk_study(&c, m, out, "json.studies", i, i == 0))
+			continue;
 		jw_nl(w);
 		jw_obj(w);
 		jw_field_str(w, "id", m->recs[st->primary]->id);
@@ -121,14 +125,19 @@ void export_json(const model *m, sink *out)
 		jw_key(w, "codes");
 		json_codes(w, s, st->codes);
 		jw_obj_end(w);
+		fmt_chunk_end(&c);
 	}
 	jw_arr_end(w);
 	jw_nl(w);
 	jw_key(w, "records");
 	jw_arr(w);
 	for (size_t i = 0; i < m->nrecs; i++) {
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, "json.records", i, i == 0, 0))
+			continue;
 		jw_nl(w);
 		json_record(w, m, i);
+		fmt_chunk_end(&c);
 	}
 	jw_arr_end(w);
 	jw_nl(w);
@@ -197,6 +206,9 @@ void export_csv(const model *m, const size_t *recs, size_t n, sink *out)
 	for (size_t i = 0; i < count; i++) {
 		size_t ri = recs ? recs[i] : i;
 		const record *r = m->recs[ri];
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, "csv", ri, false, 0))
+			continue;
 		buf_reset(&tmp);
 		for (size_t k = 0; k < r->nauthors; k++) {
 			if (k)
@@ -243,6 +255,7 @@ void export_csv(const model *m, const size_t *recs, size_t n, sink *out)
 			csv_cell(out, tv[k]);
 		}
 		sink_puts(out, "\r\n");
+		fmt_chunk_end(&c);
 	}
 	buf_free(&tmp);
 }
@@ -278,6 +291,9 @@ void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 	size_t count = recs ? n : m->nrecs;
 	for (size_t i = 0; i < count; i++) {
 		const record *r = m->recs[recs ? recs[i] : i];
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, "ris", recs ? recs[i] : i, false, 0))
+			continue;
 		ris_line(out, "TY", export_ris_type(r->type));
 		ris_line(out, "ID", r->id);
 		for (size_t k = 0; k < r->nauthors; k++)
@@ -323,6 +339,7 @@ void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 			free(v);
 		}
 		sink_puts(out, "ER  - \r\n\r\n");
+		fmt_chunk_end(&c);
 	}
 }
 
@@ -340,6 +357,9 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 	size_t count = recs ? n : m->nrecs;
 	for (size_t i = 0; i < count; i++) {
 		const record *r = m->recs[recs ? recs[i] : i];
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, "bib", recs ? recs[i] : i, false, 0))
+			continue;
 		const char *t = r->type;
 		const char *kind = !strcmp(t, "article")      ? "article"
 		                   : !strcmp(t, "report")     ? "techreport"
@@ -389,6 +409,7 @@ void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 		bib_field(out, "doi", r->doi);
 		bib_field(out, "url", r->url);
 		sink_puts(out, "\n}\n\n");
+		fmt_chunk_end(&c);
 	}
 }
 

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "formats/export.h"
 #include "formats/facetjson.h"
+#include "formats/memo.h"
 #include "core/paths.h"
 #include "load/rules.h"
 #include "model/history.h"
@@ -93,6 +94,9 @@ void mapdata_js(const model *m, sink *out)
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const study *st = &m->studies[i];
 		const record *p = m->recs[st->primary];
+		fmt_chunk c;
+		if (fmt_chunk_study(&c, m, out, "map.studies", i, i == 0))
+			continue;
 		jw_nl(w);
 		jw_arr(w);
 		jw_str(w, p->id);
@@ -114,6 +118,7 @@ void mapdata_js(const model *m, sink *out)
 			jw_arr_end(w);
 		}
 		jw_arr_end(w);
+		fmt_chunk_end(&c);
 	}
 	buf_free(&authors);
 	jw_arr_end(w);
@@ -215,6 +220,9 @@ void mapdata_text_js(const model *m, sink *out)
 		const record *p = m->recs[st->primary];
 		const char *v[] = {p->summary, p->note_text, p->doi,   p->url,   p->published_in,
 		                   p->type,    p->volume,    p->issue, p->pages, p->publisher};
+		fmt_chunk c;
+		if (fmt_chunk_study(&c, m, out, "map-text.studies", i, i == 0))
+			continue;
 		jw_nl(w);
 		jw_arr(w);
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)
@@ -234,6 +242,7 @@ void mapdata_text_js(const model *m, sink *out)
 		}
 		jw_obj_end(w);
 		jw_arr_end(w);
+		fmt_chunk_end(&c);
 	}
 	jw_nl(w);
 	jw_arr_end(w);

@@ -666,9 +666,15 @@ model *model_open(const char *content_dir, const model_opts *opts, diag *d)
 		model_free(m);
 		return NULL;
 	}
+	load_records(m, content_dir, opts ? opts->jobs : 0, d);
+	model_finish(m, content_dir, opts, d);
+	return m;
+}
+
+void model_finish(model *m, const char *content_dir, const model_opts *opts, diag *d)
+{
 	bool ok = true;
 	check_paths(m, d, &ok);
-	load_records(m, content_dir, opts ? opts->jobs : 0, d);
 	if (m->nrecs > 1)
 		qsort(m->recs, m->nrecs, sizeof *m->recs, cmp_rec_ptr);
 	load_pages(m, content_dir, d);
@@ -681,7 +687,6 @@ model *model_open(const char *content_dir, const model_opts *opts, diag *d)
 	 * been reported, and the rest is still checked. */
 	build_studies(m, d, &ok);
 	build_indexes(m);
-	return m;
 }
 
 const idx_list *model_cell(const model *m, size_t row_code, size_t col_code)
@@ -728,10 +733,10 @@ void model_free(model *m)
 			free(m->cells[i].v);
 		free(m->cells);
 	}
-	for (size_t i = 0; i < m->nrecs; i++)
+	for (size_t i = 0; i < m->nrecs && !m->borrowed; i++)
 		rec_free(m->recs[i]);
 	free(m->recs);
-	for (size_t i = 0; i < m->ndrafts; i++)
+	for (size_t i = 0; i < m->ndrafts && !m->borrowed; i++)
 		rec_free(m->drafts[i]);
 	free(m->drafts);
 	for (size_t i = 0; i < m->npages; i++) {

@@ -67,6 +67,11 @@ typedef struct model {
 	record **drafts; /* drafts left out of the map, sorted by id */
 	size_t ndrafts;
 	size_t nfailed; /* record files that could not be loaded (their errors say why) */
+	bool borrowed;  /* recs and drafts belong to someone else (model/reuse.h) */
+	bool kept;      /* the model itself belongs to model/reuse.h's cache */
+	/* While serve writes the data files: the elements they came to last
+	 * time (formats/memo.h); NULL otherwise. Not owned. */
+	struct fmt_memo *memo;
 } model;
 
 typedef struct model_opts {
@@ -80,6 +85,11 @@ typedef struct model_opts {
  * nfailed tell), so that later checks (PRISMA, templates) still run.
  * opts may be NULL (no drafts). */
 model *model_open(const char *content_dir, const model_opts *opts, diag *d);
+
+/* The rest of model_open once m->site, the loaded records (m->recs, in
+ * any order) and m->file_ids (sorted) are set: pages, checks, studies and
+ * indices. For model/reuse.c, which loads the records its own way. */
+void model_finish(model *m, const char *content_dir, const model_opts *opts, diag *d);
 
 /* model_open without drafts; NULL when any error was reported. */
 model *model_load(const char *content_dir, diag *d);

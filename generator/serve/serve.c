@@ -15,8 +15,12 @@
 #include "site/clean.h"
 #include "site/incr.h"
 
-/* A burst of saves settles within this; a long one is cut off at the max. */
-#define SERVE_QUIET_MS 120
+/* A burst of saves settles within this; a long one is cut off at the max.
+ * Short, since it is part of every save -> page delay: an editor's burst
+ * (write a temporary file, rename it over) takes a few milliseconds, and a
+ * save that arrives during a rebuild waits in inotify's queue and causes
+ * exactly one follow-up rebuild. */
+#define SERVE_QUIET_MS 25
 #define SERVE_MAX_MS   2000
 
 int serve_rebuild(const build_opts *o, build_stats *stats, diag *d)
@@ -37,9 +41,10 @@ static void rebuild(const serve_opts *o, reload_hub *hub, bool first)
 		fprintf(stderr,
 		        "gapmap: the content has errors; still serving the last good site\n");
 	else if (!o->quiet || first)
-		printf("gapmap: %s %zu studies, %zu pages in %.2f s (rendered %zu of %zu pages)\n",
+		printf("gapmap: %s %zu studies, %zu pages in %.2f s (rendered %zu of %zu pages, "
+		       "read %zu record files)\n",
 		       first ? "built" : "rebuilt", s.studies, s.pages, s.seconds, s.rendered,
-		       s.pages);
+		       s.pages, s.reread);
 	fflush(stdout);
 	diag_free(d);
 }
@@ -128,7 +133,21 @@ int serve_run(const serve_opts *o, int stop_fd)
 			result = r == 0 ? 0 : 1;
 			break;
 		}
+		/* Which files changed: the build need not look at every file. */
+		char **changed;
+		size_t nchanged;
+		bool all;
+		watch_changes(w, &changed, &nchanged, &all);
+		so.build.changed = changed;
+		so.build.nchanged = nchanged;
+		so.build.changed_known = !all;
 		rebuild(&so, hub, false);
+		for (size_t i = 0; i < nchanged; i++)
+			free(changed[i]);
+		free(changed);
+		so.build.changed = NULL;
+		so.build.nchanged = 0;
+		so.build.changed_known = false;
 		/* site.yaml may name another theme now (new folders only). */
 		watch_theme_path(w, so.build.content_dir);
 	}

@@ -26,12 +26,20 @@ typedef struct watch_dir {
 	char *path;
 } watch_dir;
 
+/* More changed files than this in one wake-up: say "everything". */
+#define WATCH_MAX_CHANGES 256
+
 struct watch {
 	int fd;
 	watch_dir *dirs;
 	size_t ndirs, cap;
 	char **skip;
 	size_t nskip;
+	/* Since the last watch_changes: the files changed, or all (a folder
+	 * changed, events were lost, too many files). */
+	char **changed;
+	size_t nchanged;
+	bool all;
 };
 
 watch *watch_new(void)
@@ -57,6 +65,9 @@ void watch_free(watch *w)
 	for (size_t i = 0; i < w->nskip; i++)
 		free(w->skip[i]);
 	free(w->skip);
+	for (size_t i = 0; i < w->nchanged; i++)
+		free(w->changed[i]);
+	free(w->changed);
 	free(w);
 }
 
@@ -176,6 +187,28 @@ int watch_tree(watch *w, const char *dir)
 	return n;
 }
 
+/* Notes path (owned) as changed. */
+static void note_change(watch *w, char *path)
+{
+	if (w->all || w->nchanged == WATCH_MAX_CHANGES) {
+		w->all = true;
+		free(path);
+		return;
+	}
+	w->changed = xrealloc(w->changed, (w->nchanged + 1) * sizeof *w->changed);
+	w->changed[w->nchanged++] = path;
+}
+
+void watch_changes(watch *w, char ***paths, size_t *n, bool *all)
+{
+	*paths = w->changed;
+	*n = w->nchanged;
+	*all = w->all;
+	w->changed = NULL;
+	w->nchanged = 0;
+	w->all = false;
+}
+
 static void forget(watch *w, int wd)
 {
 	for (size_t i = 0; i < w->ndirs; i++)
@@ -202,6 +235,7 @@ static int drain(watch *w)
 			p += sizeof *ev + ev->len;
 			if (ev->mask & IN_Q_OVERFLOW) {
 				relevant++; /* events were lost: rebuild to be sure */
+				w->all = true;
 				continue;
 			}
 			if (ev->mask & IN_IGNORED) {
@@ -213,6 +247,7 @@ static int drain(watch *w)
 				continue;
 			if (!ev->len) { /* the folder itself moved or went */
 				relevant++;
+				w->all = true;
 				continue;
 			}
 			if (ignored_name(ev->name))
@@ -224,7 +259,12 @@ static int drain(watch *w)
 				add_tree(w, path, 1);
 				dir = NULL; /* w->dirs may have moved */
 			}
-			free(path);
+			if (!skip && !(ev->mask & IN_ISDIR))
+				note_change(w, path);
+			else
+				free(path);
+			if (!skip && (ev->mask & IN_ISDIR))
+				w->all = true;
 			if (!skip)
 				relevant++;
 		}

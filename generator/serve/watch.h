@@ -14,6 +14,7 @@
 #define GM_WATCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct watch watch;
 
@@ -29,6 +30,11 @@ int watch_tree(watch *w, const char *dir);
  * are ignored. A path whose folder does not exist yet is not recorded:
  * call again once it does. */
 void watch_skip(watch *w, const char *path);
+
+/* Hands over what changed since the last call: the files (resolved paths,
+ * the caller frees each and the array), or *all when that is not known (a
+ * folder was added, moved or removed, events were lost, too many files). */
+void watch_changes(watch *w, char ***paths, size_t *n, bool *all);
 
 /* Sleeps until a change, then until quiet_ms pass without one (at most
  * max_ms in all), and returns 1; returns 0 as soon as stop_fd becomes

@@ -12,9 +12,11 @@
 #include "core/files.h"
 #include "formats/export.h"
 #include "formats/mapdata.h"
+#include "formats/memo.h"
 #include "model/history.h"
 #include "model/model.h"
 #include "site/incr.h"
+#include "site/inplace.h"
 #include "site/links.h"
 #include "site/output.h"
 #include "prisma/prisma.h"
@@ -155,30 +157,48 @@ static void state_free(build_state *st)
 	prisma_free(st->prisma);
 	yml_free(st->theme_yml);
 	free(st->font_dir);
-	model_free(st->m);
+	if (!(st->m && st->m->kept)) /* else serve's record cache keeps it */
+		model_free(st->m);
 	free(st->theme);
 	free(st->base_templates);
 	free(st->theme_templates);
 	free(st->site_templates);
 }
 
-static int write_buf(out_writer *w, const char *rel, buf *b, diag *d)
+/* Where a build writes: a new site swapped in at the end (w), or, for
+ * serve's incremental rebuilds, the current site updated in place (ip).
+ * Exactly one is set. */
+typedef struct site_out {
+	out_writer *w;
+	inplace *ip;
+} site_out;
+
+static int write_buf(site_out *w, const char *rel, buf *b, diag *d)
 {
-	return out_write(w, rel, b->data ? b->data : "", b->len, d);
+	const char *data = b->data ? b->data : "";
+	return w->ip ? inplace_write(w->ip, rel, data, b->len, d)
+	             : out_write(w->w, rel, data, b->len, d);
 }
 
 /* One data file streamed to disk (rel in the new site) by a writer that
  * takes the model and a sink: never whole in memory. */
 typedef void (*data_writer)(const model *m, void *arg, sink *out);
 
-static int stream_file(out_writer *w, const char *rel, data_writer fn, const model *m, void *arg,
+static int stream_file(site_out *w, const char *rel, data_writer fn, const model *m, void *arg,
                        diag *d)
 {
-	out_stream *f = out_open(w, rel, d);
+	if (w->ip) {
+		inplace_stream *f = inplace_open(w->ip, rel, d);
+		if (!f)
+			return -1;
+		fn(m, arg, inplace_stream_sink(f));
+		return inplace_close(w->ip, f, d);
+	}
+	out_stream *f = out_open(w->w, rel, d);
 	if (!f)
 		return -1;
 	fn(m, arg, out_stream_sink(f));
-	return out_close(w, f, d);
+	return out_close(w->w, f, d);
 }
 
 /* The data downloads, each written by one of the format writers. */
@@ -244,7 +264,7 @@ static void write_sitemap_index(const model *m, void *arg, sink *out)
 
 /* sitemap.xml; over EXPORT_SITEMAP_MAX_URLS pages, parts sitemap-1.xml,
  * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
-static int write_sitemaps(out_writer *w, const model *m, char *const *pages, size_t npages, diag *d)
+static int write_sitemaps(site_out *w, const model *m, char *const *pages, size_t npages, diag *d)
 {
 	if (npages <= EXPORT_SITEMAP_MAX_URLS)
 		return stream_file(w, "sitemap.xml", write_sitemap, m,
@@ -269,8 +289,9 @@ static int write_sitemaps(out_writer *w, const model *m, char *const *pages, siz
 }
 
 /* The data files, which depend on the model only, each streamed to disk
- * as it is written. The render threads write them (write_data_file), the
- * largest first, beside the pages. */
+ * as it is written, the largest first. A plain build's render threads
+ * write them beside the pages (write_data_file); serve's builds write them
+ * in turn on one thread (write_data), which alone uses the memo. */
 static const struct {
 	const char *rel;
 	download kind;
@@ -282,10 +303,36 @@ static const struct {
 };
 #define NDOWNLOADS (sizeof downloads / sizeof *downloads)
 
-static int write_data_file(out_writer *w, const model *m, size_t i, diag *d)
+static int write_data_file(site_out *w, const model *m, size_t i, diag *d)
 {
 	download kind = downloads[i].kind;
 	return stream_file(w, downloads[i].rel, write_download, m, &kind, d);
+}
+
+static int write_data(site_out *w, const model *m, diag *d)
+{
+	int rc = 0;
+	for (size_t i = 0; i < NDOWNLOADS; i++)
+		rc |= write_data_file(w, m, i, d);
+	return rc;
+}
+
+/* The data files of a build: written in turn by one thread, while the
+ * pages render when serve updates its site in place. m is a copy of the
+ * build's model (shared arrays) whose memo only this thread uses. */
+typedef struct data_job {
+	site_out *w;
+	model m;
+	diag *d;
+} data_job;
+
+static void *data_job_run(void *arg)
+{
+	data_job *j = arg;
+	fmt_memo_begin_build(j->m.memo);
+	write_data(j->w, &j->m, j->d);
+	fmt_memo_end_build(j->m.memo);
+	return NULL;
 }
 
 /* The files write_data and draw_flows write besides the pages, for the
@@ -416,7 +463,7 @@ static void load_prisma(build_state *st, diag *d)
 }
 
 /* Draws every flow once, for the site: PNG and SVG from one layout. */
-static int draw_flows(build_state *st, out_writer *w, diag *d)
+static int draw_flows(build_state *st, site_out *w, diag *d)
 {
 	size_t n = st->prisma ? prisma_flow_count(st->prisma) : 0;
 	st->flows = xcalloc(n ? n : 1, sizeof *st->flows);
@@ -511,7 +558,7 @@ done:
  * kept apart (job_diags) and merged in page order, so they do not depend
  * on which thread rendered what. */
 typedef struct render_pool {
-	out_writer *w;
+	site_out *w;
 	const model *m;
 	const render_job *jobs;
 	size_t njobs;
@@ -553,12 +600,15 @@ static void *render_worker_run(void *arg)
 		keep_diag(d, &p->data_diags[k]);
 	}
 	for (size_t i; (i = p->next++) < p->njobs;) {
+		/* Updating in place, the site holds the page as the last build
+		 * left it: nothing to do. */
 		if (p->incr && p->w && incr_clean(p->incr, &p->jobs[i]) &&
-		    out_carry(p->w, p->jobs[i].path) == 0) {
+		    (p->w->ip || out_carry(p->w->w, p->jobs[i].path) == 0)) {
 			p->carried[i] = p->done[i] = true;
 			continue;
 		}
-		if (render_page(rw->rc, &p->jobs[i], &html, p->deps ? &p->deps[i] : NULL, d) == 0 &&
+		render_deps *deps = p->deps && incr_tracked(&p->jobs[i]) ? &p->deps[i] : NULL;
+		if (render_page(rw->rc, &p->jobs[i], &html, deps, d) == 0 &&
 		    (!p->w || write_buf(p->w, p->jobs[i].path, &html, d) == 0))
 			p->done[i] = true;
 		keep_diag(d, &p->job_diags[i]);
@@ -588,7 +638,7 @@ static size_t worker_count(const build_opts *o, size_t njobs)
 
 /* Renders every job, and writes the data files when data. Returns -1 when
  * the templates cannot be used at all (then nothing is written). */
-static int render_all(build_state *st, out_writer *w, bool data, const render_job *jobs,
+static int render_all(build_state *st, site_out *w, bool data, const render_job *jobs,
                       size_t njobs, bool *done, render_deps *deps, bool *carried, diag *d)
 {
 	size_t n = worker_count(st->o, njobs);
@@ -680,7 +730,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	build_state st = {.o = o};
 	if (o->incr) /* before the load: a save during it is seen next time */
 		incr_scan(o->incr, o);
-	st.m = model_open(o->content_dir, &(model_opts){o->drafts, o->jobs}, d);
+	st.m = o->incr ? incr_model(o->incr, o, &stats->reread, d)
+	               : model_open(o->content_dir, &(model_opts){o->drafts, o->jobs}, d);
 	if (!st.m) {
 		if (o->incr)
 			incr_finish(o->incr, NULL, 0, NULL, NULL, false);
@@ -711,9 +762,14 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	load_prisma(&st, d);
 	/* With errors already found, go on checking (the diagrams, every
 	 * template and page) but write nothing. */
-	out_writer *w = NULL;
+	site_out out = {NULL, NULL}, *w = NULL;
 	if (!o->check_only && !d->errors) {
-		w = out_begin(o->out_dir, o->content_dir, d);
+		/* An incremental rebuild updates the served site in place. */
+		if (o->incr && incr_active(o->incr))
+			out.ip = inplace_begin(o->out_dir);
+		if (!out.ip)
+			out.w = out_begin(o->out_dir, o->content_dir, d);
+		w = out.ip || out.w ? &out : NULL;
 		if (!w) {
 			if (o->incr)
 				incr_finish(o->incr, NULL, 0, NULL, NULL, false);
@@ -739,7 +795,28 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
-	if (render_all(&st, w, w && !d->errors, jobs, njobs, done, deps, carried, d) == 0) {
+	/* A plain build's render threads write the data files. Serve's builds
+	 * write them on one thread, copying the elements whose records are as
+	 * last time (formats/memo.h); updating in place, while the pages
+	 * render. */
+	data_job dj = {NULL, {0}, NULL};
+	pthread_t data_tid;
+	bool data_thread = false;
+	if (w && !d->errors && o->incr) {
+		dj = (data_job){w, *st.m, diag_new()};
+		dj.m.memo = o->incr ? incr_memo(o->incr, st.m) : NULL;
+		data_thread = out.ip && pthread_create(&data_tid, NULL, data_job_run, &dj) == 0;
+		if (!data_thread)
+			data_job_run(&dj);
+	}
+	int rendered_ok = render_all(&st, w, w && !d->errors && !o->incr, jobs, njobs, done, deps, carried, d);
+	if (data_thread)
+		pthread_join(data_tid, NULL);
+	if (dj.d) {
+		diag_merge(d, dj.d);
+		diag_free(dj.d);
+	}
+	if (rendered_ok == 0) {
 		char **pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
 		size_t npages = 0;
 		for (size_t i = 0; i < njobs; i++) {
@@ -750,18 +827,26 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		}
 		if (w && !d->errors) {
 			write_sitemaps(w, st.m, pages, npages, d);
-			copy_assets(w, st.theme, d);
+			/* In place, the theme (and so its assets) is as last time. */
+			if (out.w)
+				copy_assets(out.w, st.theme, d);
 		}
 		free(pages);
 	}
 	free(done);
 	int result = 0;
 	if (d->errors) {
-		out_abort(w);
+		out_abort(out.w);
+		inplace_abort(out.ip);
 		result = 1;
-	} else if (w) {
-		stats->files = out_count(w);
-		if (out_commit(w, d) != 0)
+	} else if (out.ip) {
+		stats->files = inplace_count(out.ip);
+		incr_remove_gone(o->incr, jobs, njobs, out.ip);
+		if (inplace_commit(out.ip, d) != 0)
+			result = 1;
+	} else if (out.w) {
+		stats->files = out_count(out.w);
+		if (out_commit(out.w, d) != 0)
 			result = 1;
 	}
 	if (o->incr)

@@ -22,6 +22,12 @@ typedef struct build_opts {
 	/* Incremental rebuilds (site/incr.h, used by serve): state kept from the
 	 * last good build; NULL (plain build) renders every page. */
 	struct build_incr *incr;
+	/* With incr: the files changed since the last build as the watcher saw
+	 * them (resolved paths), when changed_known; else everything is looked
+	 * at again. */
+	char *const *changed;
+	size_t nchanged;
+	bool changed_known;
 } build_opts;
 
 typedef struct build_stats {
@@ -30,6 +36,7 @@ typedef struct build_stats {
 	size_t pages; /* HTML pages */
 	size_t rendered; /* of them, rendered (the rest carried over: incremental) */
 	size_t files; /* every file written */
+	size_t reread; /* incremental: record files read (the rest were kept) */
 	size_t drafts; /* drafts left out (or, with drafts, included) */
 	double seconds;
 } build_stats;

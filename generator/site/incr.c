@@ -1,6 +1,7 @@
 #include "site/incr.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <unistd.h>
 
 #include "core/util.h"
+#include "formats/export.h"
+#include "formats/memo.h"
 #include "site/build.h"
 #include "site/output.h"
 
@@ -19,6 +22,11 @@ typedef struct incr_rec {
 	uint64_t fp;
 	char **keys;
 	size_t nkeys;
+	/* The record and its study's reports (the model's objects) the keys
+	 * were made from: the same objects, the same keys. */
+	const void **objs;
+	size_t nobjs;
+	uint64_t totals; /* rec_totals of objs[0] */
 } incr_rec;
 
 /* A page the last build wrote, and what it read (sorted keys). */
@@ -28,11 +36,8 @@ typedef struct incr_page {
 	size_t nkeys;
 } incr_page;
 
-/* A file of studies/ and its fingerprint. */
-typedef struct incr_file {
-	char *name;
-	uint64_t fp;
-} incr_file;
+/* A file of studies/ and its fingerprint: model/reuse.h's model_file. */
+typedef model_file incr_file;
 
 struct build_incr {
 	/* The last good build's; valid false until there is one. */
@@ -46,10 +51,19 @@ struct build_incr {
 	uint64_t cur_global, cur_totals;
 	incr_file *files; /* sorted by name */
 	size_t nfiles;
+	bool studies_dir;   /* studies/ is a folder (not a link) */
+	bool studies_other; /* ... holding something besides records and notes */
+	char *studies_real; /* its resolved path at the last full scan, or NULL */
+	char **others;      /* names of the something besides, sorted */
+	size_t nothers;
+	rec_cache *cache;         /* parsed records kept for the next build */
+	fmt_memo *memo;           /* the data files' elements, by record */
+	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
 	incr_rec *cur_recs;
 	size_t ncur_recs;
-	bool active;  /* incremental: incr_clean may say true */
-	char **dirty; /* sorted keys */
+	bool active;                    /* incremental: incr_clean may say true */
+	unsigned long epoch, cur_epoch; /* the record cache's, for recs' objs */
+	char **dirty;                   /* sorted keys */
 	size_t ndirty;
 };
 
@@ -130,6 +144,12 @@ static void scan_tree(build_incr *s, const char *dir, const char *rel, bool stud
 		struct stat st;
 		if (fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
+		if (studies && !(S_ISREG(st.st_mode) &&
+		                 (str_ends_with(n, ".yaml") || str_ends_with(n, ".md")))) {
+			s->studies_other = true;
+			s->others = xrealloc(s->others, (s->nothers + 1) * sizeof *s->others);
+			s->others[s->nothers++] = xstrdup(n);
+		}
 		if (studies && S_ISREG(st.st_mode) &&
 		    (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))) {
 			if (s->nfiles == cap) {
@@ -151,15 +171,91 @@ static void scan_tree(build_incr *s, const char *dir, const char *rel, bool stud
 		free(r);
 	}
 	closedir(dp);
-	if (studies)
+	if (studies) {
 		qsort(s->files, s->nfiles, sizeof *s->files, cmp_str);
+		if (s->nothers > 1)
+			qsort(s->others, s->nothers, sizeof *s->others, cmp_str);
+	}
+}
+
+/* The file of studies/ named name (NULL when none), or where it would go. */
+static size_t file_slot(const build_incr *s, const char *name, bool *found)
+{
+	size_t lo = 0, hi = s->nfiles;
+	*found = false;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(s->files[mid].name, name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Brings the last scan up to date from the watcher's list of changed
+ * files, when every one of them is a record or note directly in studies/:
+ * only they are looked at again. False (scan everything) otherwise. */
+static bool scan_changed(build_incr *s, const build_opts *o)
+{
+	if (!o->changed_known || !s->studies_real)
+		return false;
+	size_t dlen = strlen(s->studies_real);
+	for (size_t i = 0; i < o->nchanged; i++) {
+		const char *p = o->changed[i];
+		const char *name = p + dlen + 1;
+		if (strncmp(p, s->studies_real, dlen) != 0 || p[dlen] != '/' || strchr(name, '/'))
+			return false;
+		struct stat st;
+		bool there = fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		if (!there && errno != ENOENT)
+			return false;
+		if (!(str_ends_with(name, ".yaml") || str_ends_with(name, ".md"))) {
+			/* A temporary file that came and went (sed -i, some editors'
+			 * saves) is no change; any other file is. */
+			if (there || (s->nothers && bsearch(&name, s->others, s->nothers,
+			                                    sizeof *s->others, cmp_str)))
+				return false;
+			continue;
+		}
+		if (there && !S_ISREG(st.st_mode))
+			return false; /* a folder or link now: studies_other */
+		bool found;
+		size_t k = file_slot(s, name, &found);
+		if (there && found) {
+			s->files[k].fp = stat_fp(FNV0, &st);
+		} else if (there) {
+			s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof *s->files);
+			memmove(&s->files[k + 1], &s->files[k], (s->nfiles - k) * sizeof *s->files);
+			s->files[k] = (incr_file){xstrdup(name), stat_fp(FNV0, &st)};
+			s->nfiles++;
+		} else if (found) {
+			free(s->files[k].name);
+			memmove(&s->files[k], &s->files[k + 1],
+			        (s->nfiles - k - 1) * sizeof *s->files);
+			s->nfiles--;
+		}
+	}
+	return true;
 }
 
 void incr_scan(build_incr *s, const build_opts *o)
 {
+	/* The global hash stays the last full scan's: nothing else changed. */
+	if (scan_changed(s, o))
+		return;
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	s->nfiles = 0;
+	s->studies_dir = s->studies_other = false;
+	for (size_t i = 0; i < s->nothers; i++)
+		free(s->others[i]);
+	s->nothers = 0;
 	uint64_t h = fnv_str(fnv_str(FNV0, o->base_url), o->drafts ? "d" : "");
 	/* The content folder but studies/, then studies/ apart. */
 	DIR *dp = opendir(o->content_dir);
@@ -174,12 +270,18 @@ void incr_scan(build_incr *s, const build_opts *o)
 		h += entry_fp(n, &st);
 		if (S_ISDIR(st.st_mode)) {
 			char *p = path_join(o->content_dir, n);
-			scan_tree(s, p, n, strcmp(n, "studies") == 0, &h);
+			bool studies = strcmp(n, "studies") == 0;
+			s->studies_dir |= studies;
+			scan_tree(s, p, n, studies, &h);
 			free(p);
 		}
 	}
 	if (dp)
 		closedir(dp);
+	free(s->studies_real);
+	char *sdir = path_join(o->content_dir, "studies");
+	s->studies_real = s->studies_dir ? realpath(sdir, NULL) : NULL;
+	free(sdir);
 	static const char *const home_parts[] = {"templates", "themes"};
 	for (size_t i = 0; i < 2; i++) {
 		char *p = path_join(o->home, home_parts[i]);
@@ -269,24 +371,31 @@ static void touched_keys(const model *m, size_t i, incr_rec *r)
 /* What lists of every study and the site's totals show: the studies in
  * order with their reports, and each record's year, added date, study
  * and codes. */
-static uint64_t totals_fp(const model *m)
+/* What of one record the totals show: its id, added date, study, year
+ * and codes. */
+static uint64_t rec_totals(const record *r)
+{
+	uint64_t h = fnv_long(fnv_str(fnv_str(fnv_str(FNV0, r->id), r->added), r->study), r->year);
+	for (size_t f = 0; f < r->ncodes; f++) {
+		h = fnv_long(h, (long)r->codes[f].n);
+		for (size_t c = 0; c < r->codes[f].n; c++)
+			h = fnv_long(h, (long)r->codes[f].idx[c]);
+	}
+	return h;
+}
+
+/* recs[i] is m->recs[i]'s, with its rec_totals. */
+static uint64_t totals_fp(const model *m, const incr_rec *recs)
 {
 	uint64_t h = fnv_long(fnv_long(FNV0, m->year_min), m->year_max);
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const study *st = &m->studies[i];
 		h = fnv_long(fnv_long(h, (long)st->nreports), st->year);
 		for (size_t k = 0; k < st->nreports; k++)
-			h = fnv_str(h, m->recs[st->reports[k]]->id);
+			h = fnv_long(h, (long)recs[st->reports[k]].totals);
 	}
-	for (size_t i = 0; i < m->nrecs; i++) {
-		const record *r = m->recs[i];
-		h = fnv_long(fnv_str(fnv_str(fnv_str(h, r->id), r->added), r->study), r->year);
-		for (size_t f = 0; f < r->ncodes; f++) {
-			h = fnv_long(h, (long)r->codes[f].n);
-			for (size_t c = 0; c < r->codes[f].n; c++)
-				h = fnv_long(h, (long)r->codes[f].idx[c]);
-		}
-	}
+	for (size_t i = 0; i < m->nrecs; i++)
+		h = fnv_long(h, (long)recs[i].totals);
 	return h;
 }
 
@@ -295,8 +404,33 @@ static void recs_free(incr_rec *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(r[i].id);
 		keys_free(r[i].keys, r[i].nkeys);
+		free(r[i].objs);
 	}
 	free(r);
+}
+
+/* The objects record i's keys come from: it and its study's reports. */
+static void set_objs(const model *m, size_t i, incr_rec *r)
+{
+	const study *st = &m->studies[m->study_of[i]];
+	r->nobjs = st->nreports + 1;
+	r->objs = xcalloc(r->nobjs, sizeof *r->objs);
+	r->objs[0] = m->recs[i];
+	for (size_t k = 0; k < st->nreports; k++)
+		r->objs[k + 1] = m->recs[st->reports[k]];
+}
+
+/* Takes old's keys when they were made from the same objects. */
+static bool take_keys(incr_rec *r, incr_rec *old)
+{
+	if (!old || old->nobjs != r->nobjs ||
+	    memcmp(old->objs, r->objs, r->nobjs * sizeof *r->objs))
+		return false;
+	r->keys = old->keys;
+	r->nkeys = old->nkeys;
+	old->keys = NULL;
+	old->nkeys = 0;
+	return true;
 }
 
 static int cmp_rec(const void *a, const void *b)
@@ -310,6 +444,28 @@ static void add_dirty(build_incr *s, size_t *cap, char *const *keys, size_t n)
 		keys_add(&s->dirty, &s->ndirty, cap, xstrdup(keys[i]));
 }
 
+static bool same_keys(const incr_rec *a, const incr_rec *b)
+{
+	if (a->nkeys != b->nkeys)
+		return false;
+	for (size_t i = 0; i < a->nkeys; i++)
+		if (strcmp(a->keys[i], b->keys[i]) != 0)
+			return false;
+	return true;
+}
+
+/* A record changed in its text only: the same study, codes and cells
+ * before and after, and the studies' order, reports, years, added dates
+ * and codes (the totals) as they were. Then the pages of its codes and
+ * cells list the same studies in the same order and counts; those that
+ * show it read it through its record: keys, which are the dirty ones. */
+static void add_dirty_records(build_incr *s, size_t *cap, const incr_rec *r)
+{
+	for (size_t i = 0; i < r->nkeys; i++)
+		if (str_starts_with(r->keys[i], "record:"))
+			keys_add(&s->dirty, &s->ndirty, cap, xstrdup(r->keys[i]));
+}
+
 void incr_plan(build_incr *s, const model *m)
 {
 	recs_free(s->cur_recs, s->ncur_recs);
@@ -319,18 +475,48 @@ void incr_plan(build_incr *s, const model *m)
 	/* model->recs is sorted by id, and so is cur_recs. */
 	s->ncur_recs = m->nrecs;
 	s->cur_recs = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *s->cur_recs);
+	/* The last good build's keys of a record whose objects are the same
+	 * are its keys now; objects are compared by address, so only while
+	 * the record cache has kept its records since that build (model/
+	 * reuse.h): no record freed since can have left its address to one
+	 * loaded now. */
+	s->cur_epoch = rec_cache_epoch(s->cache);
+	bool reuse = s->valid && m->borrowed && s->cur_epoch == s->epoch;
+	size_t o = 0;
 	for (size_t i = 0; i < m->nrecs; i++) {
 		incr_rec *r = &s->cur_recs[i];
 		const char *id = m->recs[i]->id;
 		r->id = xstrdup(id);
-		char *yaml = xasprintf("%s.yaml", id), *md = xasprintf("%s.md", id);
-		r->fp = fnv_long(fnv_long(FNV0, (long)file_fp(s, yaml)), (long)file_fp(s, md));
-		free(yaml);
-		free(md);
-		touched_keys(m, i, r);
+		/* "<id>.yaml", "<id>.md" (ids are short; longer ones on the heap) */
+		char small[128], *name = small;
+		size_t idlen = strlen(id);
+		if (idlen + 6 > sizeof small)
+			name = xmalloc(idlen + 6);
+		memcpy(name, id, idlen);
+		memcpy(name + idlen, ".yaml", 6);
+		uint64_t fy = file_fp(s, name);
+		memcpy(name + idlen, ".md", 4);
+		r->fp = fnv_long(fnv_long(FNV0, (long)fy), (long)file_fp(s, name));
+		if (name != small)
+			free(name);
+		set_objs(m, i, r);
+		while (reuse && o < s->nrecs && strcmp(s->recs[o].id, id) < 0)
+			o++;
+		incr_rec *old =
+		    reuse && o < s->nrecs && !strcmp(s->recs[o].id, id) ? &s->recs[o] : NULL;
+		/* A changed record's old keys are needed below: never taken. */
+		if (!(old && old->fp == r->fp && take_keys(r, old)))
+			touched_keys(m, i, r);
+		r->totals = old && old->nobjs && old->objs[0] == r->objs[0]
+		                ? old->totals
+		                : rec_totals(m->recs[i]);
 	}
-	qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
-	s->cur_totals = totals_fp(m);
+	bool sorted = true; /* as m->recs is */
+	for (size_t i = 1; i < s->ncur_recs && sorted; i++)
+		sorted = cmp_rec(&s->cur_recs[i - 1], &s->cur_recs[i]) < 0;
+	s->cur_totals = totals_fp(m, s->cur_recs); /* while cur_recs[i] is m->recs[i]'s */
+	if (!sorted)
+		qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
 	s->active = s->valid && s->cur_global == s->global;
 	if (!s->active)
 		return;
@@ -348,7 +534,12 @@ void incr_plan(build_incr *s, const model *m)
 			add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
 			j++;
 		} else {
-			if (s->recs[i].fp != s->cur_recs[j].fp) {
+			if (s->recs[i].fp == s->cur_recs[j].fp) {
+				/* unchanged */
+			} else if (s->cur_totals == s->totals &&
+			           same_keys(&s->recs[i], &s->cur_recs[j])) {
+				add_dirty_records(s, &cap, &s->cur_recs[j]);
+			} else {
 				add_dirty(s, &cap, s->recs[i].keys, s->recs[i].nkeys);
 				add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
 			}
@@ -379,26 +570,64 @@ static const incr_page *find_page(const build_incr *s, const char *path)
 	return NULL;
 }
 
-bool incr_clean(const build_incr *s, const render_job *job)
+bool incr_tracked(const render_job *job)
 {
-	if (!s->active)
-		return false;
 	switch (job->kind) {
 	case RJ_STUDIES:
 	case RJ_STUDY:
 	case RJ_CODE:
 	case RJ_CELL:
-		break;
+		return true;
 	default:
 		return false; /* few, and some read more than their keys say */
 	}
+}
+
+bool incr_clean(const build_incr *s, const render_job *job)
+{
+	if (!s->active || !incr_tracked(job))
+		return false;
 	const incr_page *p = find_page(s, job->path);
 	if (!p)
 		return false;
-	for (size_t i = 0; i < p->nkeys; i++)
+	for (size_t i = 0; i < p->nkeys && s->ndirty; i++)
 		if (bsearch(&p->keys[i], s->dirty, s->ndirty, sizeof *s->dirty, cmp_str))
 			return false;
 	return true;
+}
+
+bool incr_active(const build_incr *s)
+{
+	return s->active;
+}
+
+static size_t sitemap_parts(size_t pages)
+{
+	return pages > EXPORT_SITEMAP_MAX_URLS
+	           ? (pages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS
+	           : 0;
+}
+
+void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs, inplace *ip)
+{
+	const char **now = xcalloc(njobs ? njobs : 1, sizeof *now);
+	size_t in_map = 0;
+	for (size_t i = 0; i < njobs; i++) {
+		now[i] = jobs[i].path;
+		in_map += jobs[i].kind != RJ_404;
+	}
+	qsort(now, njobs, sizeof *now, cmp_str);
+	for (size_t i = 0; i < s->npages; i++)
+		if (!bsearch(&s->pages[i].path, now, njobs, sizeof *now, cmp_str))
+			inplace_remove(ip, s->pages[i].path);
+	free(now);
+	/* sitemap-N.xml parts beyond the ones written now (at most one part
+	 * per EXPORT_SITEMAP_MAX_URLS of the last build's pages). */
+	for (size_t k = sitemap_parts(in_map) + 1; k <= sitemap_parts(s->npages); k++) {
+		char *rel = xasprintf("sitemap-%zu.xml", k);
+		inplace_remove(ip, rel);
+		free(rel);
+	}
 }
 
 static void pages_free(incr_page *p, size_t n)
@@ -437,11 +666,14 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 		incr_page *p = &pages[i];
 		p->path = xstrdup(jobs[i].path);
 		if (carried[i]) {
-			const incr_page *old = find_page(s, jobs[i].path);
+			/* The old list is freed below: its keys are taken over. */
+			incr_page *old = (incr_page *)find_page(s, jobs[i].path);
 			p->nkeys = old ? old->nkeys : 0;
-			p->keys = xcalloc(p->nkeys ? p->nkeys : 1, sizeof *p->keys);
-			for (size_t k = 0; k < p->nkeys; k++)
-				p->keys[k] = xstrdup(old->keys[k]);
+			p->keys = old ? old->keys : NULL;
+			if (old) {
+				old->keys = NULL;
+				old->nkeys = 0;
+			}
 			render_deps_free(&deps[i]);
 		} else {
 			/* render_deps are sorted and unique already. */
@@ -461,12 +693,32 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 	s->ncur_recs = 0;
 	s->global = s->cur_global;
 	s->totals = s->cur_totals;
+	s->epoch = s->cur_epoch;
 	s->valid = true;
+}
+
+model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d)
+{
+	return model_reopen(o->content_dir, &(model_opts){o->drafts, o->jobs}, s->cache, s->files, s->nfiles,
+	                    s->studies_dir && !s->studies_other, reread, d);
+}
+
+fmt_memo *incr_memo(build_incr *s, const model *m)
+{
+	unsigned long epoch = rec_cache_epoch(s->cache);
+	if (!m->borrowed || !s->active || epoch != s->memo_epoch)
+		fmt_memo_clear(s->memo);
+	s->memo_epoch = epoch;
+	/* Only records the cache keeps live at addresses that name them. */
+	return m->borrowed ? s->memo : NULL;
 }
 
 build_incr *incr_new(void)
 {
-	return xcalloc(1, sizeof(build_incr));
+	build_incr *s = xcalloc(1, sizeof(build_incr));
+	s->cache = rec_cache_new();
+	s->memo = fmt_memo_new();
+	return s;
 }
 
 void incr_free(build_incr *s)
@@ -480,5 +732,11 @@ void incr_free(build_incr *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	free(s->files);
+	free(s->studies_real);
+	for (size_t i = 0; i < s->nothers; i++)
+		free(s->others[i]);
+	free(s->others);
+	rec_cache_free(s->cache);
+	fmt_memo_free(s->memo);
 	free(s);
 }

@@ -31,7 +31,9 @@
 #include <stddef.h>
 
 #include "model/model.h"
+#include "model/reuse.h"
 #include "render/render.h"
+#include "site/inplace.h"
 
 typedef struct build_incr build_incr;
 typedef struct build_opts build_opts;
@@ -42,13 +44,37 @@ void incr_free(build_incr *s);
 /* Fingerprints the inputs; first step of a build. */
 void incr_scan(build_incr *s, const build_opts *o);
 
+/* The model of o's content folder (model_open), reading again only the
+ * records whose files changed since the last call (model/reuse.h); after
+ * incr_scan. *reread: record files read. Free it with model_free before
+ * the next call. */
+model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d);
+
+/* The data files' memo (formats/memo.h) for this build's model m (from
+ * incr_model, after incr_plan), emptied when what it names may be gone;
+ * NULL when m's records are not the cache's. */
+struct fmt_memo *incr_memo(build_incr *s, const model *m);
+
 /* Compares the loaded model with the last good build's; after it,
  * incr_clean answers. */
 void incr_plan(build_incr *s, const model *m);
 
+/* Whether pages of job's kind are ever left out (incr_clean): the others
+ * (the map, overview, ...) are always rendered, and what they read need not
+ * be recorded, which for the map and overview of a big site is every study. */
+bool incr_tracked(const render_job *job);
+
 /* True when job need not be rendered: the last good build rendered it and
  * nothing it read has changed. Always false for a full build. */
 bool incr_clean(const build_incr *s, const render_job *job);
+
+/* Whether this build is incremental (after incr_plan): the last build was
+ * good and nothing but records and notes changed since. */
+bool incr_active(const build_incr *s);
+
+/* Asks ip to remove the last build's pages that are not among jobs, and
+ * sitemap parts no longer needed. */
+void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs, inplace *ip);
 
 /* Ends a build. ok: the site was written (committed). deps[i]: what job i
  * read when it was rendered; carried[i]: it was carried over instead (its

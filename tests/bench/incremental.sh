@@ -1,6 +1,6 @@
 #!/bin/sh
 # One-record edits under gapmap serve on a 10,000-study corpus
-# (tests/bench/incremental.py): save -> rebuilt page, and the rebuild itself.
+# (tests/bench/incremental.py): save -> all rebuilt files, save -> page, the rebuild.
 # The corpus is copied first, since the runs edit it. GAPMAP_BENCH_INCR_SIZE
 # overrides the size. Numbers to watch, never pass/fail.
 cd "$(dirname "$0")/../.." || exit 2

@@ -2,7 +2,13 @@
 or note changes only the pages that read it are rendered again, every
 other file keeps its inode and modification time, and the site equals a
 fresh full build of the same content; a change to site.yaml, a failed
-build or a new template renders everything again. Prints "N passed, N failed".
+build or a new template renders everything again. Serve reads again only
+the record files that changed (model/reuse.h), updates the served folder
+in place (site/inplace.h: the folder itself stays, no temporary files are
+left, a broken edit changes no file) and copies the data files' elements
+of unchanged records (formats/memo.h), which the byte-for-byte comparison
+with a fresh build checks after every step, also after edits that change a
+study's reports or the running EPPI item numbers. Prints "N passed, N failed".
 
 Run through tests/e2e/test_incremental.sh (GAPMAP, GAPMAP_HOME, TMP set)."""
 import os
@@ -50,7 +56,9 @@ class Run:
         self.srv, self.out, self.n = srv, out, 0
 
     def rebuild(self, edit):
-        """Applies edit, waits for the rebuild; returns (rendered, pages, ok)."""
+        """Applies edit, waits for the rebuild; returns (rendered, pages, ok);
+        self.read: record files read again."""
+        self.read = None
         before = self.srv.count(r"^gapmap: rebuilt|still serving the last good")
         edit()
         got = st.wait_for(lambda: self.srv.count(
@@ -61,6 +69,8 @@ class Run:
         m = re.search(r"rendered (\d+) of (\d+) pages", lines[-1]) if lines else None
         if not m:
             return None, None, False
+        r = re.search(r"read (\d+) record files", lines[-1])
+        self.read = int(r.group(1)) if r else None
         return int(m.group(1)), int(m.group(2)), True
 
 
@@ -94,6 +104,7 @@ def main():
 
     # 1. A title: its study page and the pages listing it, nothing else.
     old = snapshot(out)
+    site_ino = os.stat(out).st_ino
     rendered, pages, _ = run.rebuild(lambda: rewrite(
         os.path.join(studies, "carnes-2017.yaml"),
         'title: "The impact of', 'title: "The measured impact of'))
@@ -112,6 +123,12 @@ def main():
     st.check("title edit: most files kept", len(kept) > len(changed) * 3, (len(kept), changed))
     st.check("title edit: no page rewritten that was not rendered",
              len([k for k in changed if k.endswith(".html")]) <= rendered, (changed, rendered))
+    st.check("title edit: only that record is read again", run.read == 1, run.read)
+    st.check("title edit: the site is updated in place (its folder stays)",
+             os.stat(out).st_ino == site_ino)
+    st.check("title edit: no temporary files left in the site",
+             not [k for k in new if os.path.basename(k).startswith(".") and ".tmp-" in k],
+             [k for k in new if ".tmp-" in k])
     same_site("title edit", new, fresh_build(content, "f1"))
 
     # 2. A note.
@@ -119,7 +136,53 @@ def main():
         os.path.join(studies, "chng-2021.md"), "", "An added first line of the note.\n\n"))
     st.check("note edit: few pages rendered", rendered is not None and rendered < total / 3,
              rendered)
+    st.check("note edit: only that record is read again", run.read == 1, run.read)
     same_site("note edit", snapshot(out), fresh_build(content, "f2"))
+
+    # 2b. A further report becomes a study of its own, then a report again:
+    # elements of the data files keyed by a study's reports change.
+    run.rebuild(lambda: rewrite(os.path.join(studies, "dayson-2020.yaml"),
+                                "study: dayson-2018\n", ""))
+    st.check("study link removed: only that record is read again", run.read == 1, run.read)
+    same_site("study link removed", snapshot(out), fresh_build(content, "f2b"))
+    run.rebuild(lambda: rewrite(os.path.join(studies, "dayson-2020.yaml"),
+                                "year: 2020\n", "year: 2020\nstudy: dayson-2018\n"))
+    same_site("study link restored", snapshot(out), fresh_build(content, "f2c"))
+
+    # 2c. An EPPI item id: the running numbers of every record without one
+    # change in data/studies-eppi.json.
+    run.rebuild(lambda: rewrite(os.path.join(studies, "chng-2021.yaml"),
+                                "year: ", 'eppi_id: "99990"\nyear: '))
+    same_site("eppi id added", snapshot(out), fresh_build(content, "f2d"))
+
+    # 2c'. Saved as sed -i does: a temporary file in studies/ renamed over
+    # the record (serve looks again only at the files the watcher names).
+    def sed_like():
+        path = os.path.join(studies, "chng-2021.yaml")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        tmp = os.path.join(studies, "sedAbC123")
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text.replace("year: ", "sample_size: 321\nyear: ", 1))
+        os.rename(tmp, path)
+    rendered, _, _ = run.rebuild(sed_like)
+    st.check("saved through a temporary file: incremental",
+             rendered is not None and rendered < total / 3 and run.read == 1, (rendered, run.read))
+    same_site("saved through a temporary file", snapshot(out), fresh_build(content, "f2s"))
+
+    # 2c''. Another kind of file in studies/: looked at like any change of
+    # the folder (every page), and again when it goes.
+    rendered, pages, _ = run.rebuild(lambda: open(os.path.join(studies, "README.txt"), "w").close())
+    st.check("other file in studies/: every page rendered", rendered == pages and pages,
+             (rendered, pages))
+    same_site("other file in studies/", snapshot(out), fresh_build(content, "f2t"))
+    rendered, pages, _ = run.rebuild(lambda: os.remove(os.path.join(studies, "README.txt")))
+    same_site("other file removed", snapshot(out), fresh_build(content, "f2u"))
+
+    # 2d. A note removed.
+    run.rebuild(lambda: os.remove(os.path.join(studies, "wright-2017.md")))
+    st.check("note removed: only that record is read again", run.read == 1, run.read)
+    same_site("note removed", snapshot(out), fresh_build(content, "f2e"))
 
     # 3. Codes: the pages of its old and new codes and cells.
     rendered, _, _ = run.rebuild(lambda: rewrite(
@@ -142,6 +205,7 @@ def main():
                 "")
     rendered, _, ok = run.rebuild(add)
     st.check("added record: built", ok, srv.output()[-2000:])
+    st.check("added record: only it is read", run.read == 1, run.read)
     new = snapshot(out)
     st.check("added record: its page exists", "studies/zz-added-2022/index.html" in new)
     same_site("added record", new, fresh_build(content, "f5"))
@@ -157,9 +221,13 @@ def main():
     same_site("site.yaml edit", snapshot(out), fresh_build(content, "f7"))
 
     # 7. A broken record, then its fix: the fix renders everything.
+    old = snapshot(out)
     rendered, _, ok = run.rebuild(lambda: rewrite(
         os.path.join(studies, "carnes-2017.yaml"), "year: 2017", "year: [2017"))
     st.check("broken edit: reported", not ok, srv.output()[-1000:])
+    st.check("broken edit: no file of the site changed", snapshot(out) == old,
+             sorted(k for k in set(old) | set(snapshot(out))
+                    if old.get(k) != snapshot(out).get(k))[:10])
     rendered, pages, _ = run.rebuild(lambda: rewrite(
         os.path.join(studies, "carnes-2017.yaml"), "year: [2017", "year: 2017"))
     st.check("fix after an error: every page rendered", rendered == pages and pages,

@@ -1,0 +1,425 @@
+#define _GNU_SOURCE /* renameat2 */
+#include "site/inplace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "site/output.h"
+
+typedef enum ip_kind { IP_WRITE, IP_KEEP, IP_REMOVE } ip_kind;
+
+typedef struct ip_file {
+	char *rel;
+	/* IP_WRITE: the bytes, in pieces: the writer's own copies, or bytes a
+	 * stream took by reference (sink_put_kept), kept by their owner until
+	 * the commit. */
+	sink_segs segs;
+	ip_kind kind;
+	/* A streamed file is prepared as soon as it is closed: its bytes
+	 * compared with the site's copy, and when they differ written to a
+	 * hidden temporary name in its folder (dir), which the commit only
+	 * renames over the file and an abort removes. */
+	enum { PREP_NONE, PREP_SAME, PREP_TEMP } prep;
+	int dir;
+	char *tmp;
+} ip_file;
+
+struct inplace {
+	int root; /* the site's folder */
+	pthread_mutex_t lock;
+	ip_file *files;
+	size_t n, cap;
+	size_t count; /* written or kept */
+};
+
+struct inplace_stream {
+	char *rel;
+	sink_segs segs;
+	sink s;
+};
+
+inplace *inplace_begin(const char *target)
+{
+	int root = open(target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return NULL;
+	struct stat st;
+	if (fstatat(root, OUT_MARKER, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+		close(root);
+		return NULL;
+	}
+	inplace *w = xcalloc(1, sizeof *w);
+	w->root = root;
+	pthread_mutex_init(&w->lock, NULL);
+	return w;
+}
+
+static void push(inplace *w, ip_file f)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->n == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->files = xrealloc(w->files, w->cap * sizeof *w->files);
+	}
+	w->files[w->n++] = f;
+	w->count += f.kind != IP_REMOVE;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static bool checked(const char *rel, diag *d)
+{
+	if (out_safe_relpath(rel))
+		return true;
+	diag_error(d, "", 0, 0, "refusing to write outside the output folder: \"%s\"", rel);
+	return false;
+}
+
+int inplace_write(inplace *w, const char *rel, const void *data, size_t len, diag *d)
+{
+	if (!checked(rel, d))
+		return -1;
+	ip_file f = {.rel = xstrdup(rel), .kind = IP_WRITE};
+	sink s = sink_for_segs(&f.segs);
+	sink_put(&s, data, len);
+	sink_segs_end(&f.segs);
+	push(w, f);
+	return 0;
+}
+
+inplace_stream *inplace_open(inplace *w, const char *rel, diag *d)
+{
+	(void)w;
+	if (!checked(rel, d))
+		return NULL;
+	inplace_stream *f = xcalloc(1, sizeof *f);
+	f->rel = xstrdup(rel);
+	return f;
+}
+
+sink *inplace_stream_sink(inplace_stream *f)
+{
+	f->s = sink_for_segs(&f->segs);
+	return &f->s;
+}
+
+/* Puts the file tmp in leaf's place: exchanged with the old file, which is
+ * then removed, rather than renamed over it. ext4 writes a file renamed
+ * over another to disk at once (auto_da_alloc), which for the data files'
+ * tens of megabytes stalls the commit; an exchange is not held up. Either
+ * way a reader sees the old file or the new one. */
+static int swap_in(int dir, const char *tmp, const char *leaf)
+{
+	if (renameat2(dir, tmp, dir, leaf, RENAME_EXCHANGE) == 0) {
+		unlinkat(dir, tmp, 0); /* the old file now */
+		return 0;
+	}
+	if (errno == ENOENT || errno == EINVAL || errno == ENOSYS)
+		return renameat(dir, tmp, dir, leaf); /* no old file, or no exchange */
+	return -1;
+}
+
+static int write_segs(int fd, const ip_file *f);
+static bool same_bytes(int dir, const char *leaf, const ip_file *f);
+static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf);
+
+/* Writes f's bytes to a fresh hidden temporary name beside leaf in dir.
+ * Returns that name, or NULL (errno set, nothing left behind). */
+static char *write_temp(int dir, const char *leaf, const ip_file *f)
+{
+	char *tmp = xasprintf(".%s.tmp-%ld", leaf, (long)getpid());
+	unlinkat(dir, tmp, 0); /* a leftover of a killed run */
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -1 : write_segs(fd, f);
+	if (fd >= 0 && close(fd) != 0)
+		rc = -1;
+	if (rc != 0) {
+		int e = errno;
+		unlinkat(dir, tmp, 0);
+		free(tmp);
+		errno = e;
+		return NULL;
+	}
+	return tmp;
+}
+
+/* Prepares a streamed file (see ip_file); when its folder does not exist
+ * yet, or anything fails, the commit does it all. */
+static void prepare(const inplace *w, ip_file *f)
+{
+	const char *leaf;
+	int dir = open_parent(w, f->rel, false, &leaf);
+	if (dir < 0)
+		return;
+	if (same_bytes(dir, leaf, f)) {
+		f->prep = PREP_SAME;
+		close(dir);
+		return;
+	}
+	char *tmp = write_temp(dir, leaf, f);
+	if (!tmp) {
+		close(dir);
+		return;
+	}
+	f->prep = PREP_TEMP;
+	f->dir = dir;
+	f->tmp = tmp;
+}
+
+int inplace_close(inplace *w, inplace_stream *f, diag *d)
+{
+	(void)d;
+	sink_segs_end(&f->segs);
+	ip_file file = {.rel = f->rel, .segs = f->segs, .kind = IP_WRITE};
+	prepare(w, &file);
+	push(w, file);
+	free(f);
+	return 0;
+}
+
+/* Opens the folder holding rel's last part, one part at a time from the
+ * site's folder, following no links; creates missing folders when asked.
+ * Returns the folder and sets *leaf, or -1. */
+static int open_parent(const inplace *w, const char *rel, bool create, const char **leaf)
+{
+	int dir = dup(w->root);
+	const char *p = rel;
+	for (const char *slash; dir >= 0 && (slash = strchr(p, '/'));) {
+		char *part = xstrndup(p, (size_t)(slash - p));
+		int next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && create && mkdirat(dir, part, 0755) == 0)
+			next = openat(dir, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(part);
+		close(dir);
+		dir = next;
+		p = slash + 1;
+	}
+	*leaf = p;
+	return dir;
+}
+
+int inplace_keep(inplace *w, const char *rel)
+{
+	if (!out_safe_relpath(rel))
+		return -1;
+	const char *leaf;
+	int dir = open_parent(w, rel, false, &leaf);
+	if (dir < 0)
+		return -1;
+	struct stat st;
+	int ok = fstatat(dir, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	close(dir);
+	if (!ok)
+		return -1;
+	push(w, (ip_file){.rel = xstrdup(rel), .kind = IP_KEEP});
+	return 0;
+}
+
+void inplace_remove(inplace *w, const char *rel)
+{
+	if (out_safe_relpath(rel))
+		push(w, (ip_file){.rel = xstrdup(rel), .kind = IP_REMOVE});
+}
+
+/* Whether the file leaf in dir holds exactly f's bytes. */
+static bool same_bytes(int dir, const char *leaf, const ip_file *f)
+{
+	int fd = openat(dir, leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == f->segs.len;
+	char chunk[65536];
+	for (size_t i = 0; same && i < f->segs.n; i++) {
+		const sink_seg *g = &f->segs.v[i];
+		for (size_t off = 0; same && off < g->len;) {
+			size_t want = g->len - off < sizeof chunk ? g->len - off : sizeof chunk;
+			ssize_t r = read(fd, chunk, want);
+			if (r <= 0 || memcmp(chunk, g->p + off, (size_t)r) != 0)
+				same = false;
+			else
+				off += (size_t)r;
+		}
+	}
+	close(fd);
+	return same;
+}
+
+/* Writes every segment, many to a system call. */
+static int write_segs(int fd, const ip_file *f)
+{
+	enum { BATCH = 512 };
+	struct iovec iov[BATCH];
+	const sink_seg *v = f->segs.v;
+	size_t nsegs = f->segs.n;
+	size_t i = 0, skip = 0; /* bytes of v[i] already written */
+	while (i < nsegs) {
+		int n = 0;
+		for (size_t k = i; k < nsegs && n < BATCH; k++) {
+			size_t off = k == i ? skip : 0;
+			iov[n].iov_base = (void *)(v[k].p + off);
+			iov[n].iov_len = v[k].len - off;
+			n++;
+		}
+		ssize_t r = writev(fd, iov, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		size_t done = (size_t)r;
+		while (i < nsegs && done >= v[i].len - skip) {
+			done -= v[i].len - skip;
+			skip = 0;
+			i++;
+		}
+		skip += done;
+		if (r == 0 && i < nsegs)
+			return -1;
+	}
+	return 0;
+}
+
+/* Writes f if its bytes changed: a hidden temporary name, then renamed
+ * over the old file. Returns 1 written, 0 unchanged, -1 after reporting. */
+static int put(inplace *w, ip_file *f, diag *d)
+{
+	if (f->prep == PREP_SAME)
+		return 0;
+	if (f->prep == PREP_TEMP) {
+		const char *slash = strrchr(f->rel, '/');
+		const char *leaf = slash ? slash + 1 : f->rel;
+		int rc = swap_in(f->dir, f->tmp, leaf);
+		if (rc != 0) {
+			diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel,
+			           strerror(errno));
+			unlinkat(f->dir, f->tmp, 0);
+		}
+		close(f->dir);
+		free(f->tmp);
+		f->tmp = NULL;
+		f->prep = PREP_NONE;
+		return rc == 0 ? 1 : -1;
+	}
+	const char *leaf;
+	int dir = open_parent(w, f->rel, true, &leaf);
+	if (dir < 0) {
+		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
+		return -1;
+	}
+	if (same_bytes(dir, leaf, f)) {
+		close(dir);
+		return 0;
+	}
+	char *tmp = write_temp(dir, leaf, f);
+	int rc = tmp ? 0 : -1;
+	if (rc == 0 && swap_in(dir, tmp, leaf) != 0)
+		rc = -1;
+	if (rc != 0) {
+		diag_error(d, "", 0, 0, "cannot write %s in the site: %s", f->rel, strerror(errno));
+		if (tmp)
+			unlinkat(dir, tmp, 0);
+	}
+	free(tmp);
+	close(dir);
+	return rc == 0 ? 1 : -1;
+}
+
+/* Removes rel, then its folders while they are empty. */
+static void drop(inplace *w, const char *rel)
+{
+	char *path = xstrdup(rel);
+	for (bool file = true;; file = false) {
+		const char *leaf;
+		int dir = open_parent(w, path, false, &leaf);
+		if (dir < 0)
+			break;
+		int r = unlinkat(dir, leaf, file ? 0 : AT_REMOVEDIR);
+		close(dir);
+		char *slash = strrchr(path, '/');
+		if ((r != 0 && !(file && errno == ENOENT)) || !slash)
+			break;
+		*slash = '\0';
+	}
+	free(path);
+}
+
+static void files_free(inplace *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		ip_file *f = &w->files[i];
+		if (f->prep == PREP_TEMP) { /* aborted: never renamed in */
+			unlinkat(f->dir, f->tmp, 0);
+			close(f->dir);
+			free(f->tmp);
+		}
+		free(w->files[i].rel);
+		sink_segs_free(&w->files[i].segs);
+	}
+	free(w->files);
+	pthread_mutex_destroy(&w->lock);
+	close(w->root);
+	free(w);
+}
+
+/* One of the threads writing the files: takes the next file until none
+ * is left. */
+typedef struct putter {
+	inplace *w;
+	size_t *next; /* shared, under w->lock */
+	diag *d;
+	int rc;
+} putter;
+
+static void *putter_run(void *arg)
+{
+	putter *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->w->lock);
+		size_t i = (*p->next)++;
+		pthread_mutex_unlock(&p->w->lock);
+		if (i >= p->w->n)
+			return NULL;
+		if (p->w->files[i].kind == IP_WRITE && put(p->w, &p->w->files[i], p->d) < 0)
+			p->rc = -1;
+	}
+}
+
+int inplace_commit(inplace *w, diag *d)
+{
+	/* Two threads: the data files run to tens of megabytes, and writing
+	 * them is the kernel copying bytes, which a second core halves. */
+	size_t next = 0;
+	putter a = {w, &next, d, 0}, b = {w, &next, diag_new(), 0};
+	pthread_t tid;
+	bool two = pthread_create(&tid, NULL, putter_run, &b) == 0;
+	putter_run(&a);
+	if (two)
+		pthread_join(tid, NULL);
+	else
+		putter_run(&b);
+	diag_merge(d, b.d);
+	diag_free(b.d);
+	int rc = a.rc | b.rc;
+	for (size_t i = 0; rc == 0 && i < w->n; i++)
+		if (w->files[i].kind == IP_REMOVE)
+			drop(w, w->files[i].rel);
+	files_free(w);
+	return rc;
+}
+
+void inplace_abort(inplace *w)
+{
+	if (w)
+		files_free(w);
+}
+
+size_t inplace_count(const inplace *w)
+{
+	return w->count;
+}

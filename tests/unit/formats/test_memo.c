@@ -1,0 +1,134 @@
+/* The data files' memo: an element is copied when its records are the same
+ * objects as last build and written anew otherwise, the bytes always equal
+ * what writing gives; elements not written in a build are forgotten and the
+ * rest stay found (removal moves entries in the table); a sink_segs gets
+ * the memo's bytes by reference. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/memo.h"
+#include "test.h"
+
+enum { N = 3000 };
+
+/* One data file: element i is "<i:id>;" for record i; *written counts the
+ * elements produced rather than copied. */
+static void write_file(const model *m, sink *out, const int *ids, size_t *written)
+{
+	for (size_t i = 0; i < m->nrecs; i++) {
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, "test.records", i, i == 0, 0))
+			continue;
+		sink_printf(out, "<%zu:%d>;", i, ids[i]);
+		(*written)++;
+		fmt_chunk_end(&c);
+	}
+}
+
+static char *expected(size_t n, const int *ids)
+{
+	buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&b, "<%zu:%d>;", i, ids[i]);
+	return buf_detach(&b);
+}
+
+int main(void)
+{
+	/* N records, each its own study; only their addresses matter. */
+	record **recs = xcalloc(N, sizeof *recs);
+	study *studies = xcalloc(N, sizeof *studies);
+	size_t *study_of = xcalloc(N, sizeof *study_of);
+	size_t *reports = xcalloc(N, sizeof *reports);
+	int *ids = xcalloc(N, sizeof *ids);
+	for (size_t i = 0; i < N; i++) {
+		recs[i] = xcalloc(1, sizeof **recs);
+		reports[i] = i;
+		studies[i] = (study){i, &reports[i], 1, NULL, 0};
+		study_of[i] = i;
+		ids[i] = (int)i;
+	}
+	model m = {0};
+	m.recs = recs;
+	m.nrecs = N;
+	m.studies = studies;
+	m.nstudies = N;
+	m.study_of = study_of;
+	fmt_memo *mm = fmt_memo_new();
+	m.memo = mm;
+
+	for (int build = 0; build < 6; build++) {
+		/* Builds 2 and 4 replace a third of the records (new objects). */
+		size_t replaced = 0;
+		if (build == 2 || build == 4) {
+			/* As model/reuse.c does: the new object is made before the
+			 * old one is freed, so it never takes the old one's address. */
+			for (size_t i = (size_t)build; i < N; i += 3) {
+				record *old = recs[i];
+				recs[i] = xcalloc(1, sizeof **recs);
+				free(old);
+				ids[i] += 1000000;
+				replaced++;
+			}
+		}
+		fmt_memo_begin_build(mm);
+		buf b = BUF_INIT;
+		sink s = sink_for_buf(&b);
+		size_t written = 0;
+		write_file(&m, &s, ids, &written);
+		fmt_memo_end_build(mm);
+		char *want = expected(N, ids);
+		CHECK_STR(buf_cstr(&b), want);
+		free(want);
+		size_t hits, misses;
+		fmt_memo_counts(mm, &hits, &misses);
+		if (build == 0)
+			CHECK(written == N && hits == 0);
+		else if (build == 2 || build == 4)
+			CHECK(written == replaced + 1 && hits == N - 1 - replaced);
+		else
+			CHECK(written == 1 && hits == N - 1); /* all found after removals */
+		buf_free(&b);
+	}
+
+	/* A sink_segs takes the copied elements by reference. */
+	fmt_memo_begin_build(mm);
+	sink_segs segs = {0};
+	sink s = sink_for_segs(&segs);
+	size_t written = 0;
+	write_file(&m, &s, ids, &written);
+	sink_segs_end(&segs);
+	CHECK(written == 1);
+	size_t refs = 0;
+	buf all = BUF_INIT;
+	for (size_t i = 0; i < segs.n; i++) {
+		refs += !segs.v[i].owned;
+		buf_put(&all, segs.v[i].p, segs.v[i].len);
+	}
+	CHECK(refs == N - 1);
+	char *want = expected(N, ids);
+	CHECK_STR(buf_cstr(&all), want);
+	free(want);
+	buf_free(&all);
+	sink_segs_free(&segs);
+	fmt_memo_end_build(mm);
+
+	/* Without a memo every element is written. */
+	m.memo = NULL;
+	buf b = BUF_INIT;
+	s = sink_for_buf(&b);
+	written = 0;
+	write_file(&m, &s, ids, &written);
+	CHECK(written == N);
+	buf_free(&b);
+
+	fmt_memo_free(mm);
+	for (size_t i = 0; i < N; i++)
+		free(recs[i]);
+	free(recs);
+	free(studies);
+	free(study_of);
+	free(reports);
+	free(ids);
+	TEST_MAIN_END();
+}
