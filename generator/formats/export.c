@@ -6,9 +6,9 @@
 
 #include "core/esc.h"
 #include "core/json.h"
+#include "core/xml.h"
 #include "formats/facetjson.h"
 #include "formats/memo.h"
-#include "core/xml.h"
 
 /* Newest feed entries kept: a feed is for what changed, not an archive. */
 #define FEED_ENTRIES 100
@@ -181,6 +181,78 @@ static void csv_cell(sink *out, const char *v)
 	esc_csv_to(out, v ? v : "", v ? strlen(v) : 0);
 }
 
+/* Writes the records asked for (recs[0..n), or every record when recs is
+ * NULL), each by one(), unless serve's memo (formats/memo.h) holds its
+ * element of this format already and copies it instead. */
+typedef void record_writer(const model *m, size_t ri, sink *out, void *arg);
+
+static void each_record(const model *m, const size_t *recs, size_t n, const char *format,
+                        record_writer *one, void *arg, sink *out)
+{
+	size_t count = recs ? n : m->nrecs;
+	for (size_t i = 0; i < count; i++) {
+		size_t ri = recs ? recs[i] : i;
+		fmt_chunk c;
+		if (fmt_chunk_record(&c, m, out, format, ri, false, 0))
+			continue;
+		one(m, ri, out, arg);
+		fmt_chunk_end(&c);
+	}
+}
+
+static void csv_record(const model *m, size_t ri, sink *out, void *scratch)
+{
+	const cfg_site *s = m->site;
+	const record *r = m->recs[ri];
+	buf *tmp = scratch; /* reused from record to record */
+	buf_reset(tmp);
+	for (size_t k = 0; k < r->nauthors; k++) {
+		if (k)
+			buf_puts(tmp, "; ");
+		buf_puts(tmp, r->authors[k]);
+	}
+	char year[24], size[24];
+	snprintf(year, sizeof year, "%ld", r->year);
+	snprintf(size, sizeof size, "%ld", r->sample_size);
+	const char *vals[] = {r->id,
+	                      m->recs[m->studies[m->study_of[ri]].primary]->id,
+	                      r->title,
+	                      buf_cstr(tmp),
+	                      year,
+	                      r->type,
+	                      r->published_in,
+	                      r->publisher,
+	                      r->volume,
+	                      r->issue,
+	                      r->pages,
+	                      r->doi,
+	                      r->url,
+	                      r->added};
+	for (size_t k = 0; k < sizeof vals / sizeof *vals; k++) {
+		if (k)
+			sink_putc(out, ',');
+		csv_cell(out, vals[k]);
+	}
+	for (size_t f = 0; f < s->nfacets; f++) {
+		buf codes = BUF_INIT;
+		join_codes(&codes, &s->facets[f], &r->codes[f], "; ");
+		sink_putc(out, ',');
+		csv_cell(out, buf_cstr(&codes));
+		buf_free(&codes);
+	}
+	const char *tv[] = {r->population,
+	                    r->intervention,
+	                    r->comparison,
+	                    r->sample,
+	                    r->sample_size >= 0 ? size : NULL,
+	                    r->summary};
+	for (size_t k = 0; k < sizeof tv / sizeof *tv; k++) {
+		sink_putc(out, ',');
+		csv_cell(out, tv[k]);
+	}
+	sink_puts(out, "\r\n");
+}
+
 void export_csv(const model *m, const size_t *recs, size_t n, sink *out)
 {
 	const cfg_site *s = m->site;
@@ -201,72 +273,26 @@ void export_csv(const model *m, const size_t *recs, size_t n, sink *out)
 	for (size_t i = 0; i < sizeof tail / sizeof *tail; i++)
 		sink_printf(out, ",%s", tail[i]);
 	sink_puts(out, "\r\n");
-	size_t count = recs ? n : m->nrecs;
 	buf tmp = BUF_INIT;
-	for (size_t i = 0; i < count; i++) {
-		size_t ri = recs ? recs[i] : i;
-		const record *r = m->recs[ri];
-		fmt_chunk c;
-		if (fmt_chunk_record(&c, m, out, "csv", ri, false, 0))
-			continue;
-		buf_reset(&tmp);
-		for (size_t k = 0; k < r->nauthors; k++) {
-			if (k)
-				buf_puts(&tmp, "; ");
-			buf_puts(&tmp, r->authors[k]);
-		}
-		char year[24], size[24];
-		snprintf(year, sizeof year, "%ld", r->year);
-		snprintf(size, sizeof size, "%ld", r->sample_size);
-		const char *vals[] = {r->id,
-		                      m->recs[m->studies[m->study_of[ri]].primary]->id,
-		                      r->title,
-		                      buf_cstr(&tmp),
-		                      year,
-		                      r->type,
-		                      r->published_in,
-		                      r->publisher,
-		                      r->volume,
-		                      r->issue,
-		                      r->pages,
-		                      r->doi,
-		                      r->url,
-		                      r->added};
-		for (size_t k = 0; k < sizeof vals / sizeof *vals; k++) {
-			if (k)
-				sink_putc(out, ',');
-			csv_cell(out, vals[k]);
-		}
-		for (size_t f = 0; f < s->nfacets; f++) {
-			buf codes = BUF_INIT;
-			join_codes(&codes, &s->facets[f], &r->codes[f], "; ");
-			sink_putc(out, ',');
-			csv_cell(out, buf_cstr(&codes));
-			buf_free(&codes);
-		}
-		const char *tv[] = {r->population,
-		                    r->intervention,
-		                    r->comparison,
-		                    r->sample,
-		                    r->sample_size >= 0 ? size : NULL,
-		                    r->summary};
-		for (size_t k = 0; k < sizeof tv / sizeof *tv; k++) {
-			sink_putc(out, ',');
-			csv_cell(out, tv[k]);
-		}
-		sink_puts(out, "\r\n");
-		fmt_chunk_end(&c);
-	}
+	each_record(m, recs, n, "csv", csv_record, &tmp, out);
 	buf_free(&tmp);
+}
+
+/* A field of a line-based reference format, left out when empty: its
+ * opening (a printf format naming it), the value escaped, its closing. */
+static void tagged_field(sink *b, const char *open, const char *name, const char *v,
+                         void (*esc)(sink *, const char *, size_t), const char *close)
+{
+	if (!v || !*v)
+		return;
+	sink_printf(b, open, name);
+	esc(b, v, strlen(v));
+	sink_puts(b, close);
 }
 
 static void ris_line(sink *b, const char *tag, const char *v)
 {
-	if (!v || !*v)
-		return;
-	sink_printf(b, "%s  - ", tag);
-	esc_ris_to(b, v, strlen(v));
-	sink_puts(b, "\r\n");
+	tagged_field(b, "%s  - ", tag, v, esc_ris_to, "\r\n");
 }
 
 const char *export_ris_type(const char *type)
@@ -285,132 +311,126 @@ const char *export_ris_source_tag(const char *type)
 	return strcmp(type, "article") == 0 ? "JO" : "T2";
 }
 
+static void ris_record(const model *m, size_t ri, sink *out, void *unused)
+{
+	const record *r = m->recs[ri];
+	(void)unused;
+	const cfg_site *s = m->site;
+	ris_line(out, "TY", export_ris_type(r->type));
+	ris_line(out, "ID", r->id);
+	for (size_t k = 0; k < r->nauthors; k++)
+		if (!rec_is_et_al(r->authors[k]))
+			ris_line(out, "AU", r->authors[k]);
+	char year[24];
+	snprintf(year, sizeof year, "%ld", r->year);
+	ris_line(out, "PY", year);
+	ris_line(out, "TI", r->title);
+	ris_line(out, export_ris_source_tag(r->type), r->published_in);
+	ris_line(out, "PB", r->publisher);
+	ris_line(out, "VL", r->volume);
+	ris_line(out, "IS", r->issue);
+	if (r->pages) {
+		/* "101-110" or, as sources print it, "101–110" (an en dash). */
+		const char *dash = strchr(r->pages, '-'), *en = strstr(r->pages, "\xE2\x80\x93");
+		size_t dlen = 1;
+		if (en && (!dash || en < dash)) {
+			dash = en;
+			dlen = 3;
+		}
+		if (dash) {
+			char *sp = xstrndup(r->pages, (size_t)(dash - r->pages));
+			ris_line(out, "SP", sp);
+			ris_line(out, "EP", dash + dlen);
+			free(sp);
+		} else {
+			ris_line(out, "SP", r->pages);
+		}
+	}
+	ris_line(out, "DO", r->doi);
+	ris_line(out, "UR", r->url);
+	ris_line(out, "AB", r->summary);
+	for (size_t f = 0; f < s->nfacets; f++) {
+		size_t *v = codes_in_order(&r->codes[f]);
+		for (size_t k = 0; k < r->codes[f].n; k++) {
+			buf kw = BUF_INIT;
+			buf_printf(&kw, "%s: %s", s->facets[f].label,
+			           s->facets[f].codes[v[k]].label);
+			ris_line(out, "KW", buf_cstr(&kw));
+			buf_free(&kw);
+		}
+		free(v);
+	}
+	sink_puts(out, "ER  - \r\n\r\n");
+}
+
 void export_ris(const model *m, const size_t *recs, size_t n, sink *out)
 {
-	const cfg_site *s = m->site;
-	size_t count = recs ? n : m->nrecs;
-	for (size_t i = 0; i < count; i++) {
-		const record *r = m->recs[recs ? recs[i] : i];
-		fmt_chunk c;
-		if (fmt_chunk_record(&c, m, out, "ris", recs ? recs[i] : i, false, 0))
-			continue;
-		ris_line(out, "TY", export_ris_type(r->type));
-		ris_line(out, "ID", r->id);
-		for (size_t k = 0; k < r->nauthors; k++)
-			if (!rec_is_et_al(r->authors[k]))
-				ris_line(out, "AU", r->authors[k]);
-		char year[24];
-		snprintf(year, sizeof year, "%ld", r->year);
-		ris_line(out, "PY", year);
-		ris_line(out, "TI", r->title);
-		ris_line(out, export_ris_source_tag(r->type), r->published_in);
-		ris_line(out, "PB", r->publisher);
-		ris_line(out, "VL", r->volume);
-		ris_line(out, "IS", r->issue);
-		if (r->pages) {
-			/* "101-110" or, as sources print it, "101–110" (an en dash). */
-			const char *dash = strchr(r->pages, '-'), *en = strstr(r->pages, "\xE2\x80\x93");
-			size_t dlen = 1;
-			if (en && (!dash || en < dash)) {
-				dash = en;
-				dlen = 3;
-			}
-			if (dash) {
-				char *sp = xstrndup(r->pages, (size_t)(dash - r->pages));
-				ris_line(out, "SP", sp);
-				ris_line(out, "EP", dash + dlen);
-				free(sp);
-			} else {
-				ris_line(out, "SP", r->pages);
-			}
-		}
-		ris_line(out, "DO", r->doi);
-		ris_line(out, "UR", r->url);
-		ris_line(out, "AB", r->summary);
-		for (size_t f = 0; f < s->nfacets; f++) {
-			size_t *v = codes_in_order(&r->codes[f]);
-			for (size_t k = 0; k < r->codes[f].n; k++) {
-				buf kw = BUF_INIT;
-				buf_printf(&kw, "%s: %s", s->facets[f].label,
-				           s->facets[f].codes[v[k]].label);
-				ris_line(out, "KW", buf_cstr(&kw));
-				buf_free(&kw);
-			}
-			free(v);
-		}
-		sink_puts(out, "ER  - \r\n\r\n");
-		fmt_chunk_end(&c);
-	}
+	each_record(m, recs, n, "ris", ris_record, NULL, out);
 }
 
 static void bib_field(sink *b, const char *k, const char *v)
 {
-	if (!v || !*v)
-		return;
-	sink_printf(b, ",\n  %s = {", k);
-	esc_bibtex_to(b, v, strlen(v));
-	sink_putc(b, '}');
+	tagged_field(b, ",\n  %s = {", k, v, esc_bibtex_to, "}");
+}
+
+static void bib_record(const model *m, size_t ri, sink *out, void *unused)
+{
+	const record *r = m->recs[ri];
+	(void)unused;
+	const char *t = r->type;
+	const char *kind = !strcmp(t, "article")      ? "article"
+	                   : !strcmp(t, "report")     ? "techreport"
+	                   : !strcmp(t, "chapter")    ? "incollection"
+	                   : !strcmp(t, "book")       ? "book"
+	                   : !strcmp(t, "thesis")     ? "phdthesis"
+	                   : !strcmp(t, "conference") ? "inproceedings"
+	                                              : "misc";
+	sink_printf(out, "@%s{%s", kind, r->id);
+	if (r->nauthors)
+		sink_puts(out, ",\n  author = {");
+	for (size_t k = 0; k < r->nauthors; k++) {
+		const char *a = r->authors[k];
+		if (k)
+			sink_puts(out, " and ");
+		if (rec_is_et_al(a)) {
+			sink_puts(out, "others"); /* BibTeX's own "et al." */
+			continue;
+		}
+		/* A name without a comma is an organisation: braced, so that
+		 * readers keep it whole instead of taking its last word for a
+		 * family name ("Sheffield Clinical Commissioning Group"). */
+		int org = !strchr(a, ',');
+		if (org)
+			sink_putc(out, '{');
+		esc_bibtex_to(out, a, strlen(a));
+		if (org)
+			sink_putc(out, '}');
+	}
+	if (r->nauthors)
+		sink_putc(out, '}');
+	bib_field(out, "title", r->title);
+	const char *container = !strcmp(kind, "article")         ? "journal"
+	                        : !strcmp(kind, "techreport")    ? "institution"
+	                        : !strcmp(kind, "incollection")  ? "booktitle"
+	                        : !strcmp(kind, "inproceedings") ? "booktitle"
+	                        : !strcmp(kind, "phdthesis")     ? "school"
+	                                                         : "howpublished";
+	bib_field(out, container, r->published_in);
+	char year[24];
+	snprintf(year, sizeof year, "%ld", r->year);
+	bib_field(out, "year", year);
+	bib_field(out, "volume", r->volume);
+	bib_field(out, "number", r->issue);
+	bib_field(out, "pages", r->pages);
+	bib_field(out, "publisher", r->publisher);
+	bib_field(out, "doi", r->doi);
+	bib_field(out, "url", r->url);
+	sink_puts(out, "\n}\n\n");
 }
 
 void export_bibtex(const model *m, const size_t *recs, size_t n, sink *out)
 {
-	size_t count = recs ? n : m->nrecs;
-	for (size_t i = 0; i < count; i++) {
-		const record *r = m->recs[recs ? recs[i] : i];
-		fmt_chunk c;
-		if (fmt_chunk_record(&c, m, out, "bib", recs ? recs[i] : i, false, 0))
-			continue;
-		const char *t = r->type;
-		const char *kind = !strcmp(t, "article")      ? "article"
-		                   : !strcmp(t, "report")     ? "techreport"
-		                   : !strcmp(t, "chapter")    ? "incollection"
-		                   : !strcmp(t, "book")       ? "book"
-		                   : !strcmp(t, "thesis")     ? "phdthesis"
-		                   : !strcmp(t, "conference") ? "inproceedings"
-		                                              : "misc";
-		sink_printf(out, "@%s{%s", kind, r->id);
-		if (r->nauthors)
-			sink_puts(out, ",\n  author = {");
-		for (size_t k = 0; k < r->nauthors; k++) {
-			const char *a = r->authors[k];
-			if (k)
-				sink_puts(out, " and ");
-			if (rec_is_et_al(a)) {
-				sink_puts(out, "others"); /* BibTeX's own "et al." */
-				continue;
-			}
-			/* A name without a comma is an organisation: braced, so that
-			 * readers keep it whole instead of taking its last word for a
-			 * family name ("Sheffield Clinical Commissioning Group"). */
-			int org = !strchr(a, ',');
-			if (org)
-				sink_putc(out, '{');
-			esc_bibtex_to(out, a, strlen(a));
-			if (org)
-				sink_putc(out, '}');
-		}
-		if (r->nauthors)
-			sink_putc(out, '}');
-		bib_field(out, "title", r->title);
-		const char *container = !strcmp(kind, "article")         ? "journal"
-		                        : !strcmp(kind, "techreport")    ? "institution"
-		                        : !strcmp(kind, "incollection")  ? "booktitle"
-		                        : !strcmp(kind, "inproceedings") ? "booktitle"
-		                        : !strcmp(kind, "phdthesis")     ? "school"
-		                                                         : "howpublished";
-		bib_field(out, container, r->published_in);
-		char year[24];
-		snprintf(year, sizeof year, "%ld", r->year);
-		bib_field(out, "year", year);
-		bib_field(out, "volume", r->volume);
-		bib_field(out, "number", r->issue);
-		bib_field(out, "pages", r->pages);
-		bib_field(out, "publisher", r->publisher);
-		bib_field(out, "doi", r->doi);
-		bib_field(out, "url", r->url);
-		sink_puts(out, "\n}\n\n");
-		fmt_chunk_end(&c);
-	}
+	each_record(m, recs, n, "bib", bib_record, NULL, out);
 }
 
 /* Starts a sitemap address with the site's url (and a slash after it),
@@ -424,43 +444,38 @@ static void loc_base(buf *loc, const char *base)
 	}
 }
 
-void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
+/* A sitemap file: the root element holding one item a path, each with its
+ * address (the site's url, then the path; a page's folder stands for its
+ * index.html when pages). */
+static void sitemap_file(sink *out, const char *root, const char *item, const char *base,
+                         const char *const *paths, size_t n, bool pages)
 {
 	xml_decl(out);
-	sink_puts(out, "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	const char *base = m->site->url;
+	sink_printf(out, "<%s xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n", root);
 	for (size_t i = 0; i < n; i++) {
 		buf loc = BUF_INIT;
 		loc_base(&loc, base);
-		/* Folders are the canonical address of a page/index.html. */
-		const char *p = pages[i];
-		if (str_ends_with(p, "/index.html") || strcmp(p, "index.html") == 0)
+		const char *p = paths[i];
+		if (pages && (str_ends_with(p, "/index.html") || strcmp(p, "index.html") == 0))
 			buf_put(&loc, p, strlen(p) - strlen("index.html"));
 		else
 			buf_puts(&loc, p);
-		sink_puts(out, "  <url><loc>");
+		sink_printf(out, "  <%s><loc>", item);
 		xml_text(out, loc.len ? buf_cstr(&loc) : "./");
-		sink_puts(out, "</loc></url>\n");
+		sink_printf(out, "</loc></%s>\n", item);
 		buf_free(&loc);
 	}
-	sink_puts(out, "</urlset>\n");
+	sink_printf(out, "</%s>\n", root);
+}
+
+void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
+{
+	sitemap_file(out, "urlset", "url", m->site->url, (const char *const *)pages, n, true);
 }
 
 void export_sitemap_index(const model *m, const char *const *parts, size_t n, sink *out)
 {
-	xml_decl(out);
-	sink_puts(out, "<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-	const char *base = m->site->url;
-	for (size_t i = 0; i < n; i++) {
-		buf loc = BUF_INIT;
-		loc_base(&loc, base);
-		buf_puts(&loc, parts[i]);
-		sink_puts(out, "  <sitemap><loc>");
-		xml_text(out, buf_cstr(&loc));
-		sink_puts(out, "</loc></sitemap>\n");
-		buf_free(&loc);
-	}
-	sink_puts(out, "</sitemapindex>\n");
+	sitemap_file(out, "sitemapindex", "sitemap", m->site->url, parts, n, false);
 }
 
 typedef struct feed_key {
@@ -542,7 +557,8 @@ void export_feed(const model *m, sink *out)
 		sink_puts(out, "  </entry>\n");
 	}
 	if (written < FEED_ENTRIES)
-		feedupd_entries(m, buf_cstr(&base), NULL, &next_update, FEED_ENTRIES - written, out);
+		feedupd_entries(m, buf_cstr(&base), NULL, &next_update, FEED_ENTRIES - written,
+		                out);
 	sink_puts(out, "</feed>\n");
 	buf_free(&base);
 	free(keys);

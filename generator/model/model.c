@@ -328,20 +328,15 @@ static int cmp_pages(const void *pa, const void *pb)
 	return strcmp(a->slug, b->slug);
 }
 
+static int cmp_id_rec(const void *key, const void *elem)
+{
+	return strcmp(key, (*(record *const *)elem)->id);
+}
+
 size_t model_record_index(const model *m, const char *id)
 {
-	size_t lo = 0, hi = m->nrecs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(m->recs[mid]->id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return CFG_NONE;
+	record **r = m->nrecs ? bsearch(id, m->recs, m->nrecs, sizeof *m->recs, cmp_id_rec) : NULL;
+	return r ? (size_t)(r - m->recs) : CFG_NONE;
 }
 
 static int cmp_rec_ptr(const void *pa, const void *pb)
@@ -656,7 +651,7 @@ model *model_load(const char *content_dir, diag *d)
 	return m;
 }
 
-model *model_open(const char *content_dir, const model_opts *opts, diag *d)
+model *model_new(const char *content_dir, diag *d)
 {
 	model *m = xcalloc(1, sizeof *m);
 	char *site_path = path_join(content_dir, "site.yaml");
@@ -666,6 +661,14 @@ model *model_open(const char *content_dir, const model_opts *opts, diag *d)
 		model_free(m);
 		return NULL;
 	}
+	return m;
+}
+
+model *model_open(const char *content_dir, const model_opts *opts, diag *d)
+{
+	model *m = model_new(content_dir, d);
+	if (!m)
+		return NULL;
 	load_records(m, content_dir, opts ? opts->jobs : 0, d);
 	model_finish(m, content_dir, opts, d);
 	return m;

@@ -79,6 +79,11 @@ typedef struct model_opts {
 	int jobs;    /* threads loading records; 0 = one per core */
 } model_opts;
 
+/* A model holding only content_dir's site.yaml (no records yet), for
+ * model_open and model/reuse.c to fill; NULL after reporting when site.yaml
+ * cannot be used. Free with model_free. */
+model *model_new(const char *content_dir, diag *d);
+
 /* Loads and checks content_dir, reporting every problem to d. Returns NULL
  * only when site.yaml cannot be used; otherwise a consistent model of the
  * records and pages that loaded, even when others did not (d->errors and

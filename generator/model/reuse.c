@@ -105,20 +105,14 @@ static const model_file *find_file(const model_file *files, size_t n, const char
 	return NULL;
 }
 
+static int cmp_id_entry(const void *key, const void *elem)
+{
+	return strcmp(key, ((const cached_rec *)elem)->id);
+}
+
 static cached_rec *find_entry(rec_cache *c, const char *id)
 {
-	size_t lo = 0, hi = c->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int k = strcmp(c->v[mid].id, id);
-		if (k == 0)
-			return &c->v[mid];
-		if (k < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return c->n ? bsearch(id, c->v, c->n, sizeof *c->v, cmp_id_entry) : NULL;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -207,12 +201,8 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
 	for (size_t i = 0; i < nfiles; i++)
 		nyaml += str_ends_with(files[i].name, ".yaml");
 	bool keep = c->last && nyaml == c->n;
-	model *m = xcalloc(1, sizeof *m);
-	char *site_path = path_join(content_dir, "site.yaml");
-	m->site = cfg_load(site_path, "site.yaml", d);
-	free(site_path);
-	if (!m->site) {
-		model_free(m);
+	model *m = model_new(content_dir, d);
+	if (!m) {
 		cache_empty(c);
 		*reread = 0;
 		return NULL;
