@@ -12,38 +12,14 @@
 
 #include "core/files.h"
 #include "core/util.h"
+#include "fixture.h"
 #include "test.h"
 
-static char *dir;
-
-static char *at(const char *name)
-{
-	return path_join(dir, name);
-}
-
-static void put(const char *name, const char *text)
-{
-	char *p = at(name);
-	FILE *f = fopen(p, "w");
-	fputs(text, f);
-	fclose(f);
-	free(p);
-}
-
-static char *get(const char *name)
-{
-	char *p = at(name), *data = NULL;
-	size_t len;
-	if (read_file(p, 0, &data, &len) != 0)
-		data = NULL;
-	free(p);
-	return data;
-}
 
 /* read_file's errno for name. */
 static int read_errno(const char *name, size_t max)
 {
-	char *p = at(name), *data;
+	char *p = fx_path(name), *data;
 	size_t len;
 	errno = 0;
 	int rc = read_file(p, max, &data, &len);
@@ -59,7 +35,7 @@ static int read_errno(const char *name, size_t max)
 static size_t entries(void)
 {
 	size_t n = 0;
-	DIR *dp = opendir(dir);
+	DIR *dp = opendir(fx_dir);
 	for (struct dirent *e; (e = readdir(dp));)
 		n += e->d_name[0] != '.' || (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."));
 	closedir(dp);
@@ -68,23 +44,21 @@ static size_t entries(void)
 
 int main(void)
 {
-	char tmpl[] = "/tmp/gapmap-files-XXXXXX";
-	dir = mkdtemp(tmpl);
-	CHECK(dir != NULL);
-	put("target", "precious\n");
-	char *target = at("target");
+	CHECK(fx_init());
+	fx_put("target", "precious\n");
+	char *target = fx_path("target");
 
 	/* Reading: a regular file; a link (even to a regular file), a FIFO, a
 	 * device and a folder are refused, each with its own reason, and a
 	 * FIFO without a writer does not block. */
-	char *got = get("target");
+	char *got = fx_slurp("target");
 	CHECK_STR(got, "precious\n");
 	free(got);
-	char *link = at("link");
+	char *link = fx_path("link");
 	CHECK(symlink(target, link) == 0);
 	CHECK(read_errno("link", 0) == ELOOP);
 	CHECK_CONTAINS(read_file_error(ELOOP), "symbolic link");
-	char *fifo = at("fifo");
+	char *fifo = fx_path("fifo");
 	CHECK(mkfifo(fifo, 0600) == 0);
 	clock_t t0 = clock();
 	CHECK(read_errno("fifo", 0) == GM_ENOTREG);
@@ -99,7 +73,7 @@ int main(void)
 
 	/* file_read: a loader's read, a failure reported against the label. */
 	diag *d = diag_new();
-	char *missing = at("missing");
+	char *missing = fx_path("missing");
 	CHECK(file_read(d, "t.yaml", target, 0, (file_msgs){0}, &data, &len, "big") == 0);
 	CHECK_STR(data, "precious\n");
 	CHECK(len == 9 && d->count == 0);
@@ -127,15 +101,15 @@ int main(void)
 	unlink(fifo);
 
 	/* Creating: a new file; no replacing without leave, atomically. */
-	char *p = at("new.txt");
+	char *p = fx_path("new.txt");
 	CHECK(file_create(p, "one\n", 4, false) == 0);
-	got = get("new.txt");
+	got = fx_slurp("new.txt");
 	CHECK_STR(got, "one\n");
 	free(got);
 	errno = 0;
 	CHECK(file_create(p, "two\n", 4, false) == -1 && errno == EEXIST);
 	CHECK(file_create(p, "two\n", 4, true) == 0);
-	got = get("new.txt");
+	got = fx_slurp("new.txt");
 	CHECK_STR(got, "two\n");
 	free(got);
 	struct stat st;
@@ -147,28 +121,28 @@ int main(void)
 	 * one), replaced with replace; its target is never written. */
 	errno = 0;
 	CHECK(file_create(link, "evil\n", 5, false) == -1 && errno == EEXIST);
-	char *dangling = at("dangling");
-	char *nowhere = at("nowhere");
+	char *dangling = fx_path("dangling");
+	char *nowhere = fx_path("nowhere");
 	CHECK(symlink(nowhere, dangling) == 0);
 	CHECK(file_create(dangling, "evil\n", 5, false) == -1 && errno == EEXIST);
 	CHECK(access(nowhere, F_OK) != 0);
 	CHECK(file_create(link, "new\n", 4, true) == 0);
 	CHECK(lstat(link, &st) == 0 && S_ISREG(st.st_mode));
-	got = get("target");
+	got = fx_slurp("target");
 	CHECK_STR(got, "precious\n");
 	free(got);
 
 	/* A link planted at the old fixed temporary name is left alone. */
-	char *planted = at("out.png.tmp-gapmap");
+	char *planted = fx_path("out.png.tmp-gapmap");
 	CHECK(symlink(target, planted) == 0);
-	char *out = at("out.png");
+	char *out = fx_path("out.png");
 	CHECK(file_create(out, "png", 3, true) == 0);
-	got = get("target");
+	got = fx_slurp("target");
 	CHECK_STR(got, "precious\n");
 	free(got);
 
 	/* A linked folder is refused with ELOOP and nothing is written. */
-	char *sub = at("sub"), *linked = at("linked");
+	char *sub = fx_path("sub"), *linked = fx_path("linked");
 	CHECK(mkdir(sub, 0700) == 0 && symlink(sub, linked) == 0);
 	char *through = xasprintf("%s/x.yaml", linked);
 	errno = 0;
@@ -191,7 +165,7 @@ int main(void)
 		free(files[i]);
 	}
 	rmdir(sub);
-	rmdir(dir);
+	rmdir(fx_dir);
 	free(sub);
 	free(fifo);
 	free(nowhere);

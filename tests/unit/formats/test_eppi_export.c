@@ -11,18 +11,8 @@
 #include "core/sink.h"
 #include "formats/eppi.h"
 #include "load/yml.h"
+#include "fixture.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-eppi-export.XXXXXX";
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
 
 static const char *str(const yml_node *map, const char *key)
 {
@@ -32,22 +22,22 @@ static const char *str(const yml_node *map, const char *key)
 
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = path_join(dir, "studies");
+	CHECK(fx_init());
+	char *studies = path_join(fx_dir, "studies");
 	mkdir(studies, 0755);
 	free(studies);
-	put("site.yaml",
+	fx_put("site.yaml",
 	    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
 	    "  outcome:\n    label: Outcome\n    groups:\n"
 	    "      - { id: health, label: Health, codes: [ {id: pain, label: Pain, "
 	    "provenance: EPPI-Reviewer AttributeId 500}, {id: mood, label: \"Mood <&>\"} ] }\n"
 	    "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
-	put("studies/a.yaml",
+	fx_put("studies/a.yaml",
 	    "title: A \"quoted\" title\nauthors: [\"Smith, J.\", et al.]\nyear: 2020\n"
 	    "added: 2024-01-01\noutcome: [pain, mood]\nsetting: gp\neppi_id: \"42\"\n");
-	put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-01-01\noutcome: mood\n");
+	fx_put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-01-01\noutcome: mood\n");
 	diag *d = diag_new();
-	model *m = model_load(dir, d);
+	model *m = model_load(fx_dir, d);
 	CHECK(m != NULL && d->errors == 0);
 	if (!m)
 		TEST_MAIN_END();

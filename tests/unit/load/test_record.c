@@ -9,18 +9,8 @@
 #include "load/config.h"
 #include "model/model.h"
 #include "load/record.h"
+#include "fixture.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-record.XXXXXX";
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
 
 static bool has_message(diag *d, const char *file, int line, const char *text)
 {
@@ -36,8 +26,8 @@ static bool has_message(diag *d, const char *file, int line, const char *text)
 
 static record *load(const cfg_site *s, const char *text, diag *d)
 {
-	put("studies/r.yaml", text);
-	char *p = path_join(dir, "studies/r.yaml"), *np = path_join(dir, "studies/r.md");
+	fx_put("studies/r.yaml", text);
+	char *p = path_join(fx_dir, "studies/r.yaml"), *np = path_join(fx_dir, "studies/r.md");
 	record *r = rec_load(s, p, "studies/r.yaml", "r", np, "studies/r.md", d);
 	free(p);
 	free(np);
@@ -46,15 +36,15 @@ static record *load(const cfg_site *s, const char *text, diag *d)
 
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = path_join(dir, "studies");
+	CHECK(fx_init());
+	char *studies = path_join(fx_dir, "studies");
 	mkdir(studies, 0755);
-	put("site.yaml", "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
+	fx_put("site.yaml", "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
 	                 "  outcome:\n    label: Outcome\n    required: true\n    groups:\n"
 	                 "      - { id: health, label: Health, codes: [ {id: pain, label: Pain}, {id: mood, label: Mood} ] }\n"
 	                 "  setting: { label: Setting, multiple: false, codes: [ {id: gp, label: GP}, {id: library, label: Library} ] }\n");
 	diag *d = diag_new();
-	char *sp = path_join(dir, "site.yaml");
+	char *sp = path_join(fx_dir, "site.yaml");
 	cfg_site *s = cfg_load(sp, "site.yaml", d);
 	free(sp);
 	CHECK(s != NULL && d->errors == 0);
@@ -81,7 +71,7 @@ int main(void)
 	rec_free(r);
 
 	/* A note is rendered safely. */
-	put("studies/r.md", "Found *this*.\n\n<script>x()</script>\n\n[x](javascript:alert(1))\n");
+	fx_put("studies/r.md", "Found *this*.\n\n<script>x()</script>\n\n[x](javascript:alert(1))\n");
 	r = load(s, "title: T\nyear: 2020\nadded: 2024-01-01\noutcome: pain\n", d);
 	CHECK(r && r->note_html);
 	if (r) {
@@ -91,7 +81,7 @@ int main(void)
 		CHECK_STR(r->note_text, "Found this. x");
 	}
 	rec_free(r);
-	char *md = path_join(dir, "studies/r.md");
+	char *md = path_join(fx_dir, "studies/r.md");
 	unlink(md);
 	free(md);
 
@@ -144,11 +134,11 @@ int main(void)
 
 	/* The whole folder: reports of one study, duplicate DOIs, missing links,
 	 * notes without records, bad file names. */
-	put("studies/r.yaml", "title: First\nyear: 2018\nadded: 2024-01-01\noutcome: pain\nsetting: gp\ndoi: 10.1/a\n");
-	put("studies/r2.yaml", "title: Second\nyear: 2019\nadded: 2024-01-01\noutcome: mood\nsetting: library\nstudy: r\n");
-	put("studies/s.yaml", "title: Other\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nsetting: gp\n");
+	fx_put("studies/r.yaml", "title: First\nyear: 2018\nadded: 2024-01-01\noutcome: pain\nsetting: gp\ndoi: 10.1/a\n");
+	fx_put("studies/r2.yaml", "title: Second\nyear: 2019\nadded: 2024-01-01\noutcome: mood\nsetting: library\nstudy: r\n");
+	fx_put("studies/s.yaml", "title: Other\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nsetting: gp\n");
 	d = diag_new();
-	model *m = model_load(dir, d);
+	model *m = model_load(fx_dir, d);
 	CHECK(m != NULL && d->errors == 0);
 	if (m) {
 		CHECK(m->nrecs == 3 && m->nstudies == 2);
@@ -168,13 +158,13 @@ int main(void)
 	model_free(m);
 	diag_free(d);
 
-	put("studies/t.yaml", "title: Dup\nyear: 2021\nadded: 2024-01-01\noutcome: pain\ndoi: https://doi.org/10.1/A\nstudy: nothere\n");
-	put("studies/orphan.md", "note\n");
-	put("studies/Bad_Name.yaml", "title: x\n");
-	put("studies/u.yaml", "title: Loop\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: v\n");
-	put("studies/v.yaml", "title: Loop\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: u\n");
+	fx_put("studies/t.yaml", "title: Dup\nyear: 2021\nadded: 2024-01-01\noutcome: pain\ndoi: https://doi.org/10.1/A\nstudy: nothere\n");
+	fx_put("studies/orphan.md", "note\n");
+	fx_put("studies/Bad_Name.yaml", "title: x\n");
+	fx_put("studies/u.yaml", "title: Loop\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: v\n");
+	fx_put("studies/v.yaml", "title: Loop\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: u\n");
 	d = diag_new();
-	m = model_load(dir, d);
+	m = model_load(fx_dir, d);
 	CHECK(m == NULL);
 	CHECK(has_message(d, "studies/t.yaml", 5, "duplicate DOI 10.1/a: studies/r.yaml has it too"));
 	CHECK(has_message(d, "studies/t.yaml", 6, "study \"nothere\" does not exist"));

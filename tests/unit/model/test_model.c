@@ -7,18 +7,8 @@
 #include <unistd.h>
 
 #include "model/model.h"
+#include "fixture.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-model.XXXXXX";
-
-static void put(const char *rel, const char *text)
-{
-	char *path = path_join(dir, rel);
-	FILE *f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(path);
-}
 
 /* Every message of d, sorted and formatted, one a line. */
 static char *messages(diag *d)
@@ -42,16 +32,16 @@ static void same_whatever_jobs(void)
 		snprintf(text, sizeof text,
 		         "title: R%d\nyear: %s\nadded: 2024-01-01\noutcome: %s\nsetting: gp\n", i,
 		         i % 7 ? "2020" : "soon", i % 11 ? "pain" : "pian");
-		put(name, text);
+		fx_put(name, text);
 		snprintf(name, sizeof name, "studies/r%03d.md", i);
-		put(name, i % 5 ? "Found *this*.\n" : "What the study found, in your own words.\n");
+		fx_put(name, i % 5 ? "Found *this*.\n" : "What the study found, in your own words.\n");
 	}
 	char *out[2];
 	size_t nrecs[2], errors[2];
 	char *ids[2];
 	for (int k = 0; k < 2; k++) {
 		diag *d = diag_new();
-		model *m = model_open(dir, &(model_opts){.jobs = k ? 3 : 1}, d);
+		model *m = model_open(fx_dir, &(model_opts){.jobs = k ? 3 : 1}, d);
 		CHECK(m != NULL);
 		out[k] = messages(d);
 		errors[k] = d->errors;
@@ -75,22 +65,22 @@ static void same_whatever_jobs(void)
 
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
-	char *studies = path_join(dir, "studies");
+	CHECK(fx_init());
+	char *studies = path_join(fx_dir, "studies");
 	mkdir(studies, 0755);
-	put("site.yaml",
+	fx_put("site.yaml",
 	    "title: T\nmap: { rows: outcome, columns: setting }\nfacets:\n"
 	    "  outcome: { label: Outcome, required: true, codes: [ {id: pain, label: Pain} ] }\n"
 	    "  setting: { label: Setting, codes: [ {id: gp, label: GP} ] }\n");
-	put("studies/a.yaml",
+	fx_put("studies/a.yaml",
 	    "title: A\nyear: 2020\nadded: 2024-01-01\noutcome: pain\nsetting: gp\n");
-	put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: a\n");
-	put("studies/broken.yaml",
+	fx_put("studies/b.yaml", "title: B\nyear: 2021\nadded: 2024-01-01\noutcome: pain\nstudy: a\n");
+	fx_put("studies/broken.yaml",
 	    "title: Broken\nyear: twenty\nadded: 2024-01-01\noutcome: pain\n");
-	put("studies/draft.yaml", "title: D\nyear: 2022\nadded: 2024-01-01\ndraft: true\n");
+	fx_put("studies/draft.yaml", "title: D\nyear: 2022\nadded: 2024-01-01\ndraft: true\n");
 
 	diag *d = diag_new();
-	model *m = model_open(dir, NULL, d);
+	model *m = model_open(fx_dir, NULL, d);
 	CHECK(m != NULL);
 	CHECK(d->errors == 1);
 	if (m) {
@@ -105,19 +95,19 @@ int main(void)
 	model_free(m);
 	/* model_load keeps its all-or-nothing contract. */
 	diag *d2 = diag_new();
-	CHECK(model_load(dir, d2) == NULL && d2->errors == 1);
+	CHECK(model_load(fx_dir, d2) == NULL && d2->errors == 1);
 	diag_free(d2);
 
 	/* Drafts asked for count like any record. */
-	char *broken = path_join(dir, "studies/broken.yaml");
+	char *broken = path_join(fx_dir, "studies/broken.yaml");
 	remove(broken);
 	free(broken);
 	diag *d3 = diag_new();
-	m = model_open(dir, &(model_opts){.drafts = true}, d3);
+	m = model_open(fx_dir, &(model_opts){.drafts = true}, d3);
 	CHECK(m && d3->errors == 0 && m->nrecs == 3 && m->ndrafts == 0 && m->nstudies == 2);
 	CHECK(m && m->nfailed == 0);
 	model_free(m);
-	m = model_load(dir, d3);
+	m = model_load(fx_dir, d3);
 	CHECK(m && m->nrecs == 2 && m->ndrafts == 1);
 	model_free(m);
 	diag_free(d3);

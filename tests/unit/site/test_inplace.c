@@ -12,106 +12,63 @@
 
 #include "site/inplace.h"
 #include "site/output.h"
+#include "fixture.h"
 #include "test.h"
-
-static char dir[] = "/tmp/gapmap-test-inplace.XXXXXX";
-
-static char *at(const char *rel)
-{
-	return path_join(dir, rel);
-}
-
-static void put_file(const char *rel, const char *text)
-{
-	char *p = at(rel);
-	FILE *f = fopen(p, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-	free(p);
-}
-
-static char *slurp(const char *rel)
-{
-	char *p = at(rel), *data = NULL;
-	size_t len;
-	if (read_file(p, 0, &data, &len) != 0)
-		data = NULL;
-	free(p);
-	return data;
-}
-
-static bool exists(const char *rel)
-{
-	char *p = at(rel);
-	struct stat st;
-	bool ok = lstat(p, &st) == 0;
-	free(p);
-	return ok;
-}
 
 static ino_t inode(const char *rel)
 {
-	char *p = at(rel);
+	char *p = fx_path(rel);
 	struct stat st;
 	ino_t i = stat(p, &st) == 0 ? st.st_ino : 0;
 	free(p);
 	return i;
 }
 
-static void mk(const char *rel)
-{
-	char *p = at(rel);
-	mkdir(p, 0755);
-	free(p);
-}
-
 int main(void)
 {
-	CHECK(mkdtemp(dir) != NULL);
+	CHECK(fx_init());
 	diag *d = diag_new();
 
 	/* Only a site gapmap wrote (marker file) is updated in place. */
-	CHECK(inplace_begin(dir) == NULL);
-	put_file(OUT_MARKER, "");
-	mk("studies");
-	mk("studies/a");
-	mk("studies/b");
-	put_file("studies/a/index.html", "A");
-	put_file("studies/b/index.html", "B");
-	put_file("index.html", "MAP");
-	put_file("feed.xml", "OLD FEED");
+	CHECK(inplace_begin(fx_dir) == NULL);
+	fx_put(OUT_MARKER, "");
+	fx_mkdir("studies");
+	fx_mkdir("studies/a");
+	fx_mkdir("studies/b");
+	fx_put("studies/a/index.html", "A");
+	fx_put("studies/b/index.html", "B");
+	fx_put("index.html", "MAP");
+	fx_put("feed.xml", "OLD FEED");
 	ino_t a_ino = inode("studies/a/index.html"), map_ino = inode("index.html");
 
 	/* An aborted update changes nothing. */
-	inplace *w = inplace_begin(dir);
+	inplace *w = inplace_begin(fx_dir);
 	CHECK(w != NULL);
 	CHECK(inplace_write(w, "index.html", "NEW", 3, d) == 0);
 	inplace_remove(w, "studies/b/index.html");
 	inplace_abort(w);
-	char *s = slurp("index.html");
+	char *s = fx_slurp("index.html");
 	CHECK_STR(s, "MAP");
 	free(s);
-	CHECK(exists("studies/b/index.html"));
+	CHECK(fx_exists("studies/b/index.html"));
 
 	/* A streamed file is written to a temporary name when closed; an abort
 	 * removes it and the site's file stays. */
-	w = inplace_begin(dir);
+	w = inplace_begin(fx_dir);
 	inplace_stream *early = inplace_open(w, "feed.xml", d);
 	sink_puts(inplace_stream_sink(early), "NEW FEED");
 	CHECK(inplace_close(w, early, d) == 0);
 	char *tmpname = xasprintf(".feed.xml.tmp-%ld", (long)getpid());
-	CHECK(exists(tmpname));
+	CHECK(fx_exists(tmpname));
 	inplace_abort(w);
-	CHECK(!exists(tmpname));
+	CHECK(!fx_exists(tmpname));
 	free(tmpname);
-	s = slurp("feed.xml");
+	s = fx_slurp("feed.xml");
 	CHECK_STR(s, "OLD FEED");
 	free(s);
 
 	/* Unsafe paths are refused. */
-	w = inplace_begin(dir);
+	w = inplace_begin(fx_dir);
 	CHECK(inplace_write(w, "../x", "x", 1, d) == -1);
 	CHECK(d->errors == 1);
 	CHECK(inplace_keep(w, "studies/a/index.html") == 0);
@@ -120,7 +77,7 @@ int main(void)
 	inplace_abort(w);
 
 	/* A commit: same bytes kept, changed replaced, new made, gone removed. */
-	w = inplace_begin(dir);
+	w = inplace_begin(fx_dir);
 	CHECK(inplace_write(w, "studies/a/index.html", "A", 1, d) == 0);
 	CHECK(inplace_write(w, "index.html", "MAP 2", 5, d) == 0);
 	CHECK(inplace_write(w, "studies/c/index.html", "C", 1, d) == 0);
@@ -140,30 +97,30 @@ int main(void)
 	CHECK(d->errors == 1);
 	CHECK(inode("studies/a/index.html") == a_ino);
 	CHECK(inode("index.html") != map_ino);
-	s = slurp("index.html");
+	s = fx_slurp("index.html");
 	CHECK_STR(s, "MAP 2");
 	free(s);
-	s = slurp("studies/c/index.html");
+	s = fx_slurp("studies/c/index.html");
 	CHECK_STR(s, "C");
 	free(s);
-	CHECK(!exists("studies/b/index.html"));
-	CHECK(!exists("studies/b")); /* its folder went with it */
-	CHECK(exists("studies"));
-	s = slurp("feed.xml");
+	CHECK(!fx_exists("studies/b/index.html"));
+	CHECK(!fx_exists("studies/b")); /* its folder went with it */
+	CHECK(fx_exists("studies"));
+	s = fx_slurp("feed.xml");
 	CHECK_STR(s, "head <kept one><kept two> tail 7");
 	free(s);
 	/* No temporary files left beside them. */
-	CHECK(!exists(".index.html.tmp-0"));
-	char *cmd = xasprintf("test -z \"$(find %s -name '.*.tmp-*')\"", dir);
+	CHECK(!fx_exists(".index.html.tmp-0"));
+	char *cmd = xasprintf("test -z \"$(find %s -name '.*.tmp-*')\"", fx_dir);
 	CHECK(system(cmd) == 0);
 	free(cmd);
 
 	/* A link inside the site is not written through. */
-	char *outside = xasprintf("%s-outside", dir);
+	char *outside = xasprintf("%s-outside", fx_dir);
 	CHECK(mkdir(outside, 0755) == 0);
-	char *link = at("linked");
+	char *link = fx_path("linked");
 	CHECK(symlink(outside, link) == 0);
-	w = inplace_begin(dir);
+	w = inplace_begin(fx_dir);
 	CHECK(inplace_write(w, "linked/evil.html", "X", 1, d) == 0);
 	CHECK(inplace_commit(w, d) == -1);
 	char *evil = path_join(outside, "evil.html");
@@ -192,7 +149,7 @@ int main(void)
 	buf_free(&b);
 
 	diag_free(d);
-	cmd = xasprintf("rm -rf %s %s", dir, outside);
+	cmd = xasprintf("rm -rf %s %s", fx_dir, outside);
 	CHECK(system(cmd) == 0);
 	free(cmd);
 	free(outside);
