@@ -186,20 +186,18 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
                     const model_file *files, size_t nfiles, bool plain, size_t *reread, diag *d)
 {
 	uint64_t sh = site_hash(content_dir);
+	size_t nyaml = 0; /* the record files */
+	for (size_t i = 0; i < nfiles; i++)
+		nyaml += str_ends_with(files[i].name, ".yaml");
 	if (!plain || !sh || !simple_names(files, nfiles)) {
 		cache_empty(c);
-		*reread = 0;
-		for (size_t i = 0; i < nfiles; i++)
-			*reread += str_ends_with(files[i].name, ".yaml");
+		*reread = nyaml;
 		return model_open(content_dir, opts, d);
 	}
 	if (!c->valid || c->site_hash != sh)
 		cache_empty(c);
 	/* Whether the last model can be kept: the same record files, and every
 	 * record read again of the same shape (checked as they are read). */
-	size_t nyaml = 0;
-	for (size_t i = 0; i < nfiles; i++)
-		nyaml += str_ends_with(files[i].name, ".yaml");
 	bool keep = c->last && nyaml == c->n;
 	model *m = model_new(content_dir, d);
 	if (!m) {
