@@ -317,9 +317,9 @@ static int write_data(site_out *w, const model *m, diag *d)
 	return rc;
 }
 
-/* The data files of a build: written in turn by one thread, while the
- * pages render when serve updates its site in place. m is a copy of the
- * build's model (shared arrays) whose memo only this thread uses. */
+/* The data files of serve's builds: written in turn by one thread while
+ * the pages render. m is a copy of the build's model (shared arrays) whose
+ * memo only this thread uses. */
 typedef struct data_job {
 	site_out *w;
 	model m;
@@ -796,16 +796,16 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
 	/* A plain build's render threads write the data files. Serve's builds
-	 * write them on one thread, copying the elements whose records are as
-	 * last time (formats/memo.h); updating in place, while the pages
-	 * render. */
+	 * write them on one thread of their own while the pages render,
+	 * copying the elements whose records are as last time
+	 * (formats/memo.h). */
 	data_job dj = {NULL, {0}, NULL};
 	pthread_t data_tid;
 	bool data_thread = false;
 	if (w && !d->errors && o->incr) {
 		dj = (data_job){w, *st.m, diag_new()};
-		dj.m.memo = o->incr ? incr_memo(o->incr, st.m) : NULL;
-		data_thread = out.ip && pthread_create(&data_tid, NULL, data_job_run, &dj) == 0;
+		dj.m.memo = incr_memo(o->incr, st.m);
+		data_thread = pthread_create(&data_tid, NULL, data_job_run, &dj) == 0;
 		if (!data_thread)
 			data_job_run(&dj);
 	}
