@@ -80,7 +80,13 @@ void render_free(render_ctx *rc);
 
 /* What one page read from the model, for incremental rebuilds: sorted,
  * unique keys, each one of
- *   "record:<id>"           a record's fields (a study reads all its reports)
+ *   "facts:<id>"            a record's facts: its id, year, added date,
+ *                           codes, findings' codes and directions, study;
+ *                           a study's fields are its reports' facts
+ *   "record:<id>"           a record's other fields (title, authors, note,
+ *                           a finding's detail, ...)
+ *   "facts:*", "record:*"   the same for every record (a page reading
+ *                           very many records has these instead)
  *   "code:<facet>/<code>"   a code's studies or counts
  *   "cell:<row>/<column>"   a cell's studies or counts
  *   "page:<slug>"           a page of pages/

@@ -20,24 +20,80 @@ static void dep_add(view_set *vs, char *key)
 	d->keys[d->n++] = key;
 }
 
+/* More keys of one class on a page than this, and one key stands for
+ * every record's ("record:*", "facts:*"): a page reading every study (the
+ * map, the overview) keeps a short list, and is rendered again when any
+ * record's facts (or text) change. */
+#define REC_KEYS_MAX 1024
+
+/* Records record rec's key of class facts (1) or text (0). */
+static void dep_rec(view_set *vs, size_t rec, int facts)
+{
+	if (vs->rec_all[facts])
+		return;
+	if (++vs->nrec_keys[facts] > REC_KEYS_MAX) {
+		vs->rec_all[facts] = true;
+		dep_add(vs, xstrdup(facts ? "facts:*" : "record:*"));
+		return;
+	}
+	dep_add(vs, xasprintf("%s:%s", facts ? "facts" : "record", vs->m->recs[rec]->id));
+}
+
+/* Records report or study v's records' keys of one class, once a page. */
+static void dep_records(view_set *vs, view *v, int facts)
+{
+	bool *done = facts ? &v->recorded : &v->recorded_text;
+	if (*done)
+		return;
+	*done = true;
+	if (v->kind == V_REPORT) {
+		dep_rec(vs, v->a, facts);
+	} else {
+		const study *st = &vs->m->studies[v->a];
+		for (size_t k = 0; k < st->nreports; k++)
+			dep_rec(vs, st->reports[k], facts);
+	}
+}
+
+/* A record's facts: what the site's lists, counts and markers are made
+ * of (site/incr.c compares exactly these to choose the "facts:" keys). A
+ * study's fields are all facts; its reports' other fields are read
+ * through their own views. */
+static bool is_fact(vkind kind, field_id k)
+{
+	if (kind == V_STUDY)
+		return true;
+	return k == F_id || k == F_url || k == F_year || k == F_added || k == F_codes ||
+	       k == F_findings || k == F_study;
+}
+
+void view_dep_field(view_set *vs, view *v, field_id k)
+{
+	if (vs->deps)
+		dep_records(vs, v, is_fact(v->kind, k));
+}
+
+void view_dep_text(view_set *vs, size_t rec)
+{
+	if (vs->deps)
+		dep_rec(vs, rec, 0);
+}
+
 /* Records v's own dependency the first time this page reads it. */
 void view_dep(view_set *vs, view *v)
 {
-	if (!vs->deps || v->recorded)
+	if (!vs->deps)
+		return;
+	if (v->kind == V_REPORT || v->kind == V_STUDY) {
+		dep_records(vs, v, 1);
+		return;
+	}
+	if (v->recorded)
 		return;
 	v->recorded = true;
 	const model *m = vs->m;
 	const cfg_site *s = m->site;
 	switch (v->kind) {
-	case V_REPORT:
-		dep_add(vs, xasprintf("record:%s", m->recs[v->a]->id));
-		break;
-	case V_STUDY: {
-		const study *st = &m->studies[v->a];
-		for (size_t k = 0; k < st->nreports; k++)
-			dep_add(vs, xasprintf("record:%s", m->recs[st->reports[k]]->id));
-		break;
-	}
 	case V_CODE:
 	case V_CODE_STUDIES:
 		dep_add(vs, xasprintf("code:%s/%s", s->facets[v->a].id,
@@ -499,6 +555,8 @@ void view_begin(view_set *vs, render_deps *deps)
 {
 	vs->deps = deps;
 	vs->site_recorded = false;
+	vs->nrec_keys[0] = vs->nrec_keys[1] = 0;
+	vs->rec_all[0] = vs->rec_all[1] = false;
 	lua_newtable(vs->L);
 	lua_rawseti(vs->L, LUA_REGISTRYINDEX, vs->cache_ref);
 }

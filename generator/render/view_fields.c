@@ -295,7 +295,7 @@ static bool report_field(view_set *vs, view *v, field_id k)
 	lua_State *L = vs->L;
 	const model *m = vs->m;
 	const record *r = m->recs[v->a];
-	view_dep(vs, v);
+	view_dep_field(vs, v, k);
 	if ((k == F_id))
 		lua_pushstring(L, r->id);
 	else if ((k == F_url))
@@ -492,9 +492,10 @@ bool view_field(view_set *vs, view *v, field_id k)
 			lua_pushstring(L, rec_direction_names[fd->direction]);
 		else if ((k == F_direction_label))
 			lua_pushstring(L, direction_labels[fd->direction]);
-		else if ((k == F_detail))
+		else if ((k == F_detail)) {
+			view_dep_text(vs, v->a); /* the rest are the record's facts */
 			push_str(L, fd->detail);
-		else
+		} else
 			return false;
 		return true;
 	}

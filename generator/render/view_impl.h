@@ -68,6 +68,9 @@ typedef struct view {
 	vkind base;
 	size_t from, n;
 	bool recorded; /* its dependency was recorded on this page */
+	/* V_REPORT, V_STUDY: recorded is for the records' facts, this for
+	 * the rest of their fields (render.h's "facts:" and "record:"). */
+	bool recorded_text;
 } view;
 
 struct view_set {
@@ -80,6 +83,11 @@ struct view_set {
 	int mt_ref;    /* the views' metatable (VIEW_MT) */
 	render_deps *deps;
 	bool site_recorded;
+	/* Record keys of each class (0 "record:", 1 "facts:") this page
+	 * recorded, until there are so many that one key stands for them all
+	 * (rec_all). */
+	size_t nrec_keys[2];
+	bool rec_all[2];
 	struct view_history *history; /* made on first use (view_updates.c) */
 };
 
@@ -186,8 +194,14 @@ extern const char *const view_field_names[F_COUNT];
 
 /* Pushes the page's view of (kind, a, b), making it on first use. */
 void view_push(view_set *vs, vkind kind, size_t a, size_t b);
-/* Records v's own dependency the first time this page reads it. */
+/* Records v's own dependency the first time this page reads it; for a
+ * report or study, that on its facts (view_dep_fields says which). */
 void view_dep(view_set *vs, view *v);
+/* For a report or study v: records the dependency of reading field k of
+ * it (its facts, or the rest of the record). */
+void view_dep_field(view_set *vs, view *v, field_id k);
+/* Records that the page read record rec's text (neither of its facts). */
+void view_dep_text(view_set *vs, size_t rec);
 /* Records that the page read the site's totals. */
 void view_dep_site(view_set *vs);
 /* Findings of study s on row code `code`, over all its reports. */

@@ -27,6 +27,7 @@ typedef struct incr_rec {
 	const void **objs;
 	size_t nobjs;
 	uint64_t totals; /* rec_totals of objs[0] */
+	uint64_t facts;  /* rec_facts of objs[0] */
 } incr_rec;
 
 /* A page the last build wrote, and what it read (sorted keys). */
@@ -350,9 +351,12 @@ static void touched_keys(const model *m, size_t i, incr_rec *r)
 	const cfg_site *site = m->site;
 	const study *st = &m->studies[m->study_of[i]];
 	size_t cap = 0;
-	for (size_t k = 0; k < st->nreports; k++)
+	for (size_t k = 0; k < st->nreports; k++) {
 		keys_add(&r->keys, &r->nkeys, &cap,
 		         xasprintf("record:%s", m->recs[st->reports[k]]->id));
+		keys_add(&r->keys, &r->nkeys, &cap,
+		         xasprintf("facts:%s", m->recs[st->reports[k]]->id));
+	}
 	for (size_t f = 0; f < site->nfacets; f++)
 		for (size_t c = 0; c < st->codes[f].n; c++)
 			keys_add(&r->keys, &r->nkeys, &cap,
@@ -381,6 +385,18 @@ static uint64_t rec_totals(const record *r)
 		for (size_t c = 0; c < r->codes[f].n; c++)
 			h = fnv_long(h, (long)r->codes[f].idx[c]);
 	}
+	return h;
+}
+
+/* A record's facts as render/view.c reads them ("facts:" keys): what the
+ * totals show, its recoding date and its findings' codes and directions. */
+static uint64_t rec_facts(const record *r)
+{
+	uint64_t h = fnv_str(rec_totals(r), r->updated);
+	h = fnv_long(h, (long)r->nfindings);
+	for (size_t i = 0; i < r->nfindings; i++)
+		h = fnv_long(fnv_long(h, (long)r->findings[i].code),
+		             (long)r->findings[i].direction);
 	return h;
 }
 
@@ -458,12 +474,29 @@ static bool same_keys(const incr_rec *a, const incr_rec *b)
  * before and after, and the studies' order, reports, years, added dates
  * and codes (the totals) as they were. Then the pages of its codes and
  * cells list the same studies in the same order and counts; those that
- * show it read it through its record: keys, which are the dirty ones. */
-static void add_dirty_records(build_incr *s, size_t *cap, const incr_rec *r)
+ * show it read it through its record: keys, which are the dirty ones, and
+ * through its facts: keys too when its findings changed (facts). */
+static void add_dirty_records(build_incr *s, size_t *cap, const incr_rec *r, bool facts)
 {
 	for (size_t i = 0; i < r->nkeys; i++)
-		if (str_starts_with(r->keys[i], "record:"))
+		if (str_starts_with(r->keys[i], "record:") ||
+		    (facts && str_starts_with(r->keys[i], "facts:")))
 			keys_add(&s->dirty, &s->ndirty, cap, xstrdup(r->keys[i]));
+}
+
+/* Pages that read very many records have "record:*" or "facts:*" instead
+ * (render.h): dirty when any record's key of the class is. */
+static void add_dirty_all(build_incr *s, size_t *cap)
+{
+	bool text = false, facts = false;
+	for (size_t i = 0; i < s->ndirty; i++) {
+		text |= str_starts_with(s->dirty[i], "record:");
+		facts |= str_starts_with(s->dirty[i], "facts:");
+	}
+	if (text)
+		keys_add(&s->dirty, &s->ndirty, cap, xstrdup("record:*"));
+	if (facts)
+		keys_add(&s->dirty, &s->ndirty, cap, xstrdup("facts:*"));
 }
 
 void incr_plan(build_incr *s, const model *m)
@@ -507,9 +540,9 @@ void incr_plan(build_incr *s, const model *m)
 		/* A changed record's old keys are needed below: never taken. */
 		if (!(old && old->fp == r->fp && take_keys(r, old)))
 			touched_keys(m, i, r);
-		r->totals = old && old->nobjs && old->objs[0] == r->objs[0]
-		                ? old->totals
-		                : rec_totals(m->recs[i]);
+		bool same = old && old->nobjs && old->objs[0] == r->objs[0];
+		r->totals = same ? old->totals : rec_totals(m->recs[i]);
+		r->facts = same ? old->facts : rec_facts(m->recs[i]);
 	}
 	bool sorted = true; /* as m->recs is */
 	for (size_t i = 1; i < s->ncur_recs && sorted; i++)
@@ -538,7 +571,8 @@ void incr_plan(build_incr *s, const model *m)
 				/* unchanged */
 			} else if (s->cur_totals == s->totals &&
 			           same_keys(&s->recs[i], &s->cur_recs[j])) {
-				add_dirty_records(s, &cap, &s->cur_recs[j]);
+				add_dirty_records(s, &cap, &s->cur_recs[j],
+				                  s->recs[i].facts != s->cur_recs[j].facts);
 			} else {
 				add_dirty(s, &cap, s->recs[i].keys, s->recs[i].nkeys);
 				add_dirty(s, &cap, s->cur_recs[j].keys, s->cur_recs[j].nkeys);
@@ -549,6 +583,7 @@ void incr_plan(build_incr *s, const model *m)
 	}
 	if (s->cur_totals != s->totals)
 		keys_add(&s->dirty, &s->ndirty, &cap, xstrdup("studies"));
+	add_dirty_all(s, &cap);
 	keys_unique(s->dirty, &s->ndirty);
 }
 
@@ -573,10 +608,12 @@ static const incr_page *find_page(const build_incr *s, const char *path)
 bool incr_tracked(const render_job *job)
 {
 	switch (job->kind) {
+	case RJ_INDEX:
 	case RJ_STUDIES:
 	case RJ_STUDY:
 	case RJ_CODE:
 	case RJ_CELL:
+	case RJ_OVERVIEW:
 		return true;
 	default:
 		return false; /* few, and some read more than their keys say */

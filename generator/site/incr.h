@@ -16,8 +16,13 @@
  *     before AND after the change;
  *   - the studies, their order, reports, years, added dates or codes ->
  *     also "studies" (lists of every study, the site's totals).
- * Pages of one of a few kinds (the map, the PRISMA, data, overview, What's
- * new, facet, pages/ and 404 pages) are always rendered.
+ * A record's keys come in two classes (render/render.h): "facts:" (what
+ * lists, counts and markers are made of) and "record:" (the rest); a
+ * change that leaves its facts as they were dirties only the second, so
+ * the map, the overview and a code's first page, which tally every study's
+ * facts, keep their files when a title or note is edited.
+ * Pages of one of a few kinds (the PRISMA, data, What's new, facet,
+ * pages/ and 404 pages) are always rendered.
  *
  * Inputs are fingerprinted (incr_scan) BEFORE the model is loaded, so a
  * save during the load is seen as a change by the next build.
@@ -60,8 +65,8 @@ struct fmt_memo *incr_memo(build_incr *s, const model *m);
 void incr_plan(build_incr *s, const model *m);
 
 /* Whether pages of job's kind are ever left out (incr_clean): the others
- * (the map, overview, ...) are always rendered, and what they read need not
- * be recorded, which for the map and overview of a big site is every study. */
+ * (few and cheap: What's new, the PRISMA and data pages, ...) are always
+ * rendered, and what they read need not be recorded. */
 bool incr_tracked(const render_job *job);
 
 /* True when job need not be rendered: the last good build rendered it and

@@ -184,6 +184,21 @@ def main():
     st.check("note removed: only that record is read again", run.read == 1, run.read)
     same_site("note removed", snapshot(out), fresh_build(content, "f2e"))
 
+    # 2e. A finding's direction: a fact the code pages tally (and the map
+    # data carry), though no list or count of studies changes; then its
+    # detail, which only the pages showing the study read.
+    corline = os.path.join(studies, "corline-2023.yaml")
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        corline, "direction: improved", "direction: mixed"))
+    st.check("finding direction edit: incremental", rendered is not None and rendered < total / 3,
+             rendered)
+    same_site("finding direction edit", snapshot(out), fresh_build(content, "f2f"))
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        corline, "Social prescribers' average", "Social prescribers' mean"))
+    same_site("finding detail edit", snapshot(out), fresh_build(content, "f2g"))
+    run.rebuild(lambda: rewrite(corline, "added: 2025-01-01", "added: 2024-01-27"))
+    same_site("added date edit", snapshot(out), fresh_build(content, "f2h"))
+
     # 3. Codes: the pages of its old and new codes and cells.
     rendered, _, _ = run.rebuild(lambda: rewrite(
         os.path.join(studies, "carnes-2017.yaml"), "setting: general-practice",
@@ -250,6 +265,16 @@ def main():
         os.path.join(studies, "carnes-2017.md"), "", "Another line.\n\n"))
     st.check("incremental again", rendered is not None and rendered < total / 3, rendered)
     same_site("last edit", snapshot(out), fresh_build(content, "f10"))
+
+    # 10. Lists of two studies a page: a code's first page tallies the
+    # directions of studies it does not list; one of theirs changes.
+    run.rebuild(lambda: rewrite(os.path.join(content, "site.yaml"), "facets:",
+                                "page_size: 2\nfacets:"))
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "dayson-2014.yaml"), "direction: improved", "direction: worse"))
+    st.check("unlisted finding edit: incremental", rendered is not None and rendered < total / 3,
+             rendered)
+    same_site("unlisted finding edit", snapshot(out), fresh_build(content, "f11"))
 
     st.check("serve stops cleanly", srv.stop() == 0, srv.output()[-2000:])
 
