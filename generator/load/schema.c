@@ -212,7 +212,7 @@ bool schema_strings(const yml_node *map, const char *key, bool required, char **
 
 bool schema_valid_id(const char *s)
 {
-	if (!s[0] || s[0] == '-' || strlen(s) > 100)
+	if (!s[0] || s[0] == '-' || strlen(s) > SCHEMA_ID_MAX)
 		return false;
 	for (const char *p = s; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))

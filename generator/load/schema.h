@@ -40,6 +40,9 @@ bool schema_check_date(const char *key, const char *value, const char *file, int
 bool schema_strings(const yml_node *map, const char *key, bool required, char ***out,
                     size_t *n, bool *ok, diag *d);
 
+/* The longest id schema_valid_id accepts. */
+#define SCHEMA_ID_MAX 100
+
 /* Ids: lower-case letters, digits and hyphens, not starting with a hyphen. */
 bool schema_valid_id(const char *s);
 

@@ -89,22 +89,6 @@ static uint64_t fnv(const void *p, size_t n)
 	return h;
 }
 
-static const model_file *find_file(const model_file *files, size_t n, const char *name)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(files[mid].name, name);
-		if (c == 0)
-			return &files[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static int cmp_id_entry(const void *key, const void *elem)
 {
 	return strcmp(key, ((const cached_rec *)elem)->id);
@@ -120,30 +104,43 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(((const cached_rec *)a)->id, ((const cached_rec *)b)->id);
 }
 
-/* Whether every file is a record with a valid id or the note of one: then
- * load_records would report nothing about names, and the files alone say
- * what it loads. */
-static bool simple_names(const model_file *files, size_t n)
+/* The note of the record files[i] (named id + ".yaml"), or NULL. Valid ids
+ * have no '.', so a record's note, when it has one, comes right before it
+ * in name order. */
+static const model_file *note_of(const model_file *files, size_t i, const char *id, size_t idlen)
 {
+	return i > 0 && strncmp(files[i - 1].name, id, idlen) == 0 &&
+	               strcmp(files[i - 1].name + idlen, ".md") == 0
+	           ? &files[i - 1]
+	           : NULL;
+}
+
+/* When every file is a record with a valid id or the note of one (then
+ * load_records would report nothing about names, and the files alone say
+ * what it loads), the number of records; else SIZE_MAX. */
+static size_t simple_names(const model_file *files, size_t n)
+{
+	char id[SCHEMA_ID_MAX + 1];
+	size_t records = 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = files[i].name;
-		if (str_ends_with(name, ".yaml")) {
-			char *id = xstrndup(name, strlen(name) - 5);
-			bool ok = schema_valid_id(id);
-			free(id);
-			if (!ok)
-				return false;
-		} else if (str_ends_with(name, ".md")) {
-			char *twin = xasprintf("%.*s.yaml", (int)(strlen(name) - 3), name);
-			bool ok = find_file(files, n, twin) != NULL;
-			free(twin);
-			if (!ok)
-				return false;
+		size_t len = strlen(name);
+		if (str_ends_with(name, ".yaml") && len - 5 <= SCHEMA_ID_MAX) {
+			memcpy(id, name, len - 5);
+			id[len - 5] = '\0';
+			if (!schema_valid_id(id))
+				return SIZE_MAX;
+			records++;
+		} else if (str_ends_with(name, ".md") && len - 3 <= SCHEMA_ID_MAX) {
+			/* Its record comes right after it (note_of). */
+			if (i + 1 == n || strncmp(files[i + 1].name, name, len - 3) != 0 ||
+			    strcmp(files[i + 1].name + len - 3, ".yaml") != 0)
+				return SIZE_MAX;
 		} else {
-			return false;
+			return SIZE_MAX;
 		}
 	}
-	return true;
+	return records;
 }
 
 static bool same_str(const char *a, const char *b)
@@ -186,12 +183,12 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
                     const model_file *files, size_t nfiles, bool plain, size_t *reread, diag *d)
 {
 	uint64_t sh = site_hash(content_dir);
-	size_t nyaml = 0; /* the record files */
-	for (size_t i = 0; i < nfiles; i++)
-		nyaml += str_ends_with(files[i].name, ".yaml");
-	if (!plain || !sh || !simple_names(files, nfiles)) {
+	size_t nyaml = simple_names(files, nfiles); /* the record files */
+	if (!plain || !sh || nyaml == SIZE_MAX) {
 		cache_empty(c);
-		*reread = nyaml;
+		*reread = 0;
+		for (size_t i = 0; i < nfiles; i++)
+			*reread += str_ends_with(files[i].name, ".yaml");
 		return model_open(content_dir, opts, d);
 	}
 	if (!c->valid || c->site_hash != sh)
@@ -212,41 +209,50 @@ model *model_reopen(const char *content_dir, const model_opts *opts, rec_cache *
 	cached_rec *next = xcalloc(nfiles ? nfiles : 1, sizeof *next);
 	size_t n = 0;
 	char *sdir = path_join(content_dir, "studies");
+	char id[SCHEMA_ID_MAX + 1];
+	size_t at = 0; /* where in the cache the next id likely is: both in order */
 	for (size_t i = 0; i < nfiles; i++) {
 		const char *name = files[i].name;
 		if (!str_ends_with(name, ".yaml"))
 			continue;
-		char *id = xstrndup(name, strlen(name) - 5);
-		char *mdname = xasprintf("%s.md", id);
-		const model_file *md = find_file(files, nfiles, mdname);
+		size_t idlen = strlen(name) - 5;
+		memcpy(id, name, idlen); /* simple_names: a valid id, not too long */
+		id[idlen] = '\0';
+		const model_file *md = note_of(files, i, id, idlen);
 		uint64_t fp = files[i].fp * 31 + (md ? md->fp : 0);
-		cached_rec *old = find_entry(c, id);
+		cached_rec *old =
+		    at < c->n && strcmp(c->v[at].id, id) == 0 ? &c->v[at] : find_entry(c, id);
+		if (old)
+			at = (size_t)(old - c->v) + 1;
 		if (old && old->fp == fp) {
 			next[n++] = *old;
 			old->moved = true;
-			free(id);
 		} else {
 			char *path = path_join(sdir, name);
 			char *label = xasprintf("studies/%s", name);
+			char *mdname = xasprintf("%s.md", id);
 			char *mdpath = path_join(sdir, mdname);
 			char *mdlabel = xasprintf("studies/%s", mdname);
 			diag *problems = diag_new();
 			record *r = rec_load(m->site, path, label, id, md ? mdpath : NULL, mdlabel,
 			                     problems);
 			keep = keep && old && problems->count == 0 && same_shape(old->r, r);
-			next[n++] = (cached_rec){id, fp, r, problems, false};
+			next[n++] = (cached_rec){xstrdup(id), fp, r, problems, false};
 			(*reread)++;
 			free(path);
 			free(label);
+			free(mdname);
 			free(mdpath);
 			free(mdlabel);
 		}
-		free(mdname);
 	}
 	free(sdir);
 	/* What is left of the old cache: records removed or read again. */
 	entries_free(c->v, c->n);
-	if (n > 1)
+	bool sorted = true; /* ids in name order mostly are */
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = cmp_entry(&next[i - 1], &next[i]) < 0;
+	if (!sorted)
 		qsort(next, n, sizeof *next, cmp_entry);
 	c->v = next;
 	c->n = n;

@@ -602,7 +602,7 @@ static void *render_worker_run(void *arg)
 	for (size_t i; (i = p->next++) < p->njobs;) {
 		/* Updating in place, the site holds the page as the last build
 		 * left it: nothing to do. */
-		if (p->incr && p->w && incr_clean(p->incr, &p->jobs[i]) &&
+		if (p->incr && p->w && incr_clean(p->incr, p->jobs, i) &&
 		    (p->w->ip || out_carry(p->w->w, p->jobs[i].path) == 0)) {
 			p->carried[i] = p->done[i] = true;
 			continue;
@@ -791,6 +791,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 
 	size_t njobs;
 	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
+	if (o->incr)
+		incr_jobs(o->incr, jobs, njobs);
 	check_links(&st, jobs, njobs, d);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;

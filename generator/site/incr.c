@@ -28,12 +28,14 @@ typedef struct incr_rec {
 	size_t nobjs;
 	uint64_t totals; /* rec_totals of objs[0] */
 	uint64_t facts;  /* rec_facts of objs[0] */
+	bool moved;      /* taken over by the next build's entry: owns nothing */
 } incr_rec;
 
-/* A page the last build wrote, and what it read (sorted keys). */
+/* A page the last build wrote, and what it read (key_hash of each key,
+ * sorted). */
 typedef struct incr_page {
 	char *path;
-	char **keys;
+	uint64_t *keys;
 	size_t nkeys;
 } incr_page;
 
@@ -46,8 +48,12 @@ struct build_incr {
 	uint64_t global, totals;
 	incr_rec *recs; /* sorted by id */
 	size_t nrecs;
-	incr_page *pages; /* sorted by path */
+	incr_page *pages; /* in the order of its jobs */
 	size_t npages;
+	/* This build's jobs (incr_jobs): the same paths in the same order as
+	 * pages, or else pages sorted by path. */
+	bool same_jobs;
+	incr_page **by_path;
 	/* This build's. */
 	uint64_t cur_global, cur_totals;
 	incr_file *files; /* sorted by name */
@@ -57,6 +63,11 @@ struct build_incr {
 	char *studies_real; /* its resolved path at the last full scan, or NULL */
 	char **others;      /* names of the something besides, sorted */
 	size_t nothers;
+	/* The names in studies/ the watcher saw change since the last build,
+	 * when it said (changed_known), and only those changed. */
+	char **changed;
+	size_t nchanged;
+	bool changed_known;
 	rec_cache *cache;         /* parsed records kept for the next build */
 	fmt_memo *memo;           /* the data files' elements, by record */
 	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
@@ -66,7 +77,11 @@ struct build_incr {
 	unsigned long epoch, cur_epoch; /* the record cache's, for recs' objs */
 	char **dirty;                   /* sorted keys */
 	size_t ndirty;
+	uint64_t *dirty_hash; /* their key_hash, sorted */
+	size_t ndirty_hash;
 };
+
+static void keys_free(char **keys, size_t n);
 
 /* ---- hashing ------------------------------------------------------------ */
 
@@ -204,6 +219,10 @@ static size_t file_slot(const build_incr *s, const char *name, bool *found)
  * only they are looked at again. False (scan everything) otherwise. */
 static bool scan_changed(build_incr *s, const build_opts *o)
 {
+	keys_free(s->changed, s->nchanged);
+	s->changed = NULL;
+	s->nchanged = 0;
+	s->changed_known = false;
 	if (!o->changed_known || !s->studies_real)
 		return false;
 	size_t dlen = strlen(s->studies_real);
@@ -226,6 +245,8 @@ static bool scan_changed(build_incr *s, const build_opts *o)
 		}
 		if (there && !S_ISREG(st.st_mode))
 			return false; /* a folder or link now: studies_other */
+		s->changed = xrealloc(s->changed, (s->nchanged + 1) * sizeof *s->changed);
+		s->changed[s->nchanged++] = xstrdup(name);
 		bool found;
 		size_t k = file_slot(s, name, &found);
 		if (there && found) {
@@ -242,6 +263,7 @@ static bool scan_changed(build_incr *s, const build_opts *o)
 			s->nfiles--;
 		}
 	}
+	s->changed_known = true;
 	return true;
 }
 
@@ -292,6 +314,37 @@ void incr_scan(build_incr *s, const build_opts *o)
 		free(p);
 	}
 	s->cur_global = h;
+}
+
+/* A key as pages keep it: its hash. Two keys of one hash only make a page
+ * look dirty when it is not, never the other way. */
+static uint64_t key_hash(const char *key)
+{
+	return fnv_str(FNV0, key);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The hashes of n string keys, sorted and unique; *out NULL when n is 0. */
+static size_t hash_keys(char *const *keys, size_t n, uint64_t **out)
+{
+	*out = NULL;
+	if (!n)
+		return 0;
+	uint64_t *h = xcalloc(n, sizeof *h);
+	for (size_t i = 0; i < n; i++)
+		h[i] = key_hash(keys[i]);
+	qsort(h, n, sizeof *h, cmp_u64);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (h[i] != h[k - 1])
+			h[k++] = h[i];
+	*out = h;
+	return k;
 }
 
 /* ---- the model ------------------------------------------------------------- */
@@ -418,6 +471,8 @@ static uint64_t totals_fp(const model *m, const incr_rec *recs)
 static void recs_free(incr_rec *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (r[i].moved)
+			continue;
 		free(r[i].id);
 		keys_free(r[i].keys, r[i].nkeys);
 		free(r[i].objs);
@@ -434,6 +489,33 @@ static void set_objs(const model *m, size_t i, incr_rec *r)
 	r->objs[0] = m->recs[i];
 	for (size_t k = 0; k < st->nreports; k++)
 		r->objs[k + 1] = m->recs[st->reports[k]];
+}
+
+/* Whether old was made of record i's objects as they are now (set_objs). */
+static bool same_objs(const model *m, size_t i, const incr_rec *old)
+{
+	const study *st = &m->studies[m->study_of[i]];
+	if (old->nobjs != st->nreports + 1 || old->objs[0] != m->recs[i])
+		return false;
+	for (size_t k = 0; k < st->nreports; k++)
+		if (old->objs[k + 1] != m->recs[st->reports[k]])
+			return false;
+	return true;
+}
+
+/* Whether the record id's file or note may have changed since the last
+ * scan: named by the watcher, or it did not say. */
+static bool files_changed(const build_incr *s, const char *id)
+{
+	if (!s->changed_known)
+		return true;
+	size_t len = strlen(id);
+	for (size_t k = 0; k < s->nchanged; k++) {
+		const char *n = s->changed[k];
+		if (!strncmp(n, id, len) && (!strcmp(n + len, ".yaml") || !strcmp(n + len, ".md")))
+			return true;
+	}
+	return false;
 }
 
 /* Takes old's keys when they were made from the same objects. */
@@ -505,6 +587,9 @@ void incr_plan(build_incr *s, const model *m)
 	keys_free(s->dirty, s->ndirty);
 	s->dirty = NULL;
 	s->ndirty = 0;
+	free(s->dirty_hash);
+	s->dirty_hash = NULL;
+	s->ndirty_hash = 0;
 	/* model->recs is sorted by id, and so is cur_recs. */
 	s->ncur_recs = m->nrecs;
 	s->cur_recs = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *s->cur_recs);
@@ -519,6 +604,17 @@ void incr_plan(build_incr *s, const model *m)
 	for (size_t i = 0; i < m->nrecs; i++) {
 		incr_rec *r = &s->cur_recs[i];
 		const char *id = m->recs[i]->id;
+		while (reuse && o < s->nrecs && strcmp(s->recs[o].id, id) < 0)
+			o++;
+		incr_rec *old =
+		    reuse && o < s->nrecs && !strcmp(s->recs[o].id, id) ? &s->recs[o] : NULL;
+		/* Its files as they were and the same objects: the entry as it
+		 * is (most records, after a change to one). */
+		if (old && !files_changed(s, id) && same_objs(m, i, old)) {
+			*r = *old;
+			old->moved = true;
+			continue;
+		}
 		r->id = xstrdup(id);
 		/* "<id>.yaml", "<id>.md" (ids are short; longer ones on the heap) */
 		char small[128], *name = small;
@@ -533,10 +629,6 @@ void incr_plan(build_incr *s, const model *m)
 		if (name != small)
 			free(name);
 		set_objs(m, i, r);
-		while (reuse && o < s->nrecs && strcmp(s->recs[o].id, id) < 0)
-			o++;
-		incr_rec *old =
-		    reuse && o < s->nrecs && !strcmp(s->recs[o].id, id) ? &s->recs[o] : NULL;
 		/* A changed record's old keys are needed below: never taken. */
 		if (!(old && old->fp == r->fp && take_keys(r, old)))
 			touched_keys(m, i, r);
@@ -585,18 +677,47 @@ void incr_plan(build_incr *s, const model *m)
 		keys_add(&s->dirty, &s->ndirty, &cap, xstrdup("studies"));
 	add_dirty_all(s, &cap);
 	keys_unique(s->dirty, &s->ndirty);
+	free(s->dirty_hash);
+	s->ndirty_hash = hash_keys(s->dirty, s->ndirty, &s->dirty_hash);
 }
 
 /* ---- pages ------------------------------------------------------------------ */
 
-static const incr_page *find_page(const build_incr *s, const char *path)
+static int cmp_page_ptr(const void *a, const void *b)
 {
+	return strcmp((*(incr_page *const *)a)->path, (*(incr_page *const *)b)->path);
+}
+
+void incr_jobs(build_incr *s, const render_job *jobs, size_t njobs)
+{
+	free(s->by_path);
+	s->by_path = NULL;
+	/* Pages are made in the same order each build: after a change to
+	 * records' text, the same pages. */
+	s->same_jobs = s->valid && njobs == s->npages;
+	for (size_t i = 0; s->same_jobs && i < njobs; i++)
+		s->same_jobs = strcmp(jobs[i].path, s->pages[i].path) == 0;
+	if (s->same_jobs)
+		return;
+	s->by_path = xcalloc(s->npages ? s->npages : 1, sizeof *s->by_path);
+	for (size_t i = 0; i < s->npages; i++)
+		s->by_path[i] = &s->pages[i];
+	qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_page_ptr);
+}
+
+/* The last build's page that job i of this build is (incr_jobs), or NULL. */
+static incr_page *page_of(const build_incr *s, const render_job *jobs, size_t i)
+{
+	if (!s->valid)
+		return NULL;
+	if (s->same_jobs)
+		return &s->pages[i];
 	size_t lo = 0, hi = s->npages;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s->pages[mid].path, path);
+		int c = strcmp(s->by_path[mid]->path, jobs[i].path);
 		if (c == 0)
-			return &s->pages[mid];
+			return s->by_path[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -616,19 +737,20 @@ bool incr_tracked(const render_job *job)
 	case RJ_OVERVIEW:
 		return true;
 	default:
-		return false; /* few, and some read more than their keys say */
+		return false; /* few, and cheap */
 	}
 }
 
-bool incr_clean(const build_incr *s, const render_job *job)
+bool incr_clean(const build_incr *s, const render_job *jobs, size_t i)
 {
-	if (!s->active || !incr_tracked(job))
+	if (!s->active || !incr_tracked(&jobs[i]))
 		return false;
-	const incr_page *p = find_page(s, job->path);
+	const incr_page *p = page_of(s, jobs, i);
 	if (!p)
 		return false;
-	for (size_t i = 0; i < p->nkeys && s->ndirty; i++)
-		if (bsearch(&p->keys[i], s->dirty, s->ndirty, sizeof *s->dirty, cmp_str))
+	for (size_t k = 0; k < p->nkeys && s->ndirty_hash; k++)
+		if (bsearch(&p->keys[k], s->dirty_hash, s->ndirty_hash, sizeof *s->dirty_hash,
+		            cmp_u64))
 			return false;
 	return true;
 }
@@ -647,6 +769,8 @@ static size_t sitemap_parts(size_t pages)
 
 void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs, inplace *ip)
 {
+	if (s->same_jobs) /* the same pages, and so the same sitemap parts */
+		return;
 	const char **now = xcalloc(njobs ? njobs : 1, sizeof *now);
 	size_t in_map = 0;
 	for (size_t i = 0; i < njobs; i++) {
@@ -671,14 +795,19 @@ static void pages_free(incr_page *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(p[i].path);
-		keys_free(p[i].keys, p[i].nkeys);
+		free(p[i].keys);
 	}
 	free(p);
 }
 
-static int cmp_page(const void *a, const void *b)
+static void forget_pages(build_incr *s)
 {
-	return strcmp(((const incr_page *)a)->path, ((const incr_page *)b)->path);
+	pages_free(s->pages, s->npages);
+	s->pages = NULL;
+	s->npages = 0;
+	free(s->by_path);
+	s->by_path = NULL;
+	s->same_jobs = false;
 }
 
 void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_deps *deps,
@@ -687,42 +816,49 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 	keys_free(s->dirty, s->ndirty);
 	s->dirty = NULL;
 	s->ndirty = 0;
+	free(s->dirty_hash);
+	s->dirty_hash = NULL;
+	s->ndirty_hash = 0;
 	s->active = false;
 	if (!ok) {
 		/* Unsure what the site on disk now holds: next time, everything. */
 		s->valid = false;
-		pages_free(s->pages, s->npages);
-		s->pages = NULL;
-		s->npages = 0;
+		forget_pages(s);
 		for (size_t i = 0; i < njobs; i++)
 			render_deps_free(&deps[i]);
 		return;
 	}
-	incr_page *pages = xcalloc(njobs ? njobs : 1, sizeof *pages);
+	/* Pages in the order of jobs: the same array when the jobs are the
+	 * same, else a new one taking over the keys of carried pages. */
+	incr_page *pages = s->same_jobs ? s->pages : xcalloc(njobs ? njobs : 1, sizeof *pages);
 	for (size_t i = 0; i < njobs; i++) {
 		incr_page *p = &pages[i];
-		p->path = xstrdup(jobs[i].path);
 		if (carried[i]) {
-			/* The old list is freed below: its keys are taken over. */
-			incr_page *old = (incr_page *)find_page(s, jobs[i].path);
+			render_deps_free(&deps[i]);
+			if (s->same_jobs)
+				continue;
+			incr_page *old = page_of(s, jobs, i);
+			p->path = xstrdup(jobs[i].path);
 			p->nkeys = old ? old->nkeys : 0;
 			p->keys = old ? old->keys : NULL;
 			if (old) {
 				old->keys = NULL;
 				old->nkeys = 0;
 			}
-			render_deps_free(&deps[i]);
-		} else {
-			/* render_deps are sorted and unique already. */
-			p->keys = deps[i].keys;
-			p->nkeys = deps[i].n;
-			deps[i] = (render_deps){0};
+			continue;
 		}
+		if (s->same_jobs)
+			free(p->keys);
+		else
+			p->path = xstrdup(jobs[i].path);
+		p->nkeys = hash_keys(deps[i].keys, deps[i].n, &p->keys);
+		render_deps_free(&deps[i]);
 	}
-	qsort(pages, njobs, sizeof *pages, cmp_page);
-	pages_free(s->pages, s->npages);
-	s->pages = pages;
-	s->npages = njobs;
+	if (!s->same_jobs) {
+		forget_pages(s);
+		s->pages = pages;
+		s->npages = njobs;
+	}
 	recs_free(s->recs, s->nrecs);
 	s->recs = s->cur_recs;
 	s->nrecs = s->ncur_recs;
@@ -764,8 +900,9 @@ void incr_free(build_incr *s)
 		return;
 	recs_free(s->recs, s->nrecs);
 	recs_free(s->cur_recs, s->ncur_recs);
-	pages_free(s->pages, s->npages);
+	forget_pages(s);
 	keys_free(s->dirty, s->ndirty);
+	free(s->dirty_hash);
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i].name);
 	free(s->files);
@@ -773,6 +910,7 @@ void incr_free(build_incr *s)
 	for (size_t i = 0; i < s->nothers; i++)
 		free(s->others[i]);
 	free(s->others);
+	keys_free(s->changed, s->nchanged);
 	rec_cache_free(s->cache);
 	fmt_memo_free(s->memo);
 	free(s);

@@ -69,9 +69,12 @@ void incr_plan(build_incr *s, const model *m);
  * rendered, and what they read need not be recorded. */
 bool incr_tracked(const render_job *job);
 
-/* True when job need not be rendered: the last good build rendered it and
- * nothing it read has changed. Always false for a full build. */
-bool incr_clean(const build_incr *s, const render_job *job);
+/* Tells s this build's pages (render_jobs), before incr_clean. */
+void incr_jobs(build_incr *s, const render_job *jobs, size_t njobs);
+
+/* True when jobs[i] need not be rendered: the last good build rendered it
+ * and nothing it read has changed. Always false for a full build. */
+bool incr_clean(const build_incr *s, const render_job *jobs, size_t i);
 
 /* Whether this build is incremental (after incr_plan): the last build was
  * good and nothing but records and notes changed since. */
