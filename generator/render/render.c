@@ -142,6 +142,12 @@ render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
 	return rc;
 }
 
+void render_rebind(render_ctx *rc, const model *m, const render_flow *flows, size_t nflows)
+{
+	rc->m = m;
+	view_rebind(rc->views, m, flows, nflows);
+}
+
 void render_free(render_ctx *rc)
 {
 	if (!rc)

@@ -77,6 +77,9 @@ render_ctx *render_new(const model *m, const render_dir *dirs, size_t ndirs,
                        const render_flow *flows, size_t nflows, const char *generator,
                        tmpl_budget *budget, diag *d);
 void render_free(render_ctx *rc);
+/* Renders from another model and flows from now on (serve's next build,
+ * its templates unchanged): the compiled templates are kept. */
+void render_rebind(render_ctx *rc, const model *m, const render_flow *flows, size_t nflows);
 
 /* What one page read from the model, for incremental rebuilds: sorted,
  * unique keys, each one of

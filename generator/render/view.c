@@ -540,6 +540,14 @@ view_set *view_new(lua_State *L, const model *m, const render_flow *flows, size_
 	return vs;
 }
 
+void view_rebind(view_set *vs, const model *m, const render_flow *flows, size_t nflows)
+{
+	view_history_free(vs); /* made of the last model */
+	vs->m = m;
+	vs->flows = flows;
+	vs->nflows = nflows;
+}
+
 void view_free(view_set *vs)
 {
 	if (!vs)

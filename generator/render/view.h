@@ -31,6 +31,9 @@ typedef struct view_set view_set;
 view_set *view_new(lua_State *L, const model *m, const render_flow *flows, size_t nflows,
                    const char *generator);
 void view_free(view_set *vs);
+/* Points vs at another model and flows (the next build's), forgetting
+ * what it made of the last. */
+void view_rebind(view_set *vs, const model *m, const render_flow *flows, size_t nflows);
 
 /* Pushes a type() for templates that calls a view a "table". */
 void view_push_type(lua_State *L);

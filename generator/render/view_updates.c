@@ -27,6 +27,7 @@ typedef struct view_history {
 	idx_list *reports;    /* per update: further reports of earlier studies */
 	idx_list *recoded;    /* per update: earlier studies recoded in it (`updated:`) */
 	idx_list pending;     /* studies added after the latest update */
+	size_t nupdates;      /* of the model it was made for */
 } view_history;
 
 static void list_add(idx_list *l, size_t i)
@@ -45,6 +46,7 @@ static view_history *history(view_set *vs)
 	const model *m = vs->m;
 	const cfg_updates *u = &m->site->updates;
 	view_history *h = xcalloc(1, sizeof *h);
+	h->nupdates = u->n;
 	h->study_update = xcalloc(m->nstudies ? m->nstudies : 1, sizeof *h->study_update);
 	h->studies = xcalloc(u->n ? u->n : 1, sizeof *h->studies);
 	h->reports = xcalloc(u->n ? u->n : 1, sizeof *h->reports);
@@ -75,7 +77,7 @@ void view_history_free(view_set *vs)
 	view_history *h = vs->history;
 	if (!h)
 		return;
-	for (size_t k = 0; k < vs->m->site->updates.n; k++) {
+	for (size_t k = 0; k < h->nupdates; k++) {
 		free(h->studies[k].v);
 		free(h->reports[k].v);
 		free(h->recoded[k].v);

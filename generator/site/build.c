@@ -288,6 +288,20 @@ static int write_sitemaps(site_out *w, const model *m, char *const *pages, size_
 	return rc;
 }
 
+/* Keeps the sitemap files write_sitemaps would write for npages pages as
+ * they are; -1 when one is missing (then they are written). */
+static int keep_sitemaps(inplace *ip, size_t npages)
+{
+	int rc = inplace_keep(ip, "sitemap.xml");
+	if (npages > EXPORT_SITEMAP_MAX_URLS)
+		for (size_t i = 0; rc == 0 && i * EXPORT_SITEMAP_MAX_URLS < npages; i++) {
+			char *rel = xasprintf("sitemap-%zu.xml", i + 1);
+			rc = inplace_keep(ip, rel);
+			free(rel);
+		}
+	return rc;
+}
+
 /* The data files, which depend on the model only, each streamed to disk
  * as it is written, the largest first. A plain build's render threads
  * write them beside the pages (write_data_file); serve's builds write them
@@ -356,7 +370,8 @@ static bool asset_exists(void *ctx, const char *rel)
 	return ok;
 }
 
-static void check_links(build_state *st, const render_job *jobs, size_t njobs, diag *d)
+static void check_links(build_state *st, const render_job *jobs, size_t njobs,
+                        const char *const *sorted, diag *d)
 {
 	size_t n = sizeof data_files / sizeof *data_files;
 	const char **files = xcalloc(n + 2 * st->nflows, sizeof *files);
@@ -367,7 +382,7 @@ static void check_links(build_state *st, const render_job *jobs, size_t njobs, d
 		files[nfiles++] = st->flows[i].png;
 		files[nfiles++] = st->flows[i].svg;
 	}
-	links_check(st->m, jobs, njobs, files, nfiles, asset_exists, st->theme, d);
+	links_check(st->m, jobs, njobs, sorted, files, nfiles, asset_exists, st->theme, d);
 	free(files);
 }
 
@@ -658,13 +673,18 @@ static int render_all(build_state *st, site_out *w, bool data, const render_job 
 	                    .carried = carried};
 	int rc = 0;
 	tmpl_budget budget = {0, 0}; /* what templates keep, all threads together */
+	build_incr *incr = st->o->incr;
 	/* The first context compiles and checks the templates and reports their
-	 * errors once; the others would only repeat them. */
+	 * errors once; the others would only repeat them. Serve keeps its
+	 * contexts from build to build while the templates stay as they were. */
 	for (size_t i = 0; i < n; i++) {
 		diag *scratch = i ? diag_new() : d;
 		rw[i].pool = &pool;
-		rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
-		                      "gapmap " GAPMAP_VERSION, &budget, scratch);
+		rw[i].rc = incr ? incr_take_context(incr, st->m, st->flows, st->nflows) : NULL;
+		if (!rw[i].rc)
+			rw[i].rc = render_new(st->m, st->dirs, st->ndirs, st->flows, st->nflows,
+			                      "gapmap " GAPMAP_VERSION,
+			                      incr ? incr_budget(incr) : &budget, scratch);
 		if (i)
 			diag_free(scratch);
 		if (!rw[i].rc) {
@@ -691,8 +711,12 @@ static int render_all(build_state *st, site_out *w, bool data, const render_job 
 			diag_merge(d, pool.job_diags[i]);
 			diag_free(pool.job_diags[i]);
 		}
-	for (size_t i = 0; i < n; i++)
-		render_free(rw[i].rc);
+	for (size_t i = 0; i < n; i++) {
+		if (incr && rw[i].rc)
+			incr_keep_context(incr, rw[i].rc);
+		else
+			render_free(rw[i].rc);
+	}
 	free(pool.job_diags);
 	free(pool.data_diags);
 	free(started);
@@ -789,11 +813,13 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	if (no_link(st.site_templates, "templates", &linked, d) && is_dir(st.site_templates))
 		st.dirs[st.ndirs++] = (render_dir){st.site_templates, "templates"};
 
+	/* Serve's builds keep their jobs for the next (site/incr.h). */
 	size_t njobs;
-	render_job *jobs = render_jobs(st.m, st.nflows, &njobs);
-	if (o->incr)
-		incr_jobs(o->incr, jobs, njobs);
-	check_links(&st, jobs, njobs, d);
+	const char *const *sorted = NULL;
+	render_job *own_jobs = o->incr ? NULL : render_jobs(st.m, st.nflows, &njobs);
+	const render_job *jobs =
+	    own_jobs ? own_jobs : incr_jobs(o->incr, st.m, st.nflows, &njobs, &sorted);
+	check_links(&st, jobs, njobs, sorted, d);
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
@@ -828,7 +854,9 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 				pages[npages++] = jobs[i].path;
 		}
 		if (w && !d->errors) {
-			write_sitemaps(w, st.m, pages, npages, d);
+			/* The same pages of the same site: the same sitemap. */
+			if (!(out.ip && incr_same_pages(o->incr) && keep_sitemaps(out.ip, npages) == 0))
+				write_sitemaps(w, st.m, pages, npages, d);
 			/* In place, the theme (and so its assets) is as last time. */
 			if (out.w)
 				copy_assets(out.w, st.theme, d);
@@ -855,7 +883,7 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		incr_finish(o->incr, jobs, njobs, deps, carried, result == 0 && w);
 	free(deps);
 	free(carried);
-	render_jobs_free(jobs, njobs);
+	render_jobs_free(own_jobs, own_jobs ? njobs : 0);
 	state_free(&st);
 	stats->seconds = now_seconds() - t0;
 	return result;

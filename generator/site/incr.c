@@ -50,8 +50,16 @@ struct build_incr {
 	size_t nrecs;
 	incr_page *pages; /* in the order of its jobs */
 	size_t npages;
-	/* This build's jobs (incr_jobs): the same paths in the same order as
-	 * pages, or else pages sorted by path. */
+	/* This build's jobs (incr_jobs), kept for the next build, and their
+	 * paths sorted; same_jobs: the same paths in the same order as pages,
+	 * or else by_path: pages sorted by path. */
+	render_job *jobs;
+	size_t njobs, nflows;
+	/* Render contexts of the last build, and their templates' budget. */
+	render_ctx **ctxs;
+	size_t nctxs;
+	tmpl_budget budget;
+	const char **sorted;
 	bool same_jobs;
 	incr_page **by_path;
 	/* This build's. */
@@ -688,21 +696,82 @@ static int cmp_page_ptr(const void *a, const void *b)
 	return strcmp((*(incr_page *const *)a)->path, (*(incr_page *const *)b)->path);
 }
 
-void incr_jobs(build_incr *s, const render_job *jobs, size_t njobs)
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const render_job *incr_jobs(build_incr *s, const model *m, size_t nflows, size_t *njobs,
+                            const char *const **sorted)
 {
 	free(s->by_path);
 	s->by_path = NULL;
+	/* The pages are made of the studies' order, their codes, pages/ and
+	 * the PRISMA flows, which are as last time when the build is
+	 * incremental and the totals did not change. */
+	bool same = s->jobs && s->active && s->cur_totals == s->totals && nflows == s->nflows;
+	if (!same) {
+		render_jobs_free(s->jobs, s->njobs);
+		s->jobs = render_jobs(m, nflows, &s->njobs);
+		s->nflows = nflows;
+		free(s->sorted);
+		s->sorted = xcalloc(s->njobs ? s->njobs : 1, sizeof *s->sorted);
+		for (size_t i = 0; i < s->njobs; i++)
+			s->sorted[i] = s->jobs[i].path;
+		qsort(s->sorted, s->njobs, sizeof *s->sorted, cmp_str_ptr);
+	}
+	*njobs = s->njobs;
+	*sorted = s->sorted;
 	/* Pages are made in the same order each build: after a change to
 	 * records' text, the same pages. */
-	s->same_jobs = s->valid && njobs == s->npages;
-	for (size_t i = 0; s->same_jobs && i < njobs; i++)
-		s->same_jobs = strcmp(jobs[i].path, s->pages[i].path) == 0;
-	if (s->same_jobs)
-		return;
-	s->by_path = xcalloc(s->npages ? s->npages : 1, sizeof *s->by_path);
-	for (size_t i = 0; i < s->npages; i++)
-		s->by_path[i] = &s->pages[i];
-	qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_page_ptr);
+	s->same_jobs = s->valid && s->njobs == s->npages;
+	/* (incr_finish keeps pages in the order of the jobs it was given.) */
+	for (size_t i = 0; !same && s->same_jobs && i < s->njobs; i++)
+		s->same_jobs = strcmp(s->jobs[i].path, s->pages[i].path) == 0;
+	if (!s->same_jobs) {
+		s->by_path = xcalloc(s->npages ? s->npages : 1, sizeof *s->by_path);
+		for (size_t i = 0; i < s->npages; i++)
+			s->by_path[i] = &s->pages[i];
+		qsort(s->by_path, s->npages, sizeof *s->by_path, cmp_page_ptr);
+	}
+	return s->jobs;
+}
+
+tmpl_budget *incr_budget(build_incr *s)
+{
+	return &s->budget;
+}
+
+static void free_contexts(build_incr *s)
+{
+	for (size_t i = 0; i < s->nctxs; i++)
+		render_free(s->ctxs[i]);
+	s->nctxs = 0;
+}
+
+render_ctx *incr_take_context(build_incr *s, const model *m, const render_flow *flows,
+                              size_t nflows)
+{
+	if (!s->active) {
+		free_contexts(s);
+		return NULL;
+	}
+	if (!s->nctxs)
+		return NULL;
+	render_ctx *rc = s->ctxs[--s->nctxs];
+	render_rebind(rc, m, flows, nflows);
+	return rc;
+}
+
+void incr_keep_context(build_incr *s, render_ctx *rc)
+{
+	s->ctxs = xrealloc(s->ctxs, (s->nctxs + 1) * sizeof *s->ctxs);
+	s->ctxs[s->nctxs++] = rc;
+}
+
+bool incr_same_pages(const build_incr *s)
+{
+	return s->active && s->same_jobs;
 }
 
 /* The last build's page that job i of this build is (incr_jobs), or NULL. */
@@ -872,8 +941,8 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 
 model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d)
 {
-	return model_reopen(o->content_dir, &(model_opts){o->drafts, o->jobs}, s->cache, s->files, s->nfiles,
-	                    s->studies_dir && !s->studies_other, reread, d);
+	return model_reopen(o->content_dir, &(model_opts){o->drafts, o->jobs}, s->cache, s->files,
+	                    s->nfiles, s->studies_dir && !s->studies_other, reread, d);
 }
 
 fmt_memo *incr_memo(build_incr *s, const model *m)
@@ -901,6 +970,10 @@ void incr_free(build_incr *s)
 	recs_free(s->recs, s->nrecs);
 	recs_free(s->cur_recs, s->ncur_recs);
 	forget_pages(s);
+	free_contexts(s);
+	free(s->ctxs);
+	render_jobs_free(s->jobs, s->njobs);
+	free(s->sorted);
 	keys_free(s->dirty, s->ndirty);
 	free(s->dirty_hash);
 	for (size_t i = 0; i < s->nfiles; i++)

@@ -69,8 +69,28 @@ void incr_plan(build_incr *s, const model *m);
  * rendered, and what they read need not be recorded. */
 bool incr_tracked(const render_job *job);
 
-/* Tells s this build's pages (render_jobs), before incr_clean. */
-void incr_jobs(build_incr *s, const render_job *jobs, size_t njobs);
+/* This build's pages (render_jobs of m), after incr_plan and before
+ * incr_clean: the last build's when nothing they are made of changed.
+ * *sorted: their paths in strcmp order. Both owned by s, valid until the
+ * next call or incr_free. */
+const render_job *incr_jobs(build_incr *s, const model *m, size_t nflows, size_t *njobs,
+                            const char *const **sorted);
+
+/* The memory budget of serve's templates (tmpl.h), kept with the
+ * contexts below. */
+tmpl_budget *incr_budget(build_incr *s);
+
+/* A render context the last build left (incr_keep_context), rebound to m
+ * and flows, when this build is incremental (the templates and theme are
+ * as they were); else NULL, and every kept context is freed. */
+render_ctx *incr_take_context(build_incr *s, const model *m, const render_flow *flows,
+                              size_t nflows);
+/* Keeps rc (made with incr_budget's budget) for the next build. */
+void incr_keep_context(build_incr *s, render_ctx *rc);
+
+/* Whether this build has the same pages as the last (so the sitemap is as
+ * it was): incremental, after incr_jobs. */
+bool incr_same_pages(const build_incr *s);
 
 /* True when jobs[i] need not be rendered: the last good build rendered it
  * and nothing it read has changed. Always false for a full build. */

@@ -77,16 +77,21 @@ static int cmp_str(const void *a, const void *b)
 }
 
 typedef struct known {
-	const char **v;
-	size_t n;
+	const char *const *pages; /* sorted */
+	size_t npages;
+	const char *const *files;
+	size_t nfiles;
 	links_exists_fn exists;
 	void *ctx;
 } known;
 
 static bool has(const known *k, const char *rel)
 {
-	if (bsearch(&rel, k->v, k->n, sizeof *k->v, cmp_str))
+	if (bsearch(&rel, k->pages, k->npages, sizeof *k->pages, cmp_str))
 		return true;
+	for (size_t i = 0; i < k->nfiles; i++)
+		if (strcmp(k->files[i], rel) == 0)
+			return true;
 	return k->exists && k->exists(k->ctx, rel);
 }
 
@@ -117,19 +122,25 @@ static void check_links(const known *k, const char *from, const char *file, cons
 	}
 }
 
-void links_check(const model *m, const render_job *jobs, size_t njobs, const char *const *files,
-                 size_t nfiles, links_exists_fn exists, void *ctx, diag *d)
+void links_check(const model *m, const render_job *jobs, size_t njobs, const char *const *sorted,
+                 const char *const *files, size_t nfiles, links_exists_fn exists, void *ctx,
+                 diag *d)
 {
-	known k = {xcalloc(njobs + nfiles + 1, sizeof *k.v), 0, exists, ctx};
-	for (size_t i = 0; i < njobs; i++)
-		k.v[k.n++] = jobs[i].path;
-	for (size_t i = 0; i < nfiles; i++)
-		k.v[k.n++] = files[i];
-	qsort(k.v, k.n, sizeof *k.v, cmp_str);
+	const char **own = NULL;
+	if (!sorted) {
+		own = xcalloc(njobs + 1, sizeof *own);
+		for (size_t i = 0; i < njobs; i++)
+			own[i] = jobs[i].path;
+		qsort(own, njobs, sizeof *own, cmp_str);
+		sorted = own;
+	}
+	known k = {sorted, njobs, files, nfiles, exists, ctx};
 	for (size_t i = 0; i < njobs; i++) {
 		const render_job *j = &jobs[i];
 		if (j->kind == RJ_STUDY) {
 			const record *r = m->recs[j->b ? j->b - 1 : m->studies[j->a].primary];
+			if (!r->nnote_links)
+				continue;
 			char *note = xasprintf("studies/%s.md", r->id);
 			check_links(&k, j->path, note, r->note_links, r->nnote_links, d);
 			free(note);
@@ -138,5 +149,5 @@ void links_check(const model *m, const render_job *jobs, size_t njobs, const cha
 			check_links(&k, j->path, p->file, p->links, p->nlinks, d);
 		}
 	}
-	free(k.v);
+	free(own);
 }

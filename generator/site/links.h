@@ -23,9 +23,11 @@
 typedef bool (*links_exists_fn)(void *ctx, const char *rel);
 
 /* Checks the links of every note and page against the pages of jobs, the
- * other files of the site (files, site-relative) and exists. */
-void links_check(const model *m, const render_job *jobs, size_t njobs, const char *const *files,
-                 size_t nfiles, links_exists_fn exists, void *ctx, diag *d);
+ * other files of the site (files, site-relative) and exists. sorted: the
+ * jobs' paths in strcmp order when the caller has them, else NULL. */
+void links_check(const model *m, const render_job *jobs, size_t njobs, const char *const *sorted,
+                 const char *const *files, size_t nfiles, links_exists_fn exists, void *ctx,
+                 diag *d);
 
 /* The site-relative path url leads to from the page at from, or NULL when
  * it leads out of the site. "" and folders ending in "/" get index.html.

@@ -218,6 +218,27 @@ int main(void)
 	CHECK(out.len == again.len && memcmp(out.data, again.data, out.len) == 0);
 	CHECK(d->errors == 0);
 
+	/* A context rebound to another model (serve's next build) renders
+	 * from it, as a new context would. */
+	model *m2 = model_load("tests/e2e/sites/basic", d);
+	CHECK(m2 != NULL && !strcmp(m2->recs[0]->id, "a1"));
+	if (m2) {
+		free(m2->recs[0]->title);
+		m2->recs[0]->title = xstrdup("A rebound title");
+		render_rebind(rc, m2, NULL, 0);
+		j = job_at(jobs, njobs, "studies/a1/index.html");
+		CHECK(render_page(rc, j, &out, NULL, d) == 0);
+		CHECK(strstr(buf_cstr(&out), "A rebound title") != NULL);
+		render_ctx *fresh = render_new(m2, dirs, 1, NULL, 0, "gapmap test", NULL, d);
+		j = job_at(jobs, njobs, "studies/index.html");
+		CHECK(j && fresh && render_page(rc, j, &out, NULL, d) == 0 &&
+		      render_page(fresh, j, &again, NULL, d) == 0);
+		CHECK(out.len == again.len && memcmp(out.data, again.data, out.len) == 0);
+		render_free(fresh);
+		render_rebind(rc, m, NULL, 0);
+		model_free(m2);
+	}
+
 	render_deps_free(&deps);
 	buf_free(&out);
 	buf_free(&again);
