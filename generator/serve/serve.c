@@ -19,9 +19,11 @@
  * Short, since it is part of every save -> page delay: an editor's burst
  * (write a temporary file, rename it over) takes a few milliseconds, and a
  * save that arrives during a rebuild waits in inotify's queue and causes
- * exactly one follow-up rebuild. */
-#define SERVE_QUIET_MS 25
-#define SERVE_MAX_MS   2000
+ * exactly one follow-up rebuild. Shorter still once every file written to
+ * has been closed (watch.h): the save is complete. */
+#define SERVE_SETTLE_MS 8
+#define SERVE_QUIET_MS  25
+#define SERVE_MAX_MS    2000
 
 int serve_rebuild(const build_opts *o, build_stats *stats, diag *d)
 {
@@ -128,7 +130,7 @@ int serve_run(const serve_opts *o, int stop_fd)
 	       v6 ? "[" : "", so.host, v6 ? "]" : "", server_port(srv));
 	fflush(stdout);
 	for (;;) {
-		int r = watch_wait(w, stop_fd, SERVE_QUIET_MS, SERVE_MAX_MS);
+		int r = watch_wait(w, stop_fd, SERVE_SETTLE_MS, SERVE_QUIET_MS, SERVE_MAX_MS);
 		if (r <= 0) {
 			result = r == 0 ? 0 : 1;
 			break;

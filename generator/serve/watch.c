@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,10 @@ struct watch {
 	char **changed;
 	size_t nchanged;
 	bool all;
+	/* Files written to (created or modified) and not closed since: while
+	 * there are any, a save is under way. */
+	char **writing;
+	size_t nwriting;
 };
 
 watch *watch_new(void)
@@ -68,6 +73,9 @@ void watch_free(watch *w)
 	for (size_t i = 0; i < w->nchanged; i++)
 		free(w->changed[i]);
 	free(w->changed);
+	for (size_t i = 0; i < w->nwriting; i++)
+		free(w->writing[i]);
+	free(w->writing);
 	free(w);
 }
 
@@ -187,6 +195,23 @@ int watch_tree(watch *w, const char *dir)
 	return n;
 }
 
+/* Keeps track of files being written (w->writing) from an event on path. */
+static void note_writing(watch *w, const char *path, uint32_t mask)
+{
+	size_t i = 0;
+	while (i < w->nwriting && strcmp(w->writing[i], path) != 0)
+		i++;
+	bool open = mask & (IN_CREATE | IN_MODIFY);
+	bool done = mask & (IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM);
+	if (open && !done && i == w->nwriting) {
+		w->writing = xrealloc(w->writing, (w->nwriting + 1) * sizeof *w->writing);
+		w->writing[w->nwriting++] = xstrdup(path);
+	} else if (done && i < w->nwriting) {
+		free(w->writing[i]);
+		w->writing[i] = w->writing[--w->nwriting];
+	}
+}
+
 /* Notes path (owned) as changed. */
 static void note_change(watch *w, char *path)
 {
@@ -259,6 +284,8 @@ static int drain(watch *w)
 				add_tree(w, path, 1);
 				dir = NULL; /* w->dirs may have moved */
 			}
+			if (!skip && !(ev->mask & IN_ISDIR) && w->nwriting < WATCH_MAX_CHANGES)
+				note_writing(w, path, ev->mask);
 			if (!skip && !(ev->mask & IN_ISDIR))
 				note_change(w, path);
 			else
@@ -271,7 +298,7 @@ static int drain(watch *w)
 	}
 }
 
-int watch_wait(watch *w, int stop_fd, int quiet_ms, int max_ms)
+int watch_wait(watch *w, int stop_fd, int settle_ms, int quiet_ms, int max_ms)
 {
 	struct pollfd pf[2] = {{w->fd, POLLIN, 0}, {stop_fd, POLLIN, 0}};
 	bool changed = false;
@@ -282,7 +309,8 @@ int watch_wait(watch *w, int stop_fd, int quiet_ms, int max_ms)
 			double left = max_ms - (now_seconds() - first) * 1000.0;
 			if (left <= 0)
 				return 1;
-			timeout = left < quiet_ms ? (int)left : quiet_ms;
+			int wait = w->nwriting ? quiet_ms : settle_ms;
+			timeout = left < wait ? (int)left : wait;
 		}
 		int r = poll(pf, 2, timeout);
 		if (r < 0) {

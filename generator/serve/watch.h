@@ -36,9 +36,10 @@ void watch_skip(watch *w, const char *path);
  * folder was added, moved or removed, events were lost, too many files). */
 void watch_changes(watch *w, char ***paths, size_t *n, bool *all);
 
-/* Sleeps until a change, then until quiet_ms pass without one (at most
- * max_ms in all), and returns 1; returns 0 as soon as stop_fd becomes
- * readable, -1 on an error. */
-int watch_wait(watch *w, int stop_fd, int quiet_ms, int max_ms);
+/* Sleeps until a change, then until quiet_ms pass without one — only
+ * settle_ms while every file written to has been closed again, as at the
+ * end of an editor's save — (at most max_ms in all), and returns 1;
+ * returns 0 as soon as stop_fd becomes readable, -1 on an error. */
+int watch_wait(watch *w, int stop_fd, int settle_ms, int quiet_ms, int max_ms);
 
 #endif

@@ -1,5 +1,6 @@
 /* watch: inotify over a folder tree. A write is reported, a burst becomes
- * one wake-up (bounded by max_ms), new subfolders are watched, hidden and
+ * one wake-up (bounded by max_ms), a complete save ends the wait sooner
+ * than one still being written, new subfolders are watched, hidden and
  * backup names, site folders and skipped paths are ignored, a readable
  * stop descriptor ends the wait. Every wait is bounded: a helper thread
  * writes to the stop pipe after a delay, and an alarm ends a stuck run. */
@@ -50,6 +51,23 @@ static void *job_run(void *arg)
 	return NULL;
 }
 
+/* Writes one file in two parts 300 ms apart, closing it only then. */
+static void *slow_save(void *arg)
+{
+	(void)arg;
+	char *path = fx_path("slow.yaml");
+	FILE *f = fopen(path, "w");
+	if (f) {
+		fputs("title: ", f);
+		fflush(f);
+		sleep_ms(300);
+		fputs("Slow\n", f);
+		fclose(f);
+	}
+	free(path);
+	return NULL;
+}
+
 static void start(job *j)
 {
 	pthread_create(&j->t, NULL, job_run, j);
@@ -68,7 +86,7 @@ static int wait_or_stop(watch *w, int ms)
 {
 	job j = {.delay = ms, .poke = true};
 	start(&j);
-	int r = watch_wait(w, stop[0], 50, 2000);
+	int r = watch_wait(w, stop[0], 50, 50, 2000);
 	pthread_join(j.t, NULL);
 	unpoke();
 	return r;
@@ -110,18 +128,18 @@ int main(void)
 
 	/* A write in the root, and in a subfolder, is reported. */
 	fx_put("x.yaml", "title: X\n");
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 	CHECK(wait_or_stop(w, 150) == 0); /* and drained */
 	fx_put("a/b/y.md", "note");
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 	CHECK(wait_or_stop(w, 150) == 0);
 
 	/* A readable stop wins even over pending changes. */
 	fx_put("x.yaml", "title: X2\n");
 	CHECK(write(stop[1], "s", 1) == 1);
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 0);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 0);
 	unpoke();
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1); /* the change is still there */
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1); /* the change is still there */
 
 	/* Ignored: hidden names, backups, writes in a hidden folder or in the
 	 * site, and the skipped output folder with what is written in it. */
@@ -142,45 +160,66 @@ int main(void)
 	/* A new subfolder is reported and then watched, as is one below it
 	 * made at once. */
 	fx_mkdir("c");
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 	fx_put("c/z.yaml", "z");
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 	fx_mkdir("c/d");
 	fx_mkdir("c/d/e");
-	CHECK(watch_wait(w, stop[0], 100, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 100, 100, 2000) == 1);
 	fx_put("c/d/e/deep.yaml", "deep");
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 	CHECK(wait_or_stop(w, 150) == 0);
 
 	/* A burst of writes 5 ms apart becomes one wake-up, once they stop. */
 	job burst = {.delay = 0, .n = 20, .gap = 5, .name = "burst"};
 	double t0 = now_seconds();
 	start(&burst);
-	CHECK(watch_wait(w, stop[0], 150, 5000) == 1);
+	CHECK(watch_wait(w, stop[0], 150, 150, 5000) == 1);
 	double took = now_seconds() - t0;
 	pthread_join(burst.t, NULL);
 	CHECK(took >= 0.1);               /* not before the burst was over */
 	CHECK(wait_or_stop(w, 200) == 0); /* one wake-up for all twenty */
 
+	/* A save complete (its file closed) ends the wait after settle_ms:
+	 * two saves 300 ms apart are two wake-ups, though quiet_ms is longer. */
+	job two = {.delay = 0, .n = 2, .gap = 300, .name = "settled"};
+	job guard = {.delay = 1500, .poke = true}; /* bounds the second wait */
+	start(&two);
+	start(&guard);
+	CHECK(watch_wait(w, stop[0], 20, 1000, 5000) == 1);
+	CHECK(watch_wait(w, stop[0], 20, 1000, 5000) == 1);
+	pthread_join(two.t, NULL);
+	pthread_join(guard.t, NULL);
+	unpoke();
+	CHECK(wait_or_stop(w, 200) == 0);
+
+	/* A file still open after a write is waited for (quiet_ms): a save
+	 * written in two parts 300 ms apart is one wake-up, once closed. */
+	pthread_t slow;
+	pthread_create(&slow, NULL, slow_save, NULL);
+	CHECK(watch_wait(w, stop[0], 20, 1000, 5000) == 1);
+	pthread_join(slow, NULL);
+	CHECK(wait_or_stop(w, 200) == 0);
+
 	/* A burst that never goes quiet is cut at max_ms. */
 	job endless = {.delay = 0, .n = 100, .gap = 10, .name = "endless"};
 	t0 = now_seconds();
 	start(&endless);
-	CHECK(watch_wait(w, stop[0], 200, 300) == 1);
+	CHECK(watch_wait(w, stop[0], 200, 200, 300) == 1);
 	took = now_seconds() - t0;
 	CHECK(took < 0.8);
 	pthread_join(endless.t, NULL);
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1); /* the rest of it */
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1); /* the rest of it */
 
 	/* A watched folder removed: reported. */
 	char *e = fx_path("c/d/e/deep.yaml");
 	remove(e);
 	free(e);
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 	char *ed = fx_path("c/d/e");
 	rmdir(ed);
 	free(ed);
-	CHECK(watch_wait(w, stop[0], 50, 2000) == 1);
+	CHECK(watch_wait(w, stop[0], 50, 50, 2000) == 1);
 
 	watch_free(w);
 	watch_free(NULL);
