@@ -767,6 +767,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		/* An incremental rebuild updates the served site in place. */
 		if (o->incr && incr_active(o->incr))
 			out.ip = inplace_begin(o->out_dir);
+		if (out.ip)
+			inplace_use(out.ip, incr_inplace(o->incr));
 		if (!out.ip)
 			out.w = out_begin(o->out_dir, o->content_dir, d);
 		w = out.ip || out.w ? &out : NULL;

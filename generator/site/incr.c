@@ -59,6 +59,7 @@ struct build_incr {
 	rec_cache *cache;         /* parsed records kept for the next build */
 	fmt_memo *memo;           /* the data files' elements, by record */
 	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
+	inplace_state *ipstate;   /* the in-place writer's, between builds */
 	incr_rec *cur_recs;
 	size_t ncur_recs;
 	bool active;                    /* incremental: incr_clean may say true */
@@ -718,7 +719,13 @@ build_incr *incr_new(void)
 	build_incr *s = xcalloc(1, sizeof(build_incr));
 	s->cache = rec_cache_new();
 	s->memo = fmt_memo_new();
+	s->ipstate = inplace_state_new();
 	return s;
+}
+
+inplace_state *incr_inplace(build_incr *s)
+{
+	return s->ipstate;
 }
 
 void incr_free(build_incr *s)
@@ -738,5 +745,6 @@ void incr_free(build_incr *s)
 	free(s->others);
 	rec_cache_free(s->cache);
 	fmt_memo_free(s->memo);
+	inplace_state_free(s->ipstate);
 	free(s);
 }

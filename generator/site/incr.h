@@ -55,6 +55,11 @@ model *incr_model(build_incr *s, const build_opts *o, size_t *reread, diag *d);
  * NULL when m's records are not the cache's. */
 struct fmt_memo *incr_memo(build_incr *s, const model *m);
 
+/* What the in-place writer keeps from one build to the next
+ * (site/inplace.h's inplace_state): each in-place build uses it, and
+ * serve sweeps it once a rebuild is reported. */
+inplace_state *incr_inplace(build_incr *s);
+
 /* Compares the loaded model with the last good build's; after it,
  * incr_clean answers. */
 void incr_plan(build_incr *s, const model *m);
