@@ -452,19 +452,26 @@ static void sitemap_file(sink *out, const char *root, const char *item, const ch
 {
 	xml_decl(out);
 	sink_printf(out, "<%s xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n", root);
+	/* What every item repeats, made once: a sitemap of a big site has
+	 * tens of thousands, written again in each of serve's rebuilds. */
+	buf open = BUF_INIT, close = BUF_INIT, loc = BUF_INIT;
+	buf_printf(&open, "  <%s><loc>", item);
+	buf_printf(&close, "</loc></%s>\n", item);
 	for (size_t i = 0; i < n; i++) {
-		buf loc = BUF_INIT;
+		buf_reset(&loc);
 		loc_base(&loc, base);
 		const char *p = paths[i];
 		if (pages && (str_ends_with(p, "/index.html") || strcmp(p, "index.html") == 0))
 			buf_put(&loc, p, strlen(p) - strlen("index.html"));
 		else
 			buf_puts(&loc, p);
-		sink_printf(out, "  <%s><loc>", item);
+		sink_put(out, open.data, open.len);
 		xml_text(out, loc.len ? buf_cstr(&loc) : "./");
-		sink_printf(out, "</loc></%s>\n", item);
-		buf_free(&loc);
+		sink_put(out, close.data, close.len);
 	}
+	buf_free(&open);
+	buf_free(&close);
+	buf_free(&loc);
 	sink_printf(out, "</%s>\n", root);
 }
 
