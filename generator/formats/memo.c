@@ -38,6 +38,13 @@ struct fmt_memo {
 	memo_loop *last;      /* the loop of the last element */
 	const void **scratch; /* the key being looked up */
 	size_t capscratch;
+	/* This build's records of every study (its reports'), made at its
+	 * first element: a study's key is then read in order, not gathered
+	 * from the model's arrays again in each of the data files' loops. */
+	const study *studies; /* the model's they are of; NULL: not made */
+	size_t nstudies;
+	const void **skeys; /* study s: skeys[soff[s] .. soff[s + 1]) */
+	size_t *soff;
 	size_t hits, misses;
 };
 
@@ -80,6 +87,8 @@ void fmt_memo_free(fmt_memo *mm)
 		return;
 	fmt_memo_clear(mm);
 	free(mm->scratch);
+	free(mm->skeys);
+	free(mm->soff);
 	free(mm);
 }
 
@@ -88,6 +97,7 @@ void fmt_memo_begin_build(fmt_memo *mm)
 	if (!mm)
 		return;
 	mm->hits = mm->misses = 0;
+	mm->studies = NULL; /* the records may differ now */
 	for (size_t i = 0; i < mm->nloops; i++) {
 		mm->loops[i].next = 0;
 		free(mm->loops[i].index);
@@ -264,17 +274,42 @@ void fmt_chunk_end(fmt_chunk *c)
 	*c = (fmt_chunk){0};
 }
 
+/* The records of every study of m, in the memo (see studies). */
+static void study_keys_make(fmt_memo *mm, const model *m)
+{
+	size_t total = 0;
+	for (size_t s = 0; s < m->nstudies; s++)
+		total += m->studies[s].nreports;
+	free(mm->skeys);
+	free(mm->soff);
+	mm->skeys = xcalloc(total ? total : 1, sizeof *mm->skeys);
+	mm->soff = xcalloc(m->nstudies + 1, sizeof *mm->soff);
+	size_t n = 0;
+	for (size_t s = 0; s < m->nstudies; s++) {
+		const study *st = &m->studies[s];
+		mm->soff[s] = n;
+		for (size_t k = 0; k < st->nreports; k++)
+			mm->skeys[n++] = m->recs[st->reports[k]];
+	}
+	mm->soff[m->nstudies] = n;
+	mm->studies = m->studies;
+	mm->nstudies = m->nstudies;
+}
+
 /* The records of study s (its reports, in order) after extra slots, in
  * mm's scratch. */
-static size_t study_key(fmt_memo *mm, const model *m, const study *st, size_t extra)
+static size_t study_key(fmt_memo *mm, const model *m, size_t s, size_t extra)
 {
-	size_t n = st->nreports + extra;
-	if (n > mm->capscratch) {
+	if (mm->studies != m->studies || mm->nstudies != m->nstudies)
+		study_keys_make(mm, m);
+	size_t nr = mm->soff[s + 1] - mm->soff[s];
+	size_t n = nr + extra;
+	if (n > mm->capscratch || !mm->scratch) {
 		mm->capscratch = n < 16 ? 16 : 2 * n;
 		mm->scratch = xrealloc(mm->scratch, mm->capscratch * sizeof *mm->scratch);
 	}
-	for (size_t k = 0; k < st->nreports; k++)
-		mm->scratch[extra + k] = m->recs[st->reports[k]];
+	if (nr)
+		memcpy(mm->scratch + extra, mm->skeys + mm->soff[s], nr * sizeof *mm->scratch);
 	return n;
 }
 
@@ -285,7 +320,7 @@ bool fmt_chunk_record(fmt_chunk *c, const model *m, sink *out, const char *tag, 
 		*c = (fmt_chunk){0};
 		return false;
 	}
-	size_t n = study_key(m->memo, m, &m->studies[m->study_of[i]], 2);
+	size_t n = study_key(m->memo, m, m->study_of[i], 2);
 	m->memo->scratch[0] = m->recs[i];
 	m->memo->scratch[1] = (const void *)(uintptr_t)salt;
 	return chunk_begin(c, m->memo, out, tag, n);
@@ -297,6 +332,6 @@ bool fmt_chunk_study(fmt_chunk *c, const model *m, sink *out, const char *tag, s
 		*c = (fmt_chunk){0};
 		return false;
 	}
-	size_t n = study_key(m->memo, m, &m->studies[s], 0);
+	size_t n = study_key(m->memo, m, s, 0);
 	return chunk_begin(c, m->memo, out, tag, n);
 }
