@@ -51,6 +51,12 @@ struct inplace_state {
 	size_t nold, capold;
 	ip_file *later; /* the last commit's files, freed by the sweep */
 	size_t nlater;
+	/* Their lists of pieces, emptied, for the next build's streamed files:
+	 * a data file is ten thousand pieces, whose list grown anew in every
+	 * build cost page faults. */
+	sink_seg *pool[16];
+	size_t poolcap[16];
+	size_t npool;
 	size_t unread; /* the last commit's files known unchanged unread */
 };
 
@@ -119,11 +125,24 @@ int inplace_write(inplace *w, const char *rel, const void *data, size_t len, dia
 
 inplace_stream *inplace_open(inplace *w, const char *rel, diag *d)
 {
-	(void)w;
 	if (!checked(rel, d))
 		return NULL;
 	inplace_stream *f = xcalloc(1, sizeof *f);
 	f->rel = xstrdup(rel);
+	pthread_mutex_lock(&w->lock);
+	inplace_state *st = w->state;
+	if (st && st->npool) { /* the largest list kept */
+		size_t best = 0;
+		for (size_t i = 1; i < st->npool; i++)
+			if (st->poolcap[i] > st->poolcap[best])
+				best = i;
+		f->segs.v = st->pool[best];
+		f->segs.cap = st->poolcap[best];
+		st->npool--;
+		st->pool[best] = st->pool[st->npool];
+		st->poolcap[best] = st->poolcap[st->npool];
+	}
+	pthread_mutex_unlock(&w->lock);
 	return f;
 }
 
@@ -424,11 +443,22 @@ static void drop(inplace *w, const char *rel)
 }
 
 /* Frees files[0..n), removing the temporary file of one never renamed in
- * (an abort). */
-static void entries_free(ip_file *files, size_t n)
+ * (an abort); the longest lists of pieces go to pool when there is one. */
+static void entries_free(ip_file *files, size_t n, inplace_state *pool)
 {
 	for (size_t i = 0; i < n; i++) {
 		ip_file *f = &files[i];
+		enum { BIG = 1024 };
+		if (pool && f->segs.cap >= BIG &&
+		    pool->npool < sizeof pool->pool / sizeof *pool->pool) {
+			for (size_t k = 0; k < f->segs.n; k++)
+				if (f->segs.v[k].owned)
+					free((char *)f->segs.v[k].p);
+			pool->pool[pool->npool] = f->segs.v;
+			pool->poolcap[pool->npool++] = f->segs.cap;
+			f->segs.v = NULL;
+			f->segs.n = f->segs.cap = 0;
+		}
 		if (f->prep == PREP_TEMP) { /* aborted: never renamed in */
 			unlinkat(f->dir, f->tmp, 0);
 			close(f->dir);
@@ -443,7 +473,7 @@ static void entries_free(ip_file *files, size_t n)
 
 static void files_free(inplace *w)
 {
-	entries_free(w->files, w->n);
+	entries_free(w->files, w->n, NULL);
 	pthread_mutex_destroy(&w->lock);
 	close(w->root);
 	free(w);
@@ -537,7 +567,7 @@ int inplace_commit(inplace *w, diag *d)
 		/* Their memory too goes after the rebuild is reported (every
 		 * file was put: no temporary one is left): freeing many pieces
 		 * at once costs the allocator a millisecond. */
-		entries_free(w->state->later, w->state->nlater);
+		entries_free(w->state->later, w->state->nlater, w->state);
 		w->state->later = w->files;
 		w->state->nlater = w->n;
 		w->files = NULL;
@@ -563,7 +593,7 @@ void inplace_state_sweep(inplace_state *s)
 	for (size_t i = 0; i < s->nold; i++)
 		close(s->old[i]);
 	s->nold = 0;
-	entries_free(s->later, s->nlater);
+	entries_free(s->later, s->nlater, s);
 	s->later = NULL;
 	s->nlater = 0;
 }
@@ -575,6 +605,8 @@ void inplace_state_free(inplace_state *s)
 	inplace_state_sweep(s);
 	free(s->old);
 	known_clear(s);
+	for (size_t i = 0; i < s->npool; i++)
+		free(s->pool[i]);
 	free(s);
 }
 

@@ -152,6 +152,29 @@ int main(void)
 	build(s, "two", d);
 	CHECK(inplace_state_unread(s) == 0);
 
+	/* A file of many pieces, twice: the second build's list of pieces is
+	 * the first's, emptied (the state keeps it), and the bytes are right. */
+	for (int round = 0; round < 3; round++) {
+		inplace *wm = inplace_begin(fx_dir);
+		inplace_use(wm, s);
+		inplace_stream *fm = inplace_open(wm, "data/many.txt", d);
+		sink *out = inplace_stream_sink(fm);
+		static const char piece[] = "<piece>";
+		buf want = BUF_INIT;
+		for (int i = 0; i < 3000; i++) {
+			sink_printf(out, "%d", i + round);
+			sink_put_kept(out, piece, strlen(piece));
+			buf_printf(&want, "%d%s", i + round, piece);
+		}
+		CHECK(inplace_close(wm, fm, d) == 0);
+		CHECK(inplace_commit(wm, d) == 0);
+		inplace_state_sweep(s);
+		char *got = fx_slurp("data/many.txt");
+		CHECK_STR(got, buf_cstr(&want));
+		free(got);
+		buf_free(&want);
+	}
+
 	/* Freeing the state (serve stopping) removes what waits. */
 	build(s, "three", d);
 	CHECK(held() > 0);
