@@ -61,6 +61,12 @@ struct build_incr {
 	fmt_memo *memo;           /* the data files' elements, by record */
 	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
 	inplace_state *ipstate;   /* the in-place writer's, between builds */
+	/* The last build's page and record lists, replaced by incr_finish and
+	 * freed by incr_sweep once the rebuild is reported. */
+	incr_page *stale_pages;
+	size_t nstale_pages;
+	incr_rec *stale_recs;
+	size_t nstale_recs;
 	incr_rec *cur_recs;
 	size_t ncur_recs;
 	bool active;                    /* incremental: incr_clean may say true */
@@ -659,6 +665,16 @@ static int cmp_page(const void *a, const void *b)
 	return strcmp(((const incr_page *)a)->path, ((const incr_page *)b)->path);
 }
 
+static void stale_free(build_incr *s)
+{
+	pages_free(s->stale_pages, s->nstale_pages);
+	s->stale_pages = NULL;
+	s->nstale_pages = 0;
+	recs_free(s->stale_recs, s->nstale_recs);
+	s->stale_recs = NULL;
+	s->nstale_recs = 0;
+}
+
 void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_deps *deps,
                  const bool *carried, bool ok)
 {
@@ -698,10 +714,13 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 		}
 	}
 	qsort(pages, njobs, sizeof *pages, cmp_page);
-	pages_free(s->pages, s->npages);
+	stale_free(s); /* left by a caller that did not sweep */
+	s->stale_pages = s->pages;
+	s->nstale_pages = s->npages;
 	s->pages = pages;
 	s->npages = njobs;
-	recs_free(s->recs, s->nrecs);
+	s->stale_recs = s->recs;
+	s->nstale_recs = s->nrecs;
 	s->recs = s->cur_recs;
 	s->nrecs = s->ncur_recs;
 	s->cur_recs = NULL;
@@ -742,10 +761,17 @@ inplace_state *incr_inplace(build_incr *s)
 	return s->ipstate;
 }
 
+void incr_sweep(build_incr *s)
+{
+	stale_free(s);
+	inplace_state_sweep(s->ipstate);
+}
+
 void incr_free(build_incr *s)
 {
 	if (!s)
 		return;
+	incr_sweep(s);
 	recs_free(s->recs, s->nrecs);
 	recs_free(s->cur_recs, s->ncur_recs);
 	pages_free(s->pages, s->npages);
