@@ -79,6 +79,9 @@ void inplace_abort(inplace *w);
  *    megabytes of blocks and cached pages (closing a removed file's last
  *    reference) is no part of the rebuild. The next writer's inplace_use
  *    and inplace_state_free sweep too; a process that ends frees them.
+ *    The sweep also frees the writer's copies of the committed files and
+ *    keeps their longest lists of pieces, emptied, for the next build's
+ *    streamed files.
  * Used by one writer at a time. */
 typedef struct inplace_state inplace_state;
 inplace_state *inplace_state_new(void);
