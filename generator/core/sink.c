@@ -110,12 +110,13 @@ uint64_t sink_hash(const void *p, size_t n)
 	return XXH3_64bits(p, n);
 }
 
-uint64_t sink_segs_fingerprint(sink_segs *l)
+uint64_t sink_segs_fingerprint(sink_segs *l, uint64_t *shape)
 {
-	/* The pieces' (hash, length) pairs, hashed in batches. */
+	/* The pieces' (hash, length) pairs, and their lengths, hashed in
+	 * batches. */
 	enum { BATCH = 256 };
-	uint64_t pairs[2 * BATCH];
-	uint64_t fp = XXH3_64bits_withSeed(NULL, 0, l->len);
+	uint64_t pairs[2 * BATCH], lens[BATCH];
+	uint64_t fp = XXH3_64bits_withSeed(NULL, 0, l->len), sh = fp;
 	for (size_t i = 0; i < l->n;) {
 		size_t k = 0;
 		for (; k < BATCH && i < l->n; k++, i++) {
@@ -125,10 +126,13 @@ uint64_t sink_segs_fingerprint(sink_segs *l)
 				g->hashed = true;
 			}
 			pairs[2 * k] = g->hash;
-			pairs[2 * k + 1] = g->len;
+			pairs[2 * k + 1] = lens[k] = g->len;
 		}
 		fp = XXH3_64bits_withSeed(pairs, k * sizeof pairs[0] * 2, fp);
+		sh = XXH3_64bits_withSeed(lens, k * sizeof lens[0], sh);
 	}
+	if (shape)
+		*shape = sh;
 	return fp;
 }
 

@@ -49,8 +49,10 @@ void sink_segs_free(sink_segs *l);
 /* A 64-bit fingerprint of the list's bytes, from each piece's hash and
  * length in order (a piece without one is hashed here). Equal bytes cut
  * into the same pieces give equal fingerprints; different bytes differ
- * but by a chance of 2^-64. After sink_segs_end. */
-uint64_t sink_segs_fingerprint(sink_segs *l);
+ * but by a chance of 2^-64. *shape (unless NULL): a hash of the pieces'
+ * lengths alone, so that two lists of one shape whose fingerprints differ
+ * are certainly different bytes. After sink_segs_end. */
+uint64_t sink_segs_fingerprint(sink_segs *l, uint64_t *shape);
 /* The hash of n bytes the pieces' hashes are (XXH3, 64 bits). */
 uint64_t sink_hash(const void *p, size_t n);
 /* Whether s keeps what sink_put_kept gives it by reference. */

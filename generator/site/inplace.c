@@ -32,15 +32,15 @@ typedef struct ip_file {
 	/* With a state: the bytes' fingerprint (streamed files), and the file
 	 * as it is once they are known in it (have_st). */
 	bool have_fp, have_st;
-	bool unread; /* known unchanged by its fingerprint */
-	uint64_t fp;
+	bool unread; /* known unchanged or changed by its fingerprint */
+	uint64_t fp, shape;
 	struct stat st;
 } ip_file;
 
 /* A streamed file as serve last wrote or found it. */
 typedef struct ip_known {
 	char *rel;
-	uint64_t fp;
+	uint64_t fp, shape;
 	struct stat st;
 } ip_known;
 
@@ -215,19 +215,24 @@ static bool same_stat(const struct stat *a, const struct stat *b)
 	       a->st_mode == b->st_mode;
 }
 
-/* Whether w's state knows leaf in dir to hold f's bytes already: the same
- * fingerprint as when serve last wrote or found them there, and the same
- * file since. Sets f->st. */
-static bool known_unchanged(const inplace *w, ip_file *f, int dir, const char *leaf)
+/* What w's state knows of leaf in dir (f's file): when it is still the
+ * file serve last wrote or found there, KNOWN_SAME if it holds f's bytes
+ * (the same fingerprint as then), KNOWN_CHANGED if it certainly does not
+ * (another fingerprint of the same shape); else UNKNOWN. Sets f->st. */
+typedef enum { UNKNOWN, KNOWN_SAME, KNOWN_CHANGED } known_t;
+static known_t known(const inplace *w, ip_file *f, int dir, const char *leaf)
 {
 	if (!f->have_fp)
-		return false;
+		return UNKNOWN;
 	const ip_known *k = NULL;
 	for (size_t i = 0; i < w->state->nknown && !k; i++)
 		if (strcmp(w->state->known[i].rel, f->rel) == 0)
 			k = &w->state->known[i];
-	return k && k->fp == f->fp && fstatat(dir, leaf, &f->st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       S_ISREG(f->st.st_mode) && same_stat(&f->st, &k->st);
+	if (!k || (k->fp != f->fp && k->shape != f->shape) ||
+	    fstatat(dir, leaf, &f->st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(f->st.st_mode) ||
+	    !same_stat(&f->st, &k->st))
+		return UNKNOWN;
+	return k->fp == f->fp ? KNOWN_SAME : KNOWN_CHANGED;
 }
 
 /* Prepares a streamed file (see ip_file); when its folder does not exist
@@ -239,13 +244,13 @@ static void prepare(const inplace *w, ip_file *f)
 	if (dir < 0)
 		return;
 	if (w->state) {
-		f->fp = sink_segs_fingerprint(&f->segs);
+		f->fp = sink_segs_fingerprint(&f->segs, &f->shape);
 		f->have_fp = true;
 	}
-	bool known = known_unchanged(w, f, dir, leaf);
-	if (known || same_bytes(dir, leaf, f, &f->st)) {
+	known_t k = known(w, f, dir, leaf);
+	f->unread = k != UNKNOWN;
+	if (k == KNOWN_SAME || (k == UNKNOWN && same_bytes(dir, leaf, f, &f->st))) {
 		f->prep = PREP_SAME;
-		f->unread = known;
 		f->have_st = true;
 		close(dir);
 		return;
@@ -535,6 +540,7 @@ static void remember(inplace_state *s, const inplace *w, bool ok)
 			*k = (ip_known){.rel = xstrdup(f->rel)};
 		}
 		k->fp = f->fp;
+		k->shape = f->shape;
 		k->st = f->st;
 		if (!f->have_st) { /* matches no file: compared next time */
 			k->st.st_ino = 0;

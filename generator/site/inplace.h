@@ -71,8 +71,9 @@ void inplace_abort(inplace *w);
  *    was then (device, inode, size, modification and change times): when
  *    a later build's bytes have that fingerprint and the file is still
  *    that file, it is known unchanged without reading it back (for a data
- *    file of tens of megabytes, most of the cost of learning so). Anything
- *    else is compared as before;
+ *    file of tens of megabytes, most of the cost of learning so); with
+ *    another fingerprint of the same shape (pieces of the same lengths),
+ *    known changed, also unread. Anything else is compared as before;
  *  - the old files the last commit replaced: their names are gone with
  *    the commit, but they are held open until inplace_state_sweep, which
  *    the caller runs once the rebuild is reported, so that freeing tens of
@@ -88,8 +89,8 @@ inplace_state *inplace_state_new(void);
 void inplace_state_sweep(inplace_state *s);
 /* Sweeps, then frees; accepts NULL. */
 void inplace_state_free(inplace_state *s);
-/* Streamed files the last commit using s knew unchanged by their
- * fingerprint, without reading them. */
+/* Streamed files the last commit using s knew unchanged or changed by
+ * their fingerprint, without reading the site's copy. */
 size_t inplace_state_unread(const inplace_state *s);
 /* w reads and updates s (sweeping it first); until then w compares every
  * streamed file and removes old files at once. */

@@ -1,7 +1,8 @@
 /* What serve's in-place writer keeps between builds (inplace_state): a
  * streamed file whose bytes have the fingerprint it had when serve last
  * wrote it, and which is still the file serve left, is known unchanged
- * without reading it and keeps inode and mtime; a file changed behind
+ * without reading it and keeps inode and mtime; one of another fingerprint
+ * but the same shape is known changed, also unread; a file changed behind
  * serve's back (same size, mtime put back) is compared and written again;
  * the old files a commit replaces lose their names in the commit (no
  * hidden file is left) but are held open, their space not freed, until
@@ -105,16 +106,26 @@ int main(void)
 	CHECK(a.st_ino == b.st_ino && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
 	      a.st_mtim.tv_nsec == b.st_mtim.tv_nsec);
 
-	/* Other bytes of the same size: written; the old file's name goes,
-	 * the file is held until the sweep. */
+	/* Other bytes of the same size and shape: known changed without
+	 * reading the old file, written; the old file's name goes, the file
+	 * is held until the sweep. */
 	build(s, "two", d);
-	CHECK(inplace_state_unread(s) == 0);
+	CHECK(inplace_state_unread(s) == 1);
 	check_bytes("two");
 	CHECK(stat_of("data/x.json").st_ino != a.st_ino);
 	CHECK(hidden() == marker);
 	CHECK(held() == 2); /* data/x.json's and index.html's */
 	inplace_state_sweep(s);
 	CHECK(held() == 0);
+	build(s, "two", d);
+	CHECK(inplace_state_unread(s) == 1);
+
+	/* Another shape (a longer element): compared by reading. */
+	build(s, "three", d);
+	CHECK(inplace_state_unread(s) == 0);
+	check_bytes("three");
+	build(s, "two", d);
+	CHECK(inplace_state_unread(s) == 0);
 	build(s, "two", d);
 	CHECK(inplace_state_unread(s) == 1);
 
