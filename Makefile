@@ -2,7 +2,7 @@
 # runs every test. Both install missing Debian packages first (tools/deps.sh).
 
 CC      ?= cc
-PKGS    := libcmark yaml-0.1 lua5.4 libpng freetype2 libmicrohttpd
+PKGS    := libcmark yaml-0.1 lua5.4 libpng freetype2 libmicrohttpd libxxhash
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -std=c17 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes

@@ -7,7 +7,7 @@
 # As root it installs them; otherwise it prints the apt-get line and stops.
 set -e
 kind=${1:-build}
-need="gcc make pkg-config libcmark-dev libyaml-dev liblua5.4-dev libpng-dev libfreetype-dev libmicrohttpd-dev"
+need="gcc make pkg-config libcmark-dev libyaml-dev liblua5.4-dev libpng-dev libfreetype-dev libmicrohttpd-dev libxxhash-dev"
 if [ "$kind" = bench ]; then
 	# The benchmark builds the same corpus with Hugo for comparison.
 	need="$need hugo python3"

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 static void write_buf(sink *s, const char *p, size_t n)
 {
@@ -52,7 +53,7 @@ void sink_segs_end(sink_segs *l)
 {
 	if (l->own.len) {
 		size_t len = l->own.len;
-		seg_add(l, (sink_seg){buf_detach(&l->own), len, true});
+		seg_add(l, (sink_seg){buf_detach(&l->own), len, true, false, 0});
 	}
 }
 
@@ -82,7 +83,7 @@ bool sink_takes_refs(const sink *s)
 	return s->write == write_segs;
 }
 
-void sink_put_kept(sink *s, const char *p, size_t n)
+static void put_kept(sink *s, const char *p, size_t n, bool hashed, uint64_t hash)
 {
 	if (s->write != write_segs) {
 		s->write(s, p, n);
@@ -91,7 +92,48 @@ void sink_put_kept(sink *s, const char *p, size_t n)
 	sink_segs *l = s->target;
 	sink_segs_end(l);
 	if (n)
-		seg_add(l, (sink_seg){p, n, false});
+		seg_add(l, (sink_seg){p, n, false, hashed, hash});
+}
+
+void sink_put_kept(sink *s, const char *p, size_t n)
+{
+	put_kept(s, p, n, false, 0);
+}
+
+void sink_put_kept_hashed(sink *s, const char *p, size_t n, uint64_t hash)
+{
+	put_kept(s, p, n, true, hash);
+}
+
+uint64_t sink_hash(const void *p, size_t n)
+{
+	return XXH3_64bits(p, n);
+}
+
+uint64_t sink_segs_fingerprint(sink_segs *l, uint64_t *shape)
+{
+	/* The pieces' (hash, length) pairs, and their lengths, hashed in
+	 * batches. */
+	enum { BATCH = 256 };
+	uint64_t pairs[2 * BATCH], lens[BATCH];
+	uint64_t fp = XXH3_64bits_withSeed(NULL, 0, l->len), sh = fp;
+	for (size_t i = 0; i < l->n;) {
+		size_t k = 0;
+		for (; k < BATCH && i < l->n; k++, i++) {
+			sink_seg *g = &l->v[i];
+			if (!g->hashed) {
+				g->hash = sink_hash(g->p, g->len);
+				g->hashed = true;
+			}
+			pairs[2 * k] = g->hash;
+			pairs[2 * k + 1] = lens[k] = g->len;
+		}
+		fp = XXH3_64bits_withSeed(pairs, k * sizeof pairs[0] * 2, fp);
+		sh = XXH3_64bits_withSeed(lens, k * sizeof lens[0], sh);
+	}
+	if (shape)
+		*shape = sh;
+	return fp;
 }
 
 void sink_puts(sink *s, const char *str)

@@ -87,9 +87,12 @@ void export_eppi(const model *m, sink *out)
 			long long v = prov_id(s->facets[f].codes[c].provenance);
 			next_attr = v > next_attr ? v : next_attr;
 		}
+	/* Each record's own id, read once (a record is far from the last in
+	 * memory: serve writes this file after every edit). */
+	long long *ids = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *ids);
 	for (size_t i = 0; i < m->nrecs; i++) {
-		long long v = item_id(m->recs[i]->eppi_id);
-		next_item = v > next_item ? v : next_item;
+		ids[i] = item_id(m->recs[i]->eppi_id);
+		next_item = ids[i] > next_item ? ids[i] : next_item;
 	}
 	long long **attr = xcalloc(s->nfacets ? s->nfacets : 1, sizeof *attr);
 	jw w = jw_for(out);
@@ -140,8 +143,7 @@ void export_eppi(const model *m, sink *out)
 	jw_arr(&w);
 	for (size_t i = 0; i < m->nrecs; i++) {
 		const record *r = m->recs[i];
-		long long id = item_id(r->eppi_id);
-		id = id ? id : ++next_item;
+		long long id = ids[i] ? ids[i] : ++next_item;
 		/* Besides the record, an element shows its item id (a running
 		 * count for records without one) and attribute ids (the site's). */
 		fmt_chunk c;
@@ -203,4 +205,5 @@ void export_eppi(const model *m, sink *out)
 	for (size_t f = 0; f < s->nfacets; f++)
 		free(attr[f]);
 	free(attr);
+	free(ids);
 }

@@ -452,19 +452,26 @@ static void sitemap_file(sink *out, const char *root, const char *item, const ch
 {
 	xml_decl(out);
 	sink_printf(out, "<%s xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n", root);
+	/* What every item repeats, made once: a sitemap of a big site has
+	 * tens of thousands, written again in each of serve's rebuilds. */
+	buf open = BUF_INIT, close = BUF_INIT, loc = BUF_INIT;
+	buf_printf(&open, "  <%s><loc>", item);
+	buf_printf(&close, "</loc></%s>\n", item);
 	for (size_t i = 0; i < n; i++) {
-		buf loc = BUF_INIT;
+		buf_reset(&loc);
 		loc_base(&loc, base);
 		const char *p = paths[i];
 		if (pages && (str_ends_with(p, "/index.html") || strcmp(p, "index.html") == 0))
 			buf_put(&loc, p, strlen(p) - strlen("index.html"));
 		else
 			buf_puts(&loc, p);
-		sink_printf(out, "  <%s><loc>", item);
+		sink_put(out, open.data, open.len);
 		xml_text(out, loc.len ? buf_cstr(&loc) : "./");
-		sink_printf(out, "</loc></%s>\n", item);
-		buf_free(&loc);
+		sink_put(out, close.data, close.len);
 	}
+	buf_free(&open);
+	buf_free(&close);
+	buf_free(&loc);
 	sink_printf(out, "</%s>\n", root);
 }
 
@@ -491,15 +498,40 @@ static int cmp_feed(const void *pa, const void *pb)
 	return c ? c : strcmp(a->id, b->id);
 }
 
+/* The FEED_ENTRIES first records in cmp_feed's order, in that order, in
+ * top; returns how many. Only those can be shown, and picking them costs
+ * a comparison with the last one kept for most records, where sorting all
+ * of them cost serve a few milliseconds every rebuild. */
+static size_t feed_newest(const model *m, feed_key *top)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nrecs; i++) {
+		feed_key k = {m->recs[i]->added, m->recs[i]->id, i};
+		if (n == FEED_ENTRIES && cmp_feed(&k, &top[n - 1]) >= 0)
+			continue;
+		size_t lo = 0, hi = n; /* the first kept after k */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_feed(&top[mid], &k) <= 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t end = n < FEED_ENTRIES ? n : FEED_ENTRIES - 1; /* the last falls off */
+		memmove(&top[lo + 1], &top[lo], (end - lo) * sizeof *top);
+		top[lo] = k;
+		if (n < FEED_ENTRIES)
+			n++;
+	}
+	return n;
+}
+
 void export_feed(const model *m, sink *out)
 {
 	const cfg_site *s = m->site;
-	feed_key *keys = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *keys);
-	for (size_t i = 0; i < m->nrecs; i++)
-		keys[i] = (feed_key){m->recs[i]->added, m->recs[i]->id, i};
-	if (m->nrecs > 1)
-		qsort(keys, m->nrecs, sizeof *keys, cmp_feed);
-	const char *updated = m->nrecs ? keys[0].added : "1970-01-01";
+	feed_key *keys = xcalloc(FEED_ENTRIES, sizeof *keys);
+	size_t nkeys = feed_newest(m, keys);
+	const char *updated = nkeys ? keys[0].added : "1970-01-01";
 	if (feedupd_latest(m) && strcmp(feedupd_latest(m), updated) > 0)
 		updated = feedupd_latest(m);
 	buf base = BUF_INIT;
@@ -532,7 +564,7 @@ void export_feed(const model *m, sink *out)
 	sink_puts(out, "</name></author>\n  <generator>gapmap</generator>\n");
 	/* Update entries go before the studies added on or before their day. */
 	size_t next_update = 0, written = 0;
-	for (size_t i = 0; i < m->nrecs && written < FEED_ENTRIES; i++, written++) {
+	for (size_t i = 0; i < nkeys && written < FEED_ENTRIES; i++, written++) {
 		const record *r = m->recs[keys[i].rec];
 		written += feedupd_entries(m, buf_cstr(&base), r->added, &next_update,
 		                           FEED_ENTRIES - written, out);

@@ -135,12 +135,16 @@ void mapdata_js(const model *m, sink *out)
 	jw_arr(w);
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const record *p = m->recs[m->studies[i].primary];
+		fmt_chunk c;
+		if (fmt_chunk_study(&c, m, out, "map.findings", i, i == 0))
+			continue;
 		jw_arr(w);
 		for (size_t k = 0; k < p->nfindings; k++) {
 			jw_uint(w, p->findings[k].code);
 			jw_int(w, (int)p->findings[k].direction);
 		}
 		jw_arr_end(w);
+		fmt_chunk_end(&c);
 	}
 	jw_arr_end(w);
 	/* Only on a site that lists updates (site.yaml): the updates, oldest
@@ -218,11 +222,11 @@ void mapdata_text_js(const model *m, sink *out)
 	for (size_t i = 0; i < m->nstudies; i++) {
 		const study *st = &m->studies[i];
 		const record *p = m->recs[st->primary];
-		const char *v[] = {p->summary, p->note_text, p->doi,   p->url,   p->published_in,
-		                   p->type,    p->volume,    p->issue, p->pages, p->publisher};
 		fmt_chunk c;
 		if (fmt_chunk_study(&c, m, out, "map-text.studies", i, i == 0))
 			continue;
+		const char *v[] = {p->summary, p->note_text, p->doi,   p->url,   p->published_in,
+		                   p->type,    p->volume,    p->issue, p->pages, p->publisher};
 		jw_nl(w);
 		jw_arr(w);
 		for (size_t k = 0; k < sizeof v / sizeof *v; k++)

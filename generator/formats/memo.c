@@ -5,20 +5,46 @@
 
 #include "core/util.h"
 
-typedef struct memo_entry {
-	const char *tag; /* NULL: a free slot */
-	const void **key;
-	size_t nkey;
-	uint64_t hash;
-	char *bytes;
+/* One element: its key (records and salt) in its list's pool, its bytes. */
+typedef struct memo_el {
+	size_t key, nkey; /* offset in the pool, count */
+	char *bytes;      /* NULL once taken into the current build */
 	size_t len;
-	unsigned gen; /* the build that last wrote it */
-} memo_entry;
+	uint64_t hash; /* sink_hash of bytes */
+} memo_el;
+
+/* A build's elements of one loop, in the order written. */
+typedef struct el_list {
+	memo_el *v;
+	size_t n, cap;
+	const void **keys;
+	size_t nkeys, capkeys;
+} el_list;
+
+typedef struct memo_loop {
+	const char *tag;
+	el_list old; /* the last build's */
+	el_list cur; /* this build's so far */
+	size_t next; /* in old: where the next element is looked for first */
+	/* old's positions + 1 by their first key, open addressing; made the
+	 * first time a build looks beyond next (icap 0: not made yet). */
+	uint32_t *index;
+	size_t icap;
+} memo_loop;
 
 struct fmt_memo {
-	memo_entry *v; /* open addressing, linear probing; cap a power of two */
-	size_t cap, n;
-	unsigned gen;
+	memo_loop *loops;
+	size_t nloops;
+	memo_loop *last;      /* the loop of the last element */
+	const void **scratch; /* the key being looked up */
+	size_t capscratch;
+	/* This build's records of every study (its reports'), made at its
+	 * first element: a study's key is then read in order, not gathered
+	 * from the model's arrays again in each of the data files' loops. */
+	const study *studies; /* the model's they are of; NULL: not made */
+	size_t nstudies;
+	const void **skeys; /* study s: skeys[soff[s] .. soff[s + 1]) */
+	size_t *soff;
 	size_t hits, misses;
 };
 
@@ -27,21 +53,32 @@ fmt_memo *fmt_memo_new(void)
 	return xcalloc(1, sizeof(fmt_memo));
 }
 
-static void entry_free(memo_entry *e)
+static void list_clear(el_list *l)
 {
-	free(e->key);
-	free(e->bytes);
-	*e = (memo_entry){0};
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i].bytes);
+	l->n = l->nkeys = 0;
+}
+
+static void list_free(el_list *l)
+{
+	list_clear(l);
+	free(l->v);
+	free(l->keys);
+	*l = (el_list){0};
 }
 
 void fmt_memo_clear(fmt_memo *mm)
 {
-	for (size_t i = 0; i < mm->cap; i++)
-		if (mm->v[i].tag)
-			entry_free(&mm->v[i]);
-	free(mm->v);
-	mm->v = NULL;
-	mm->cap = mm->n = 0;
+	for (size_t i = 0; i < mm->nloops; i++) {
+		list_free(&mm->loops[i].old);
+		list_free(&mm->loops[i].cur);
+		free(mm->loops[i].index);
+	}
+	free(mm->loops);
+	mm->loops = NULL;
+	mm->nloops = 0;
+	mm->last = NULL;
 }
 
 void fmt_memo_free(fmt_memo *mm)
@@ -49,59 +86,23 @@ void fmt_memo_free(fmt_memo *mm)
 	if (!mm)
 		return;
 	fmt_memo_clear(mm);
+	free(mm->scratch);
+	free(mm->skeys);
+	free(mm->soff);
 	free(mm);
-}
-
-static void insert(memo_entry *v, size_t cap, memo_entry e)
-{
-	size_t i = (size_t)e.hash & (cap - 1);
-	while (v[i].tag)
-		i = (i + 1) & (cap - 1);
-	v[i] = e;
-}
-
-/* Rebuilds the table at cap. */
-static void rehash(fmt_memo *mm, size_t cap)
-{
-	memo_entry *v = xcalloc(cap, sizeof *v);
-	size_t n = 0;
-	for (size_t i = 0; i < mm->cap; i++) {
-		memo_entry *e = &mm->v[i];
-		if (!e->tag)
-			continue;
-		insert(v, cap, *e);
-		n++;
-	}
-	free(mm->v);
-	mm->v = v;
-	mm->cap = cap;
-	mm->n = n;
 }
 
 void fmt_memo_begin_build(fmt_memo *mm)
 {
 	if (!mm)
 		return;
-	mm->gen++;
 	mm->hits = mm->misses = 0;
-}
-
-/* Removes the entry at i, moving later entries of its run back so that
- * every entry stays reachable from its home slot (linear probing). */
-static void delete_at(fmt_memo *mm, size_t i)
-{
-	size_t mask = mm->cap - 1;
-	entry_free(&mm->v[i]);
-	mm->n--;
-	for (size_t j = (i + 1) & mask; mm->v[j].tag; j = (j + 1) & mask) {
-		size_t home = (size_t)mm->v[j].hash & mask;
-		/* v[j] may move to i unless its home lies cyclically in (i, j]. */
-		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
-		if (!stays) {
-			mm->v[i] = mm->v[j];
-			mm->v[j] = (memo_entry){0};
-			i = j;
-		}
+	mm->studies = NULL; /* the records may differ now */
+	for (size_t i = 0; i < mm->nloops; i++) {
+		mm->loops[i].next = 0;
+		free(mm->loops[i].index);
+		mm->loops[i].index = NULL;
+		mm->loops[i].icap = 0;
 	}
 }
 
@@ -109,14 +110,17 @@ void fmt_memo_end_build(fmt_memo *mm)
 {
 	if (!mm)
 		return;
-	/* In place: rebuilding a table of every element each build costs more
-	 * than the build's few changes. A slot is looked at again after a
-	 * removal, since a later entry may have moved into it. */
-	for (size_t i = 0; i < mm->cap;) {
-		if (mm->v[i].tag && mm->v[i].gen != mm->gen)
-			delete_at(mm, i);
-		else
-			i++;
+	/* What this build wrote becomes the last build's; the rest (bytes not
+	 * taken) is forgotten, and its lists are reused for the next build. */
+	for (size_t i = 0; i < mm->nloops; i++) {
+		memo_loop *l = &mm->loops[i];
+		list_clear(&l->old);
+		el_list spare = l->old;
+		l->old = l->cur;
+		l->cur = spare;
+		free(l->index);
+		l->index = NULL;
+		l->icap = 0;
 	}
 }
 
@@ -126,28 +130,88 @@ void fmt_memo_counts(const fmt_memo *mm, size_t *hits, size_t *misses)
 	*misses = mm ? mm->misses : 0;
 }
 
-static uint64_t key_hash(const char *tag, const void *const *key, size_t n)
+static memo_loop *loop_of(fmt_memo *mm, const char *tag)
 {
-	uint64_t h = (uint64_t)(uintptr_t)tag * 0x9E3779B97F4A7C15ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (uint64_t)(uintptr_t)key[i];
-		h *= 0xBF58476D1CE4E5B9ULL;
-		h ^= h >> 31;
-	}
-	return h;
+	if (mm->last && mm->last->tag == tag)
+		return mm->last;
+	for (size_t i = 0; i < mm->nloops; i++)
+		if (mm->loops[i].tag == tag)
+			return mm->last = &mm->loops[i];
+	mm->loops = xrealloc(mm->loops, (mm->nloops + 1) * sizeof *mm->loops);
+	mm->loops[mm->nloops] = (memo_loop){.tag = tag};
+	return mm->last = &mm->loops[mm->nloops++];
 }
 
-static memo_entry *find(fmt_memo *mm, const char *tag, const void *const *key, size_t n, uint64_t h)
+static uint64_t ptr_hash(const void *p)
 {
-	if (!mm->cap)
-		return NULL;
-	for (size_t i = (size_t)h & (mm->cap - 1); mm->v[i].tag; i = (i + 1) & (mm->cap - 1)) {
-		memo_entry *e = &mm->v[i];
-		if (e->hash == h && e->tag == tag && e->nkey == n &&
-		    memcmp(e->key, key, n * sizeof *key) == 0)
-			return e;
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
+	return h ^ (h >> 29);
+}
+
+static void index_make(memo_loop *l)
+{
+	size_t cap = 64;
+	while (cap < 2 * l->old.n)
+		cap *= 2;
+	l->index = xcalloc(cap, sizeof *l->index);
+	l->icap = cap;
+	for (size_t p = 0; p < l->old.n; p++) {
+		const memo_el *e = &l->old.v[p];
+		if (!e->nkey)
+			continue;
+		size_t i = (size_t)ptr_hash(l->old.keys[e->key]) & (cap - 1);
+		while (l->index[i])
+			i = (i + 1) & (cap - 1);
+		l->index[i] = (uint32_t)(p + 1);
 	}
-	return NULL;
+}
+
+/* Whether old element p is key and not taken yet. */
+static bool matches(const memo_loop *l, size_t p, const void *const *key, size_t n)
+{
+	const memo_el *e = &l->old.v[p];
+	return e->bytes && e->nkey == n && memcmp(l->old.keys + e->key, key, n * sizeof *key) == 0;
+}
+
+/* Where the last build's loop has key, or SIZE_MAX. */
+static size_t locate(memo_loop *l, const void *const *key, size_t n)
+{
+	enum { AHEAD = 8 };
+	for (size_t p = l->next; p < l->old.n && p <= l->next + AHEAD; p++)
+		if (matches(l, p, key, n))
+			return p;
+	if (!n || l->old.n == 0 || l->old.n >= UINT32_MAX)
+		return SIZE_MAX;
+	if (!l->icap)
+		index_make(l);
+	for (size_t i = (size_t)ptr_hash(key[0]) & (l->icap - 1); l->index[i];
+	     i = (i + 1) & (l->icap - 1))
+		if (matches(l, l->index[i] - 1, key, n))
+			return l->index[i] - 1;
+	return SIZE_MAX;
+}
+
+static size_t keys_add(el_list *cur, const void *const *key, size_t n)
+{
+	if (cur->nkeys + n > cur->capkeys) {
+		cur->capkeys = cur->capkeys ? cur->capkeys * 2 : 1024;
+		while (cur->capkeys < cur->nkeys + n)
+			cur->capkeys *= 2;
+		cur->keys = xrealloc(cur->keys, cur->capkeys * sizeof *cur->keys);
+	}
+	if (n)
+		memcpy(cur->keys + cur->nkeys, key, n * sizeof *key);
+	cur->nkeys += n;
+	return cur->nkeys - n;
+}
+
+static void el_add(el_list *cur, memo_el e)
+{
+	if (cur->n == cur->cap) {
+		cur->cap = cur->cap ? cur->cap * 2 : 1024;
+		cur->v = xrealloc(cur->v, cur->cap * sizeof *cur->v);
+	}
+	cur->v[cur->n++] = e;
 }
 
 /* Copies what the element writes into c->bytes as it goes on to out. */
@@ -166,31 +230,31 @@ static void capture_write(sink *s, const char *p, size_t n)
 	buf_put(&c->bytes, p, n);
 }
 
-static bool chunk_begin(fmt_chunk *c, fmt_memo *mm, sink *out, const char *tag, const void **key,
-                        size_t n, bool first)
+/* key: mm->scratch[0..n). */
+static bool chunk_begin(fmt_chunk *c, fmt_memo *mm, sink *out, const char *tag, size_t n)
 {
 	*c = (fmt_chunk){0};
-	if (!mm || first) {
-		free(key);
-		return false;
-	}
-	uint64_t h = key_hash(tag, key, n);
-	memo_entry *e = find(mm, tag, key, n, h);
-	if (e) {
-		free(key);
-		e->gen = mm->gen;
+	const void *const *key = mm->scratch;
+	memo_loop *l = loop_of(mm, tag);
+	size_t p = locate(l, key, n);
+	if (p != SIZE_MAX) {
+		memo_el *e = &l->old.v[p];
+		memo_el moved = *e;
+		moved.key = keys_add(&l->cur, key, n);
+		el_add(&l->cur, moved);
+		e->bytes = NULL; /* the current build's now */
+		l->next = p + 1;
 		mm->hits++;
-		sink_put_kept(out, e->bytes, e->len);
+		sink_put_kept_hashed(out, moved.bytes, moved.len, moved.hash);
 		return true;
 	}
 	mm->misses++;
 	c->mm = mm;
 	c->out = out;
 	c->saved = *out;
-	c->tag = tag;
-	c->key = key;
+	c->loop = (size_t)(l - mm->loops);
+	c->key = keys_add(&l->cur, key, n);
 	c->nkey = n;
-	c->hash = h;
 	out->write = sink_takes_refs(out) ? capture_write : tee_write;
 	out->target = c;
 	return false;
@@ -200,27 +264,53 @@ void fmt_chunk_end(fmt_chunk *c)
 {
 	if (!c->mm)
 		return;
-	fmt_memo *mm = c->mm;
 	*c->out = c->saved; /* with any failure the element's writes met */
-	if (mm->n + 1 > mm->cap / 2)
-		rehash(mm, mm->cap ? mm->cap * 2 : 1024);
 	size_t len = c->bytes.len;
 	char *bytes = c->bytes.data ? buf_detach(&c->bytes) : xstrdup("");
-	insert(mm->v, mm->cap, (memo_entry){c->tag, c->key, c->nkey, c->hash, bytes, len, mm->gen});
-	mm->n++;
+	uint64_t hash = sink_hash(bytes, len);
+	el_add(&c->mm->loops[c->loop].cur, (memo_el){c->key, c->nkey, bytes, len, hash});
 	if (sink_takes_refs(c->out)) /* captured only: the memo's copy is the one */
-		sink_put_kept(c->out, bytes, len);
+		sink_put_kept_hashed(c->out, bytes, len, hash);
 	*c = (fmt_chunk){0};
 }
 
-/* The records of study s: its reports, in order. */
-static const void **study_key(const model *m, const study *st, size_t extra, size_t *n)
+/* The records of every study of m, in the memo (see studies). */
+static void study_keys_make(fmt_memo *mm, const model *m)
 {
-	const void **key = xcalloc(st->nreports + extra, sizeof *key);
-	for (size_t k = 0; k < st->nreports; k++)
-		key[extra + k] = m->recs[st->reports[k]];
-	*n = st->nreports + extra;
-	return key;
+	size_t total = 0;
+	for (size_t s = 0; s < m->nstudies; s++)
+		total += m->studies[s].nreports;
+	free(mm->skeys);
+	free(mm->soff);
+	mm->skeys = xcalloc(total ? total : 1, sizeof *mm->skeys);
+	mm->soff = xcalloc(m->nstudies + 1, sizeof *mm->soff);
+	size_t n = 0;
+	for (size_t s = 0; s < m->nstudies; s++) {
+		const study *st = &m->studies[s];
+		mm->soff[s] = n;
+		for (size_t k = 0; k < st->nreports; k++)
+			mm->skeys[n++] = m->recs[st->reports[k]];
+	}
+	mm->soff[m->nstudies] = n;
+	mm->studies = m->studies;
+	mm->nstudies = m->nstudies;
+}
+
+/* The records of study s (its reports, in order) after extra slots, in
+ * mm's scratch. */
+static size_t study_key(fmt_memo *mm, const model *m, size_t s, size_t extra)
+{
+	if (mm->studies != m->studies || mm->nstudies != m->nstudies)
+		study_keys_make(mm, m);
+	size_t nr = mm->soff[s + 1] - mm->soff[s];
+	size_t n = nr + extra;
+	if (n > mm->capscratch || !mm->scratch) {
+		mm->capscratch = n < 16 ? 16 : 2 * n;
+		mm->scratch = xrealloc(mm->scratch, mm->capscratch * sizeof *mm->scratch);
+	}
+	if (nr)
+		memcpy(mm->scratch + extra, mm->skeys + mm->soff[s], nr * sizeof *mm->scratch);
+	return n;
 }
 
 bool fmt_chunk_record(fmt_chunk *c, const model *m, sink *out, const char *tag, size_t i,
@@ -230,11 +320,10 @@ bool fmt_chunk_record(fmt_chunk *c, const model *m, sink *out, const char *tag, 
 		*c = (fmt_chunk){0};
 		return false;
 	}
-	size_t n;
-	const void **key = study_key(m, &m->studies[m->study_of[i]], 2, &n);
-	key[0] = m->recs[i];
-	key[1] = (const void *)(uintptr_t)salt;
-	return chunk_begin(c, m->memo, out, tag, key, n, first);
+	size_t n = study_key(m->memo, m, m->study_of[i], 2);
+	m->memo->scratch[0] = m->recs[i];
+	m->memo->scratch[1] = (const void *)(uintptr_t)salt;
+	return chunk_begin(c, m->memo, out, tag, n);
 }
 
 bool fmt_chunk_study(fmt_chunk *c, const model *m, sink *out, const char *tag, size_t s, bool first)
@@ -243,7 +332,6 @@ bool fmt_chunk_study(fmt_chunk *c, const model *m, sink *out, const char *tag, s
 		*c = (fmt_chunk){0};
 		return false;
 	}
-	size_t n;
-	const void **key = study_key(m, &m->studies[s], 0, &n);
-	return chunk_begin(c, m->memo, out, tag, key, n, first);
+	size_t n = study_key(m->memo, m, s, 0);
+	return chunk_begin(c, m->memo, out, tag, n);
 }

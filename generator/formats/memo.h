@@ -26,8 +26,15 @@
  * the build, whose records may be gone.
  *
  * A sink that takes bytes by reference (core/sink.h) gets the memo's own
- * copies: they stay unchanged until the next build's fmt_memo_end_build,
+ * copies, with their hash (sink_hash, computed once when the element is
+ * written): they stay unchanged until the next build's fmt_memo_end_build,
  * fmt_memo_clear or fmt_memo_free.
+ *
+ * Each loop keeps its elements of the last build in loop order, and
+ * element i is looked for where the last build had the element after the
+ * one found before it, so that an unchanged loop costs one comparison of
+ * keys per element; an element found elsewhere (records added, removed or
+ * moved) is looked up by its first record.
  *
  * Used by one thread at a time (the data files are written in turn).
  * Ownership: fmt_memo_new's memo is freed with fmt_memo_free; the memo
@@ -61,10 +68,8 @@ typedef struct fmt_chunk {
 	sink *out;
 	sink saved; /* out as it was; out now copies into bytes too */
 	buf bytes;
-	const char *tag;
-	const void **key;
-	size_t nkey;
-	uint64_t hash;
+	size_t loop;      /* its loop, in the memo's list */
+	size_t key, nkey; /* its key in the loop's pool */
 } fmt_chunk;
 
 /* Element i of loop tag over m's records (keyed by the record and its

@@ -49,6 +49,9 @@ static void rebuild(const serve_opts *o, reload_hub *hub, bool first)
 		       s.pages, s.reread);
 	fflush(stdout);
 	diag_free(d);
+	/* What the rebuild replaced (old files, old lists) goes now that it
+	 * is reported. */
+	incr_sweep(o->build.incr);
 }
 
 /* A theme given as a path may lie outside the folders watched anyway. */

@@ -791,6 +791,8 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 		/* An incremental rebuild updates the served site in place. */
 		if (o->incr && incr_active(o->incr))
 			out.ip = inplace_begin(o->out_dir);
+		if (out.ip)
+			inplace_use(out.ip, incr_inplace(o->incr));
 		if (!out.ip)
 			out.w = out_begin(o->out_dir, o->content_dir, d);
 		w = out.ip || out.w ? &out : NULL;
@@ -800,6 +802,20 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 			state_free(&st);
 			return 1;
 		}
+	}
+	/* A plain build's render threads write the data files. Serve's builds
+	 * write them on one thread of their own while the diagrams are drawn
+	 * and the pages render (all of which read the model only), copying
+	 * the elements whose records are as last time (formats/memo.h). */
+	data_job dj = {NULL, {0}, NULL};
+	pthread_t data_tid;
+	bool data_thread = false;
+	if (w && !d->errors && o->incr) {
+		dj = (data_job){w, *st.m, diag_new()};
+		dj.m.memo = incr_memo(o->incr, st.m);
+		data_thread = pthread_create(&data_tid, NULL, data_job_run, &dj) == 0;
+		if (!data_thread)
+			data_job_run(&dj);
 	}
 	draw_flows(&st, w, d);
 	st.base_templates = path_join(o->home, "templates");
@@ -823,20 +839,6 @@ int build_run(const build_opts *o, build_stats *stats, diag *d)
 	bool *done = xcalloc(njobs ? njobs : 1, sizeof *done);
 	render_deps *deps = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *deps) : NULL;
 	bool *carried = o->incr ? xcalloc(njobs ? njobs : 1, sizeof *carried) : NULL;
-	/* A plain build's render threads write the data files. Serve's builds
-	 * write them on one thread of their own while the pages render,
-	 * copying the elements whose records are as last time
-	 * (formats/memo.h). */
-	data_job dj = {NULL, {0}, NULL};
-	pthread_t data_tid;
-	bool data_thread = false;
-	if (w && !d->errors && o->incr) {
-		dj = (data_job){w, *st.m, diag_new()};
-		dj.m.memo = incr_memo(o->incr, st.m);
-		data_thread = pthread_create(&data_tid, NULL, data_job_run, &dj) == 0;
-		if (!data_thread)
-			data_job_run(&dj);
-	}
 	int rendered_ok = render_all(&st, w, w && !d->errors && !o->incr, jobs, njobs, done, deps, carried, d);
 	if (data_thread)
 		pthread_join(data_tid, NULL);

@@ -64,6 +64,38 @@ int inplace_commit(inplace *w, diag *d);
 /* Forgets everything; the site stays as it was. */
 void inplace_abort(inplace *w);
 
+/* What `gapmap serve` keeps of its site from one in-place build to the
+ * next (the caller owns it: site/incr.c's state; writers borrow it):
+ *  - for each streamed file, the fingerprint of the bytes last written or
+ *    found there (core/sink.h's sink_segs_fingerprint) and the file as it
+ *    was then (device, inode, size, modification and change times): when
+ *    a later build's bytes have that fingerprint and the file is still
+ *    that file, it is known unchanged without reading it back (for a data
+ *    file of tens of megabytes, most of the cost of learning so); with
+ *    another fingerprint of the same shape (pieces of the same lengths),
+ *    known changed, also unread. Anything else is compared as before;
+ *  - the old files the last commit replaced: their names are gone with
+ *    the commit, but they are held open until inplace_state_sweep, which
+ *    the caller runs once the rebuild is reported, so that freeing tens of
+ *    megabytes of blocks and cached pages (closing a removed file's last
+ *    reference) is no part of the rebuild. The next writer's inplace_use
+ *    and inplace_state_free sweep too; a process that ends frees them.
+ *    The sweep also frees the writer's copies of the committed files and
+ *    keeps their longest lists of pieces, emptied, for the next build's
+ *    streamed files.
+ * Used by one writer at a time. */
+typedef struct inplace_state inplace_state;
+inplace_state *inplace_state_new(void);
+void inplace_state_sweep(inplace_state *s);
+/* Sweeps, then frees; accepts NULL. */
+void inplace_state_free(inplace_state *s);
+/* Streamed files the last commit using s knew unchanged or changed by
+ * their fingerprint, without reading the site's copy. */
+size_t inplace_state_unread(const inplace_state *s);
+/* w reads and updates s (sweeping it first); until then w compares every
+ * streamed file and removes old files at once. */
+void inplace_use(inplace *w, inplace_state *s);
+
 /* Files written or kept so far. */
 size_t inplace_count(const inplace *w);
 
