@@ -1,13 +1,8 @@
-#include "site/incr.h"
+#include "site/incr_impl.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/sink.h"
 #include "core/util.h"
@@ -15,322 +10,6 @@
 #include "formats/memo.h"
 #include "site/build.h"
 #include "site/output.h"
-
-/* A record as the last build saw it: its files' fingerprint and the keys
- * a change to it makes dirty (sorted). */
-typedef struct incr_rec {
-	char *id;
-	uint64_t fp;
-	char **keys;
-	size_t nkeys;
-	/* The record and its study's reports (the model's objects) the keys
-	 * were made from: the same objects, the same keys. */
-	const void **objs;
-	size_t nobjs;
-	uint64_t totals; /* rec_totals of objs[0] */
-	uint64_t facts;  /* rec_facts of objs[0] */
-	bool moved;      /* taken over by the next build's entry: owns nothing */
-} incr_rec;
-
-/* A page the last build wrote, and what it read (key_hash of each key,
- * sorted). */
-typedef struct incr_page {
-	char *path;
-	uint64_t *keys;
-	size_t nkeys;
-} incr_page;
-
-/* A file of studies/ and its fingerprint: model/reuse.h's model_file. */
-typedef model_file incr_file;
-
-struct build_incr {
-	/* The last good build's; valid false until there is one. */
-	bool valid;
-	uint64_t global, totals;
-	incr_rec *recs; /* sorted by id */
-	size_t nrecs;
-	incr_page *pages; /* in the order of its jobs */
-	size_t npages;
-	/* This build's jobs (incr_jobs), kept for the next build, and their
-	 * paths sorted; same_jobs: the same paths in the same order as pages,
-	 * or else by_path: pages sorted by path. */
-	render_job *jobs;
-	size_t njobs, nflows;
-	/* Render contexts of the last build, and their templates' budget. */
-	render_ctx **ctxs;
-	size_t nctxs;
-	tmpl_budget budget;
-	const char **sorted;
-	bool same_jobs;
-	incr_page **by_path;
-	/* This build's. */
-	uint64_t cur_global, cur_totals;
-	incr_file *files; /* sorted by name */
-	size_t nfiles;
-	bool studies_dir;   /* studies/ is a folder (not a link) */
-	bool studies_other; /* ... holding something besides records and notes */
-	char *studies_real; /* its resolved path at the last full scan, or NULL */
-	char **others;      /* names of the something besides, sorted */
-	size_t nothers;
-	/* The names in studies/ the watcher saw change since the last build,
-	 * when it said (changed_known), and only those changed. */
-	char **changed;
-	size_t nchanged;
-	bool changed_known;
-	rec_cache *cache;         /* parsed records kept for the next build */
-	fmt_memo *memo;           /* the data files' elements, by record */
-	unsigned long memo_epoch; /* the cache's epoch the memo's records are of */
-	inplace_state *ipstate;   /* the in-place writer's, between builds */
-	/* The last build's page and record lists, replaced by incr_finish and
-	 * freed by incr_sweep once the rebuild is reported. */
-	incr_page *stale_pages;
-	size_t nstale_pages;
-	incr_rec *stale_recs;
-	size_t nstale_recs;
-	incr_rec *cur_recs;
-	size_t ncur_recs;
-	bool active;                    /* incremental: incr_clean may say true */
-	unsigned long epoch, cur_epoch; /* the record cache's, for recs' objs */
-	char **dirty;                   /* sorted keys */
-	size_t ndirty;
-	uint64_t *dirty_hash; /* their key_hash, sorted */
-	size_t ndirty_hash;
-};
-
-static void keys_free(char **keys, size_t n);
-
-/* ---- hashing ------------------------------------------------------------ */
-
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-#define FNV0 1469598103934665603ULL
-
-static uint64_t fnv_str(uint64_t h, const char *s)
-{
-	return s ? fnv(h, s, strlen(s) + 1) : fnv(h, "\1", 1);
-}
-
-static uint64_t fnv_long(uint64_t h, long v)
-{
-	return fnv(h, &v, sizeof v);
-}
-
-/* Everything that changes when a file is written, renamed over or touched. */
-static uint64_t stat_fp(uint64_t h, const struct stat *st)
-{
-	long v[] = {(long)st->st_dev,         (long)st->st_ino,         (long)st->st_mode,
-	            (long)st->st_size,        (long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
-	            (long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec};
-	return fnv(h, v, sizeof v);
-}
-
-/* ---- scanning the inputs -------------------------------------------------- */
-
-/* A folder counts by its name only: its times change whenever an entry is
- * added or renamed over (as editors save), and its entries count anyway. */
-static uint64_t entry_fp(const char *rel, const struct stat *st)
-{
-	uint64_t h = fnv_str(FNV0, rel);
-	return S_ISDIR(st->st_mode) ? fnv(h, "/", 1) : stat_fp(h, st);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static bool is_site_dir(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	bool site = faccessat(fd, OUT_MARKER, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-	close(fd);
-	return site;
-}
-
-/* Adds every entry under dir (names, kinds, sizes, times) to *h, in an
- * order-independent way (a sum), skipping hidden names and built sites.
- * In the content folder's studies/, records and notes go to s->files. */
-static void scan_tree(build_incr *s, const char *dir, const char *rel, bool studies, uint64_t *h)
-{
-	DIR *dp = opendir(dir);
-	if (!dp) {
-		*h = fnv_str(*h, rel); /* missing: still a state */
-		return;
-	}
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(dp))) {
-		const char *n = e->d_name;
-		if (n[0] == '.')
-			continue;
-		struct stat st;
-		if (fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			continue;
-		if (studies && !(S_ISREG(st.st_mode) &&
-		                 (str_ends_with(n, ".yaml") || str_ends_with(n, ".md")))) {
-			s->studies_other = true;
-			s->others = xrealloc(s->others, (s->nothers + 1) * sizeof *s->others);
-			s->others[s->nothers++] = xstrdup(n);
-		}
-		if (studies && S_ISREG(st.st_mode) &&
-		    (str_ends_with(n, ".yaml") || str_ends_with(n, ".md"))) {
-			if (s->nfiles == cap) {
-				cap = cap ? cap * 2 : 256;
-				s->files = xrealloc(s->files, cap * sizeof *s->files);
-			}
-			s->files[s->nfiles++] = (incr_file){xstrdup(n), stat_fp(FNV0, &st)};
-			continue;
-		}
-		if (S_ISDIR(st.st_mode) && is_site_dir(dirfd(dp), n))
-			continue;
-		char *r = *rel ? xasprintf("%s/%s", rel, n) : xstrdup(n);
-		*h += entry_fp(r, &st);
-		if (S_ISDIR(st.st_mode)) {
-			char *p = path_join(dir, n);
-			scan_tree(s, p, r, false, h);
-			free(p);
-		}
-		free(r);
-	}
-	closedir(dp);
-	if (studies) {
-		qsort(s->files, s->nfiles, sizeof *s->files, cmp_str);
-		if (s->nothers > 1)
-			qsort(s->others, s->nothers, sizeof *s->others, cmp_str);
-	}
-}
-
-/* The file of studies/ named name (NULL when none), or where it would go. */
-static size_t file_slot(const build_incr *s, const char *name, bool *found)
-{
-	size_t lo = 0, hi = s->nfiles;
-	*found = false;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(s->files[mid].name, name);
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Brings the last scan up to date from the watcher's list of changed
- * files, when every one of them is a record or note directly in studies/:
- * only they are looked at again. False (scan everything) otherwise. */
-static bool scan_changed(build_incr *s, const build_opts *o)
-{
-	keys_free(s->changed, s->nchanged);
-	s->changed = NULL;
-	s->nchanged = 0;
-	s->changed_known = false;
-	if (!o->changed_known || !s->studies_real)
-		return false;
-	size_t dlen = strlen(s->studies_real);
-	for (size_t i = 0; i < o->nchanged; i++) {
-		const char *p = o->changed[i];
-		const char *name = p + dlen + 1;
-		if (strncmp(p, s->studies_real, dlen) != 0 || p[dlen] != '/' || strchr(name, '/'))
-			return false;
-		struct stat st;
-		bool there = fstatat(AT_FDCWD, p, &st, AT_SYMLINK_NOFOLLOW) == 0;
-		if (!there && errno != ENOENT)
-			return false;
-		if (!(str_ends_with(name, ".yaml") || str_ends_with(name, ".md"))) {
-			/* A temporary file that came and went (sed -i, some editors'
-			 * saves) is no change; any other file is. */
-			if (there || (s->nothers && bsearch(&name, s->others, s->nothers,
-			                                    sizeof *s->others, cmp_str)))
-				return false;
-			continue;
-		}
-		if (there && !S_ISREG(st.st_mode))
-			return false; /* a folder or link now: studies_other */
-		s->changed = xrealloc(s->changed, (s->nchanged + 1) * sizeof *s->changed);
-		s->changed[s->nchanged++] = xstrdup(name);
-		bool found;
-		size_t k = file_slot(s, name, &found);
-		if (there && found) {
-			s->files[k].fp = stat_fp(FNV0, &st);
-		} else if (there) {
-			s->files = xrealloc(s->files, (s->nfiles + 1) * sizeof *s->files);
-			memmove(&s->files[k + 1], &s->files[k], (s->nfiles - k) * sizeof *s->files);
-			s->files[k] = (incr_file){xstrdup(name), stat_fp(FNV0, &st)};
-			s->nfiles++;
-		} else if (found) {
-			free(s->files[k].name);
-			memmove(&s->files[k], &s->files[k + 1],
-			        (s->nfiles - k - 1) * sizeof *s->files);
-			s->nfiles--;
-		}
-	}
-	s->changed_known = true;
-	return true;
-}
-
-void incr_scan(build_incr *s, const build_opts *o)
-{
-	/* The global hash stays the last full scan's: nothing else changed. */
-	if (scan_changed(s, o))
-		return;
-	for (size_t i = 0; i < s->nfiles; i++)
-		free(s->files[i].name);
-	s->nfiles = 0;
-	s->studies_dir = s->studies_other = false;
-	for (size_t i = 0; i < s->nothers; i++)
-		free(s->others[i]);
-	s->nothers = 0;
-	uint64_t h = fnv_str(fnv_str(FNV0, o->base_url), o->drafts ? "d" : "");
-	/* The content folder but studies/, then studies/ apart. */
-	DIR *dp = opendir(o->content_dir);
-	struct dirent *e;
-	while (dp && (e = readdir(dp))) {
-		const char *n = e->d_name;
-		struct stat st;
-		if (n[0] == '.' || fstatat(dirfd(dp), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode) && is_site_dir(dirfd(dp), n))
-			continue;
-		h += entry_fp(n, &st);
-		if (S_ISDIR(st.st_mode)) {
-			char *p = path_join(o->content_dir, n);
-			bool studies = strcmp(n, "studies") == 0;
-			s->studies_dir |= studies;
-			scan_tree(s, p, n, studies, &h);
-			free(p);
-		}
-	}
-	if (dp)
-		closedir(dp);
-	free(s->studies_real);
-	char *sdir = path_join(o->content_dir, "studies");
-	s->studies_real = s->studies_dir ? realpath(sdir, NULL) : NULL;
-	free(sdir);
-	static const char *const home_parts[] = {"templates", "themes"};
-	for (size_t i = 0; i < 2; i++) {
-		char *p = path_join(o->home, home_parts[i]);
-		char *label = xasprintf("/home/%s", home_parts[i]);
-		scan_tree(s, p, label, false, &h);
-		free(label);
-		free(p);
-	}
-	s->cur_global = h;
-}
 
 /* A key as pages keep it: its hash. Two keys of one hash only make a page
  * look dirty when it is not, never the other way. */
@@ -404,13 +83,6 @@ static void keys_unique(char **keys, size_t *n)
 			keys[j++] = keys[i];
 	}
 	*n = j;
-}
-
-static void keys_free(char **keys, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
 }
 
 /* What a change to record i touches: every report of its study, the
@@ -597,15 +269,20 @@ static void add_dirty_all(build_incr *s, size_t *cap)
 		keys_add(&s->dirty, &s->ndirty, cap, xstrdup("facts:*"));
 }
 
-void incr_plan(build_incr *s, const model *m)
+static void forget_dirty(build_incr *s)
 {
-	recs_free(s->cur_recs, s->ncur_recs);
 	keys_free(s->dirty, s->ndirty);
 	s->dirty = NULL;
 	s->ndirty = 0;
 	free(s->dirty_hash);
 	s->dirty_hash = NULL;
 	s->ndirty_hash = 0;
+}
+
+void incr_plan(build_incr *s, const model *m)
+{
+	recs_free(s->cur_recs, s->ncur_recs);
+	forget_dirty(s);
 	/* model->recs is sorted by id, and so is cur_recs. */
 	s->ncur_recs = m->nrecs;
 	s->cur_recs = xcalloc(m->nrecs ? m->nrecs : 1, sizeof *s->cur_recs);
@@ -913,12 +590,7 @@ static void stale_free(build_incr *s)
 void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_deps *deps,
                  const bool *carried, bool ok)
 {
-	keys_free(s->dirty, s->ndirty);
-	s->dirty = NULL;
-	s->ndirty = 0;
-	free(s->dirty_hash);
-	s->dirty_hash = NULL;
-	s->ndirty_hash = 0;
+	forget_dirty(s);
 	s->active = false;
 	if (!ok) {
 		/* Unsure what the site on disk now holds: next time, everything. */
