@@ -2,6 +2,7 @@
 
 #include <lauxlib.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,25 @@ void view_dep(view_set *vs, view *v)
 	default:
 		break;
 	}
+}
+
+/* The key of a list of studies (V_STUDIES, V_CODE_STUDIES or
+ * V_CELL_STUDIES: render.h), with suffix. Caller frees. */
+static char *list_key(const model *m, vkind kind, size_t a, size_t b, const char *suffix)
+{
+	const cfg_site *s = m->site;
+	if (kind == V_STUDIES)
+		return xasprintf("studies%s", suffix);
+	if (kind == V_CODE_STUDIES)
+		return xasprintf("code:%s/%s%s", s->facets[a].id, s->facets[a].codes[b].id, suffix);
+	return xasprintf("cell:%s/%s%s", s->facets[s->rows].codes[a].id,
+	                 s->facets[s->columns].codes[b].id, suffix);
+}
+
+void view_dep_count(view_set *vs, vkind kind, size_t a, size_t b)
+{
+	if (vs->deps)
+		dep_add(vs, list_key(vs->m, kind, a, b, "#n"));
 }
 
 void view_dep_site(view_set *vs)
@@ -439,7 +459,9 @@ static int mm_len(lua_State *L)
 	view_set *vs = set_of(L);
 	view *v = lua_touserdata(L, 1);
 	size_t n = is_map(v->kind) ? 0 : list_len(vs, v);
-	if (reads_membership(v->kind))
+	if (v->kind == V_CODE_STUDIES || v->kind == V_CELL_STUDIES || v->kind == V_STUDIES)
+		view_dep_count(vs, v->kind, v->a, v->b); /* a length is a count */
+	else if (reads_membership(v->kind))
 		view_dep(vs, v);
 	lua_pushinteger(L, n == SIZE_MAX ? 0 : (lua_Integer)n);
 	return 1;
@@ -628,13 +650,15 @@ void view_push_study_slice(view_set *vs, bool cell, size_t f, size_t c, size_t f
 {
 	lua_State *L = vs->L;
 	vkind base = f == SIZE_MAX ? V_STUDIES : cell ? V_CELL_STUDIES : V_CODE_STUDIES;
-	/* Reading a slice reads the whole list's membership. */
-	if (base == V_STUDIES)
-		view_push(vs, V_STUDIES, 0, 0);
-	else
-		view_push(vs, base, f, c);
-	view_dep(vs, lua_touserdata(L, -1));
-	lua_pop(L, 1);
+	/* A slice shows the studies at its places in the list (one page of it:
+	 * render.h's "@<page>" key) and the list's count (the pager). */
+	size_t a = f == SIZE_MAX ? 0 : f, size = (size_t)vs->m->site->page_size;
+	if (vs->deps) {
+		char at[32];
+		snprintf(at, sizeof at, "@%zu", from / (size ? size : 1) + 1);
+		dep_add(vs, list_key(vs->m, base, a, c, at));
+	}
+	view_dep_count(vs, base, a, c);
 	view *v = lua_newuserdatauv(L, sizeof *v, 0);
 	*v = (view){.kind = V_SLICE, .a = f, .b = c, .base = base, .from = from, .n = n};
 	luaL_setmetatable(L, VIEW_MT);

@@ -206,7 +206,10 @@ static bool site_field(view_set *vs, field_id k)
 	else if ((k == F_generator))
 		push_str(L, vs->generator);
 	else if ((k == F_year_min) || (k == F_year_max) || (k == F_studies) || (k == F_reports)) {
-		view_dep_site(vs);
+		if ((k == F_studies) || (k == F_reports))
+			view_dep_count(vs, V_STUDIES, 0, 0);
+		else
+			view_dep_site(vs);
 		lua_pushinteger(L, (k == F_year_min)   ? m->year_min
 		                   : (k == F_year_max) ? m->year_max
 		                   : (k == F_studies)  ? (lua_Integer)m->nstudies
@@ -279,7 +282,7 @@ static bool code_field(view_set *vs, view *v, field_id k)
 			return false;
 		view_push(vs, V_GROUP, v->a, cd->group);
 	} else if ((k == F_n) || (k == F_reports)) {
-		view_dep(vs, v);
+		view_dep_count(vs, V_CODE_STUDIES, v->a, v->b);
 		size_t ns, nr;
 		model_count_code(vs->m, v->a, v->b, &ns, &nr);
 		lua_pushinteger(L, (lua_Integer)((k == F_n) ? ns : nr));
@@ -407,7 +410,7 @@ static bool cell_field(view_set *vs, view *v, field_id k)
 	else if ((k == F_column))
 		view_push(vs, V_CODE, s->columns, v->b);
 	else {
-		view_dep(vs, v);
+		view_dep_count(vs, V_CELL_STUDIES, v->a, v->b);
 		if ((k == F_n))
 			lua_pushinteger(L, (lua_Integer)l->n);
 		else if ((k == F_gap))

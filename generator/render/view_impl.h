@@ -202,6 +202,9 @@ void view_dep(view_set *vs, view *v);
 void view_dep_field(view_set *vs, view *v, field_id k);
 /* Records that the page read record rec's text (neither of its facts). */
 void view_dep_text(view_set *vs, size_t rec);
+/* Records that the page read the count of a list of studies (kind
+ * V_STUDIES, V_CODE_STUDIES or V_CELL_STUDIES; render.h's "#n" keys). */
+void view_dep_count(view_set *vs, vkind kind, size_t a, size_t b);
 /* Records that the page read the site's totals. */
 void view_dep_site(view_set *vs);
 /* Findings of study s on row code `code`, over all its reports. */

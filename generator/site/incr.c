@@ -269,6 +269,120 @@ static void add_dirty_all(build_incr *s, size_t *cap)
 		keys_add(&s->dirty, &s->ndirty, cap, xstrdup("facts:*"));
 }
 
+/* ---- lists of studies ------------------------------------------------------- */
+
+static void lists_free(incr_list *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].key);
+		free(l[i].ids);
+	}
+	free(l);
+}
+
+/* l's studies and counts in m (l->kind, a, b set). */
+static void fill_list(const model *m, incr_list *l)
+{
+	const idx_list *v = l->kind == 1   ? &m->by_code[l->a][l->b]
+	                    : l->kind == 2 ? model_cell(m, l->a, l->b)
+	                                   : NULL;
+	l->n = v ? v->n : m->nstudies;
+	l->ids = xcalloc(l->n ? l->n : 1, sizeof *l->ids);
+	for (size_t i = 0; i < l->n; i++)
+		l->ids[i] = fnv_str(FNV0, m->recs[m->studies[v ? v->v[i] : i].primary]->id);
+	size_t ns = l->n, nr = m->nrecs;
+	if (l->kind == 1)
+		model_count_code(m, l->a, l->b, &ns, &nr);
+	l->count = fnv_long(fnv_long(FNV0, (long)ns), l->kind == 2 ? 0 : (long)nr);
+}
+
+static int cmp_list(const void *a, const void *b)
+{
+	return strcmp(((const incr_list *)a)->key, ((const incr_list *)b)->key);
+}
+
+/* Every list of studies of m, sorted by key. */
+static incr_list *all_lists(const model *m, size_t *n)
+{
+	const cfg_site *site = m->site;
+	size_t cap = 1 + site->facets[site->rows].ncodes * site->facets[site->columns].ncodes;
+	for (size_t f = 0; f < site->nfacets; f++)
+		cap += site->facets[f].ncodes;
+	incr_list *v = xcalloc(cap, sizeof *v);
+	size_t k = 0;
+	v[k++] = (incr_list){.key = xstrdup("studies"), .kind = 0};
+	for (size_t f = 0; f < site->nfacets; f++)
+		for (size_t c = 0; c < site->facets[f].ncodes; c++)
+			v[k++] = (incr_list){.key = xasprintf("code:%s/%s", site->facets[f].id,
+			                                      site->facets[f].codes[c].id),
+			                     .kind = 1,
+			                     .a = f,
+			                     .b = c};
+	const cfg_facet *rows = &site->facets[site->rows], *cols = &site->facets[site->columns];
+	for (size_t r = 0; r < rows->ncodes; r++)
+		for (size_t c = 0; c < cols->ncodes; c++)
+			v[k++] = (incr_list){
+			    .key = xasprintf("cell:%s/%s", rows->codes[r].id, cols->codes[c].id),
+			    .kind = 2,
+			    .a = r,
+			    .b = c};
+	for (size_t i = 0; i < k; i++)
+		fill_list(m, &v[i]);
+	qsort(v, k, sizeof *v, cmp_list);
+	*n = k;
+	return v;
+}
+
+/* What changed in list old -> cur: "<key>#n" when its counts did, and
+ * "<key>@<page>" for each page of page_size studies whose studies are not
+ * the same ones in the same places. */
+static void dirty_windows(char ***keys, size_t *n_keys, size_t *cap, const incr_list *old,
+                          const incr_list *cur, size_t size)
+{
+	if (old->count != cur->count)
+		keys_add(keys, n_keys, cap, xasprintf("%s#n", cur->key));
+	size_t n = old->n < cur->n ? old->n : cur->n, lo = 0;
+	while (lo < n && old->ids[lo] == cur->ids[lo])
+		lo++;
+	if (lo == old->n && lo == cur->n)
+		return;
+	size_t hi = (old->n > cur->n ? old->n : cur->n) - 1;
+	if (old->n == cur->n)
+		while (hi > lo && old->ids[hi] == cur->ids[hi])
+			hi--;
+	for (size_t k = lo / size; k <= hi / size; k++)
+		keys_add(keys, n_keys, cap, xasprintf("%s@%zu", cur->key, k + 1));
+}
+
+/* This build's lists (s->cur_lists): the last build's, but those dirty
+ * (s->dirty, sorted) made again from m, and what changed in them dirty in
+ * turn (dirty_windows). Lists change only with the totals. */
+static void dirty_lists(build_incr *s, const model *m, size_t *cap)
+{
+	lists_free(s->cur_lists, s->ncur_lists);
+	s->cur_lists = xcalloc(s->nlists ? s->nlists : 1, sizeof *s->cur_lists);
+	s->ncur_lists = s->nlists;
+	size_t size = m->site->page_size > 0 ? (size_t)m->site->page_size : 1;
+	char **more = NULL; /* apart until the end: s->dirty is searched */
+	size_t nmore = 0, more_cap = 0;
+	for (size_t i = 0; i < s->nlists; i++) {
+		incr_list *old = &s->lists[i], *cur = &s->cur_lists[i];
+		if (s->cur_totals == s->totals ||
+		    !bsearch(&old->key, s->dirty, s->ndirty, sizeof *s->dirty, cmp_str)) {
+			*cur = *old; /* taken over */
+			*old = (incr_list){0};
+			continue;
+		}
+		*cur = (incr_list){
+		    .key = xstrdup(old->key), .kind = old->kind, .a = old->a, .b = old->b};
+		fill_list(m, cur);
+		dirty_windows(&more, &nmore, &more_cap, old, cur, size);
+	}
+	for (size_t i = 0; i < nmore; i++)
+		keys_add(&s->dirty, &s->ndirty, cap, more[i]);
+	free(more);
+}
+
 static void forget_dirty(build_incr *s)
 {
 	keys_free(s->dirty, s->ndirty);
@@ -336,8 +450,11 @@ void incr_plan(build_incr *s, const model *m)
 	if (!sorted)
 		qsort(s->cur_recs, s->ncur_recs, sizeof *s->cur_recs, cmp_rec);
 	s->active = s->valid && s->cur_global == s->global;
-	if (!s->active)
+	if (!s->active) {
+		lists_free(s->cur_lists, s->ncur_lists);
+		s->cur_lists = all_lists(m, &s->ncur_lists);
 		return;
+	}
 	/* Merge the two id-sorted lists: a record on one side only, or with
 	 * another fingerprint, changed; its keys before and after are dirty. */
 	size_t cap = 0, i = 0, j = 0;
@@ -368,6 +485,8 @@ void incr_plan(build_incr *s, const model *m)
 	}
 	if (s->cur_totals != s->totals)
 		keys_add(&s->dirty, &s->ndirty, &cap, xstrdup("studies"));
+	keys_unique(s->dirty, &s->ndirty);
+	dirty_lists(s, m, &cap);
 	add_dirty_all(s, &cap);
 	keys_unique(s->dirty, &s->ndirty);
 	free(s->dirty_hash);
@@ -637,6 +756,11 @@ void incr_finish(build_incr *s, const render_job *jobs, size_t njobs, render_dep
 		s->pages = pages;
 		s->npages = njobs;
 	}
+	lists_free(s->lists, s->nlists); /* all but the remade lists were taken over */
+	s->lists = s->cur_lists;
+	s->nlists = s->ncur_lists;
+	s->cur_lists = NULL;
+	s->ncur_lists = 0;
 	s->stale_recs = s->recs;
 	s->nstale_recs = s->nrecs;
 	s->recs = s->cur_recs;
@@ -693,6 +817,8 @@ void incr_free(build_incr *s)
 	recs_free(s->recs, s->nrecs);
 	recs_free(s->cur_recs, s->ncur_recs);
 	forget_pages(s);
+	lists_free(s->lists, s->nlists);
+	lists_free(s->cur_lists, s->ncur_lists);
 	free_contexts(s);
 	free(s->ctxs);
 	render_jobs_free(s->jobs, s->njobs);

@@ -36,6 +36,19 @@ typedef struct incr_page {
 	size_t nkeys;
 } incr_page;
 
+/* A list of studies as a build had it (render/render.h's list keys): the
+ * list of all studies (kind 0), code a's of facet f (1) or cell (a, b)'s
+ * (2); its studies in order, each by a hash of its id, and a hash of its
+ * counts. */
+typedef struct incr_list {
+	char *key;
+	int kind;
+	size_t a, b;
+	uint64_t *ids;
+	size_t n;
+	uint64_t count;
+} incr_list;
+
 /* A file of studies/ and its fingerprint: model/reuse.h's model_file. */
 typedef model_file incr_file;
 
@@ -47,6 +60,9 @@ struct build_incr {
 	size_t nrecs;
 	incr_page *pages; /* in the order of its jobs */
 	size_t npages;
+	/* Every list of studies of the last good build, and of this one. */
+	incr_list *lists, *cur_lists;
+	size_t nlists, ncur_lists;
 	/* This build's jobs (incr_jobs), kept for the next build, and their
 	 * paths sorted; same_jobs: the same paths in the same order as pages,
 	 * or else by_path: pages sorted by path. */

@@ -275,6 +275,19 @@ def main():
     st.check("unlisted finding edit: incremental", rendered is not None and rendered < total / 3,
              rendered)
     same_site("unlisted finding edit", snapshot(out), fresh_build(content, "f11"))
+    # A year: the study moves within each of its lists; only the pages
+    # whose places hold other studies than before are rendered again.
+    rendered, _, _ = run.rebuild(lambda: rewrite(
+        os.path.join(studies, "dayson-2014.yaml"), "year: 2014", "year: 2019"))
+    st.check("year edit, pages of two: incremental", rendered is not None and rendered < total,
+             rendered)
+    same_site("year edit, pages of two", snapshot(out), fresh_build(content, "f12"))
+    def remove_gibson():
+        os.remove(os.path.join(studies, "gibson-2021.yaml"))
+        if os.path.exists(os.path.join(studies, "gibson-2021.md")):
+            os.remove(os.path.join(studies, "gibson-2021.md"))
+    run.rebuild(remove_gibson)
+    same_site("record removed, pages of two", snapshot(out), fresh_build(content, "f13"))
 
     st.check("serve stops cleanly", srv.stop() == 0, srv.output()[-2000:])
 

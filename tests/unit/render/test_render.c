@@ -174,13 +174,19 @@ int main(void)
 	CHECK(has(&deps, "cell:pain/gp"));
 	CHECK(has(&deps, "record:a1") && has(&deps, "record:d1") && !has(&deps, "record:c1"));
 
-	/* The map and the list of all studies depend on the whole list. */
+	/* The map depends on the whole list; a page of the list of all studies
+	 * only on the studies in its places ("@1") and the counts ("#n"), so a
+	 * study moving elsewhere in the list leaves it alone. */
 	j = job_at(jobs, njobs, "index.html");
 	CHECK(j && render_page(rc, j, &out, &deps, d) == 0);
 	CHECK(has(&deps, "studies"));
 	j = job_at(jobs, njobs, "studies/index.html");
 	CHECK(j && render_page(rc, j, &out, &deps, d) == 0);
-	CHECK(has(&deps, "studies") && has(&deps, "record:c1"));
+	CHECK(has(&deps, "studies@1") && has(&deps, "studies#n") && has(&deps, "record:c1"));
+	CHECK(!has(&deps, "studies"));
+	j = job_at(jobs, njobs, "cells/pain/gp/index.html");
+	CHECK(j && render_page(rc, j, &out, &deps, d) == 0);
+	CHECK(has(&deps, "cell:pain/gp#n") && has(&deps, "cell:pain/gp@1"));
 
 	/* A record's facts (what lists, counts and "new" markers are made of)
 	 * and the rest of it are two keys: the map and the overview tally
