@@ -90,11 +90,17 @@ void render_rebind(render_ctx *rc, const model *m, const render_flow *flows, siz
  *                           a finding's detail, ...)
  *   "facts:*", "record:*"   the same for every record (a page reading
  *                           very many records has these instead)
- *   "code:<facet>/<code>"   a code's studies or counts
- *   "cell:<row>/<column>"   a cell's studies or counts
+ *   "code:<facet>/<code>"   a code's studies, read through in order
+ *   "cell:<row>/<column>"   a cell's studies, read through in order
+ *   "studies"               the list of every study or report read
+ *                           through, or the site's years and gaps
+ *   "<list>#n"              the counts of one of those lists (<list> is
+ *                           "studies", "code:..." or "cell:..."): its
+ *                           length, a code's studies and reports, a cell's
+ *                           n, gap and thin, the site's studies and reports
+ *   "<list>@<page>"         the studies in the places of one page of a
+ *                           list (page_size studies a page, from 1)
  *   "page:<slug>"           a page of pages/
- *   "studies"               the list of every study or report, or the
- *                           site's totals (studies, reports, years, gaps)
  * Every page also depends on site.yaml, the templates and the theme
  * (a change to any of them rebuilds everything), which is not listed.
  * Owned by the caller: start from {0}, free with render_deps_free. */

@@ -95,12 +95,10 @@ void view_dep(view_set *vs, view *v)
 	const model *m = vs->m;
 	const cfg_site *s = m->site;
 	switch (v->kind) {
-	case V_CODE:
 	case V_CODE_STUDIES:
 		dep_add(vs, xasprintf("code:%s/%s", s->facets[v->a].id,
 		                      s->facets[v->a].codes[v->b].id));
 		break;
-	case V_CELL:
 	case V_CELL_STUDIES:
 		dep_add(vs, xasprintf("cell:%s/%s", s->facets[s->rows].codes[v->a].id,
 		                      s->facets[s->columns].codes[v->b].id));
@@ -403,8 +401,9 @@ static size_t map_find(view_set *vs, const view *v, const char *key)
  * records its dependency (view_dep). */
 static bool reads_membership(vkind k)
 {
-	return k == V_CODE_STUDIES || k == V_CELL_STUDIES || k == V_UPDATE_STUDIES ||
-	       k == V_UPDATE_REPORTS || k == V_UPDATE_RECODED || k == V_PENDING;
+	return k == V_STUDIES || k == V_REPORTS || k == V_CODE_STUDIES || k == V_CELL_STUDIES ||
+	       k == V_UPDATE_STUDIES || k == V_UPDATE_REPORTS || k == V_UPDATE_RECODED ||
+	       k == V_PENDING;
 }
 
 /* ---- metamethods --------------------------------------------------------------- */

@@ -130,10 +130,11 @@ static uint64_t rec_totals(const record *r)
 }
 
 /* A record's facts as render/view.c reads them ("facts:" keys): what the
- * totals show, its recoding date and its findings' codes and directions. */
-static uint64_t rec_facts(const record *r)
+ * totals show (totals, its rec_totals), its recoding date and its findings'
+ * codes and directions. */
+static uint64_t rec_facts(const record *r, uint64_t totals)
 {
-	uint64_t h = fnv_str(rec_totals(r), r->updated);
+	uint64_t h = fnv_str(totals, r->updated);
 	h = fnv_long(h, (long)r->nfindings);
 	for (size_t i = 0; i < r->nfindings; i++)
 		h = fnv_long(fnv_long(h, (long)r->findings[i].code),
@@ -360,6 +361,13 @@ static void dirty_windows(char ***keys, size_t *n_keys, size_t *cap, const incr_
 static void dirty_lists(build_incr *s, const model *m, size_t *cap)
 {
 	lists_free(s->cur_lists, s->ncur_lists);
+	if (s->cur_totals == s->totals) { /* every list taken over */
+		s->cur_lists = s->lists;
+		s->ncur_lists = s->nlists;
+		s->lists = NULL;
+		s->nlists = 0;
+		return;
+	}
 	s->cur_lists = xcalloc(s->nlists ? s->nlists : 1, sizeof *s->cur_lists);
 	s->ncur_lists = s->nlists;
 	size_t size = m->site->page_size > 0 ? (size_t)m->site->page_size : 1;
@@ -367,8 +375,7 @@ static void dirty_lists(build_incr *s, const model *m, size_t *cap)
 	size_t nmore = 0, more_cap = 0;
 	for (size_t i = 0; i < s->nlists; i++) {
 		incr_list *old = &s->lists[i], *cur = &s->cur_lists[i];
-		if (s->cur_totals == s->totals ||
-		    !bsearch(&old->key, s->dirty, s->ndirty, sizeof *s->dirty, cmp_str)) {
+		if (!bsearch(&old->key, s->dirty, s->ndirty, sizeof *s->dirty, cmp_str)) {
 			*cur = *old; /* taken over */
 			*old = (incr_list){0};
 			continue;
@@ -441,7 +448,7 @@ void incr_plan(build_incr *s, const model *m)
 			touched_keys(m, i, r);
 		bool same = old && old->nobjs && old->objs[0] == r->objs[0];
 		r->totals = same ? old->totals : rec_totals(m->recs[i]);
-		r->facts = same ? old->facts : rec_facts(m->recs[i]);
+		r->facts = same ? old->facts : rec_facts(m->recs[i], r->totals);
 	}
 	bool sorted = true; /* as m->recs is */
 	for (size_t i = 1; i < s->ncur_recs && sorted; i++)
@@ -500,11 +507,6 @@ static int cmp_page_ptr(const void *a, const void *b)
 	return strcmp((*(incr_page *const *)a)->path, (*(incr_page *const *)b)->path);
 }
 
-static int cmp_str_ptr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 const render_job *incr_jobs(build_incr *s, const model *m, size_t nflows, size_t *njobs,
                             const char *const **sorted)
 {
@@ -522,7 +524,7 @@ const render_job *incr_jobs(build_incr *s, const model *m, size_t nflows, size_t
 		s->sorted = xcalloc(s->njobs ? s->njobs : 1, sizeof *s->sorted);
 		for (size_t i = 0; i < s->njobs; i++)
 			s->sorted[i] = s->jobs[i].path;
-		qsort(s->sorted, s->njobs, sizeof *s->sorted, cmp_str_ptr);
+		qsort(s->sorted, s->njobs, sizeof *s->sorted, cmp_str);
 	}
 	*njobs = s->njobs;
 	*sorted = s->sorted;
