@@ -475,6 +475,13 @@ static void sitemap_file(sink *out, const char *root, const char *item, const ch
 	sink_printf(out, "</%s>\n", root);
 }
 
+size_t export_sitemap_parts(size_t pages)
+{
+	return pages > EXPORT_SITEMAP_MAX_URLS
+	           ? (pages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS
+	           : 0;
+}
+
 void export_sitemap(const model *m, char *const *pages, size_t n, sink *out)
 {
 	sitemap_file(out, "urlset", "url", m->site->url, (const char *const *)pages, n, true);

@@ -29,6 +29,9 @@ const char *export_ris_source_tag(const char *type);
 void export_sitemap(const model *m, char *const *pages, size_t n, sink *out);
 /* A sitemap may list at most this many URLs (sitemaps.org). */
 #define EXPORT_SITEMAP_MAX_URLS 50000
+/* The parts sitemap-1.xml, ... a site of that many pages has (0: its
+ * sitemap.xml lists them all). */
+size_t export_sitemap_parts(size_t pages);
 /* The sitemap index over parts (their paths relative to the site root). */
 void export_sitemap_index(const model *m, const char *const *parts, size_t n, sink *out);
 void export_feed(const model *m, sink *out);

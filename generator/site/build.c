@@ -266,10 +266,10 @@ static void write_sitemap_index(const model *m, void *arg, sink *out)
  * sitemap-2.xml, ... of at most that many, and sitemap.xml as their index. */
 static int write_sitemaps(site_out *w, const model *m, char *const *pages, size_t npages, diag *d)
 {
-	if (npages <= EXPORT_SITEMAP_MAX_URLS)
+	size_t nparts = export_sitemap_parts(npages);
+	if (!nparts)
 		return stream_file(w, "sitemap.xml", write_sitemap, m,
 		                   &(sitemap_part){pages, npages}, d);
-	size_t nparts = (npages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS;
 	char **parts = xcalloc(nparts, sizeof *parts);
 	int rc = 0;
 	for (size_t i = 0; i < nparts; i++) {
@@ -293,12 +293,11 @@ static int write_sitemaps(site_out *w, const model *m, char *const *pages, size_
 static int keep_sitemaps(inplace *ip, size_t npages)
 {
 	int rc = inplace_keep(ip, "sitemap.xml");
-	if (npages > EXPORT_SITEMAP_MAX_URLS)
-		for (size_t i = 0; rc == 0 && i * EXPORT_SITEMAP_MAX_URLS < npages; i++) {
-			char *rel = xasprintf("sitemap-%zu.xml", i + 1);
-			rc = inplace_keep(ip, rel);
-			free(rel);
-		}
+	for (size_t i = 1; rc == 0 && i <= export_sitemap_parts(npages); i++) {
+		char *rel = xasprintf("sitemap-%zu.xml", i);
+		rc = inplace_keep(ip, rel);
+		free(rel);
+	}
 	return rc;
 }
 

@@ -635,13 +635,6 @@ bool incr_active(const build_incr *s)
 	return s->active;
 }
 
-static size_t sitemap_parts(size_t pages)
-{
-	return pages > EXPORT_SITEMAP_MAX_URLS
-	           ? (pages + EXPORT_SITEMAP_MAX_URLS - 1) / EXPORT_SITEMAP_MAX_URLS
-	           : 0;
-}
-
 void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs, inplace *ip)
 {
 	if (s->same_jobs) /* the same pages, and so the same sitemap parts */
@@ -672,7 +665,7 @@ void incr_remove_gone(const build_incr *s, const render_job *jobs, size_t njobs,
 	free(now);
 	/* sitemap-N.xml parts beyond the ones written now (at most one part
 	 * per EXPORT_SITEMAP_MAX_URLS of the last build's pages). */
-	for (size_t k = sitemap_parts(in_map) + 1; k <= sitemap_parts(s->npages); k++) {
+	for (size_t k = export_sitemap_parts(in_map) + 1; k <= export_sitemap_parts(s->npages); k++) {
 		char *rel = xasprintf("sitemap-%zu.xml", k);
 		inplace_remove(ip, rel);
 		free(rel);

@@ -55,6 +55,10 @@ static void sitemap_index(void)
 	cfg_site site = {0};
 	model m = {0};
 	m.site = &site;
+	/* Parts of at most 50,000 pages, only past 50,000. */
+	CHECK(export_sitemap_parts(0) == 0 && export_sitemap_parts(50000) == 0);
+	CHECK(export_sitemap_parts(50001) == 2 && export_sitemap_parts(100000) == 2);
+	CHECK(export_sitemap_parts(100001) == 3);
 	const char *parts[] = {"sitemap-1.xml", "sitemap-2.xml"};
 	buf b = BUF_INIT;
 	sink bs = sink_for_buf(&b);
